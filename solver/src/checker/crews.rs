@@ -1,0 +1,56 @@
+//! Hard rule 2: a crew is one officer and 2–5 experts for one day, all available, each
+//! person in at most one crew a day.
+
+use std::collections::HashMap;
+
+use super::{Index, Violations};
+use crate::model::Roster;
+
+pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
+    let policy = &ix.instance.policy;
+    let mut seen: HashMap<(chrono::NaiveDate, &str), &str> = HashMap::new();
+    for crew in &roster.crews {
+        match ix.officers.get(crew.officer.as_str()) {
+            None => out.crew("crew.unknown_officer", crew, format!("officer `{}` is not in the registry", crew.officer)),
+            Some(o) if o.unavailable.contains(&crew.date) => {
+                out.crew("crew.unavailable", crew, format!("officer {} is unavailable on {}", o.id, crew.date))
+            }
+            Some(_) => {}
+        }
+        let size = crew.experts.len() as u32;
+        if size < policy.min_team || size > policy.max_team {
+            out.crew(
+                "crew.team_size",
+                crew,
+                format!("the crew has {size} experts; a crew has {} to {}", policy.min_team, policy.max_team),
+            );
+        }
+        if crew.visits.is_empty() {
+            out.crew("crew.empty", crew, "the crew has no visits but books people for the day".into());
+        }
+        for (i, id) in crew.experts.iter().enumerate() {
+            if crew.experts[..i].contains(id) {
+                out.crew("crew.duplicate_member", crew, format!("expert {id} is listed twice"));
+                continue;
+            }
+            match ix.experts.get(id.as_str()) {
+                None => out.crew("crew.unknown_expert", crew, format!("expert `{id}` is not in the registry")),
+                Some(e) if e.unavailable.contains(&crew.date) => {
+                    out.crew("crew.unavailable", crew, format!("expert {id} is unavailable on {}", crew.date))
+                }
+                Some(_) => {}
+            }
+        }
+        for person in std::iter::once(&crew.officer).chain(crew.experts.iter()) {
+            if let Some(other) = seen.insert((crew.date, person.as_str()), crew.id.as_str())
+                && other != crew.id
+            {
+                out.crew(
+                    "crew.double_booked",
+                    crew,
+                    format!("{person} is also in crew {other} on {}", crew.date),
+                );
+            }
+        }
+    }
+}

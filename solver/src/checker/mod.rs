@@ -1,0 +1,159 @@
+//! The independent roster checker.
+//!
+//! It re-checks a finished roster against the raw instance, never against solver state:
+//! one module per rule family (hard rules 1–8 of DOMAIN.md, due/unscheduled accounting,
+//! KPI recomputation), each finding every violation it can. It shares only the rule
+//! definitions with the solver (calendar, requirements, due list, travel model), which
+//! are the specification itself.
+//!
+//! Violation codes are stable; docs/codes.md lists them all.
+
+mod accounting;
+mod avoidance;
+mod calendar;
+mod crews;
+mod frequency;
+mod kpis;
+mod people;
+mod qualification;
+mod timing;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::model::{Crew, Enterprise, Expert, Instance, Officer, Roster, Visit};
+use crate::requirements::{self, Requirement};
+use crate::travel::{Leg, TravelModel};
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    /// Stable code, e.g. `time.outside_opening_hours`.
+    pub code: &'static str,
+    /// The crew concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crew: Option<String>,
+    /// The enterprise concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise: Option<String>,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+/// Checks the roster against the instance; an empty list means a valid roster.
+///
+/// ```
+/// use sweep_solver::{check, solve, SolveOptions, model::Instance};
+/// let instance: Instance = serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap();
+/// let mut roster = solve(&instance, &SolveOptions::default()).unwrap();
+/// roster.crews[0].experts.truncate(1); // a crew of one expert breaks hard rule 2
+/// let codes: Vec<_> = check(&instance, &roster).iter().map(|v| v.code).collect();
+/// assert!(codes.contains(&"crew.team_size"));
+/// ```
+pub fn check(instance: &Instance, roster: &Roster) -> Vec<Violation> {
+    let index = Index::new(instance, roster);
+    let mut out = Violations::default();
+    crews::check(&index, roster, &mut out);
+    calendar::check(&index, roster, &mut out);
+    people::check(&index, roster, &mut out);
+    qualification::check(&index, roster, &mut out);
+    avoidance::check(&index, roster, &mut out);
+    timing::check(&index, roster, &mut out);
+    frequency::check(&index, roster, &mut out);
+    accounting::check(&index, roster, &mut out);
+    kpis::check(&index, roster, &mut out);
+    out.list
+}
+
+/// Lookups over the raw instance shared by the rule modules.
+struct Index<'a> {
+    instance: &'a Instance,
+    experts: HashMap<&'a str, &'a Expert>,
+    officers: HashMap<&'a str, &'a Officer>,
+    firms: HashMap<&'a str, &'a Enterprise>,
+    /// Per crew: the model's legs base → visit 1 → … → base, or why there are none.
+    tours: Vec<Result<Vec<Option<Leg>>, String>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(instance: &'a Instance, roster: &Roster) -> Index<'a> {
+        let mut index = Index {
+            instance,
+            experts: instance.experts.iter().map(|e| (e.id.as_str(), e)).collect(),
+            officers: instance.officers.iter().map(|o| (o.id.as_str(), o)).collect(),
+            firms: instance.enterprises.iter().map(|f| (f.id.as_str(), f)).collect(),
+            tours: Vec::new(),
+        };
+        index.tours = index.model_tours(roster);
+        index
+    }
+
+    /// The travel model's legs of every crew's tour, from one shared leg matrix.
+    fn model_tours(&self, roster: &Roster) -> Vec<Result<Vec<Option<Leg>>, String>> {
+        let model = match TravelModel::new(self.instance) {
+            Ok(model) => model,
+            Err(e) => return roster.crews.iter().map(|_| Err(format!("the road network is unusable: {e}"))).collect(),
+        };
+        let mut locations = Vec::new();
+        let mut stops_per_crew = Vec::new();
+        for crew in &roster.crews {
+            let base = self.officers.get(crew.officer.as_str()).and_then(|o| self.instance.officer_base(o));
+            let Some(base) = base else {
+                stops_per_crew.push(Err(format!("officer {} has no base to start from", crew.officer)));
+                continue;
+            };
+            let mut stops = vec![locations.len()];
+            locations.push(base);
+            for (_, firm) in self.visits(crew) {
+                stops.push(locations.len());
+                locations.push(firm.location);
+            }
+            stops.push(stops[0]);
+            stops_per_crew.push(Ok(stops));
+        }
+        let matrix = model.matrix(&locations);
+        stops_per_crew
+            .into_iter()
+            .map(|stops| stops.map(|s| s.windows(2).map(|w| matrix.get(w[0], w[1])).collect()))
+            .collect()
+    }
+
+    fn requirement(&self, firm: &Enterprise) -> Requirement {
+        requirements::derive(self.instance, firm)
+    }
+
+    /// The crew's known experts (unknown ids are reported by `crews`).
+    fn crew_experts(&self, crew: &Crew) -> Vec<&'a Expert> {
+        crew.experts.iter().filter_map(|id| self.experts.get(id.as_str()).copied()).collect()
+    }
+
+    /// The visits of known firms with the firm (unknown ids are reported by `accounting`).
+    fn visits<'r>(&self, crew: &'r Crew) -> impl Iterator<Item = (&'r Visit, &'a Enterprise)> + use<'r, 'a, '_> {
+        crew.visits.iter().filter_map(|v| self.firms.get(v.enterprise.as_str()).map(|f| (v, *f)))
+    }
+}
+
+/// The list being built, with helpers that keep the modules short.
+#[derive(Default)]
+struct Violations {
+    list: Vec<Violation>,
+}
+
+impl Violations {
+    fn crew(&mut self, code: &'static str, crew: &Crew, message: String) {
+        self.list.push(Violation { code, crew: Some(crew.id.clone()), enterprise: None, message });
+    }
+
+    fn visit(&mut self, code: &'static str, crew: &Crew, firm: &str, message: String) {
+        self.list.push(Violation { code, crew: Some(crew.id.clone()), enterprise: Some(firm.to_string()), message });
+    }
+
+    fn firm(&mut self, code: &'static str, firm: &str, message: String) {
+        self.list.push(Violation { code, crew: None, enterprise: Some(firm.to_string()), message });
+    }
+
+    fn plan(&mut self, code: &'static str, message: String) {
+        self.list.push(Violation { code, crew: None, enterprise: None, message });
+    }
+}

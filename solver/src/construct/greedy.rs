@@ -1,0 +1,303 @@
+//! Priority-order greedy construction: each due firm, most important first, goes where it
+//! costs least: into an existing crew's day (adding experts if the crew lacks a specialty,
+//! the lead tier or headcount) or into a new crew, on any sweep day.
+//!
+//! Moves are evaluated without mutating the state ([`best_move`]) and applied separately
+//! ([`State::apply`]); days are evaluated in parallel and the cheapest move wins, ties
+//! broken by day index, so the result does not depend on the thread count.
+
+use std::cmp::Ordering;
+
+use rayon::prelude::*;
+
+use super::route::{DayTimes, schedule};
+use crate::context::{Context, SpecialtyMask};
+
+/// Soft cost (CNY-equivalent) of sending an expert back to a firm they checked recently.
+const ROTATION_PENALTY: f64 = 60.0;
+/// Soft cost of using an expert above the tier the firm needs: keeps the scarce
+/// provincial and national experts for the firms that need them.
+const SCARCE_TIER_PENALTY: [f64; 3] = [0.0, 150.0, 300.0];
+/// Soft cost of a follow-up before its rectification deadline.
+const EARLY_FOLLOW_UP_PENALTY: f64 = 400.0;
+/// Soft bonus for the firm's own responsible officer.
+const OWN_OFFICER_BONUS: f64 = 25.0;
+
+/// One crew on one day.
+#[derive(Debug, Clone)]
+pub struct CrewState {
+    /// Sweep-day index.
+    pub day: usize,
+    /// Officer index.
+    pub officer: usize,
+    /// Expert indices.
+    pub experts: Vec<usize>,
+    /// Due-list indices in visiting order.
+    pub route: Vec<usize>,
+    /// Timing of the route.
+    pub times: DayTimes,
+}
+
+/// The roster being built.
+pub struct State {
+    /// All crews.
+    pub crews: Vec<CrewState>,
+    /// Crew indices per sweep day.
+    pub by_day: Vec<Vec<usize>>,
+    /// Days used per expert.
+    pub expert_used: Vec<u32>,
+    /// Days used per officer.
+    pub officer_used: Vec<u32>,
+    /// `expert_busy[day][e]`: expert already in a crew that day.
+    pub expert_busy: Vec<Vec<bool>>,
+    /// `officer_busy[day][o]`: officer already out that day.
+    pub officer_busy: Vec<Vec<bool>>,
+    /// For each due firm, the crew it is in.
+    pub placed: Vec<Option<usize>>,
+}
+
+/// A way to place one firm.
+#[derive(Debug, Clone)]
+pub struct Move {
+    cost: f64,
+    day: usize,
+    kind: MoveKind,
+    times: DayTimes,
+}
+
+#[derive(Debug, Clone)]
+enum MoveKind {
+    Insert { crew: usize, position: usize, added: Vec<usize> },
+    Open { officer: usize, experts: Vec<usize> },
+}
+
+impl State {
+    /// An empty roster for the context.
+    pub fn new(ctx: &Context<'_>) -> State {
+        let days = ctx.days.len();
+        State {
+            crews: Vec::new(),
+            by_day: vec![Vec::new(); days],
+            expert_used: vec![0; ctx.instance.experts.len()],
+            officer_used: vec![0; ctx.instance.officers.len()],
+            expert_busy: vec![vec![false; ctx.instance.experts.len()]; days],
+            officer_busy: vec![vec![false; ctx.instance.officers.len()]; days],
+            placed: vec![None; ctx.due_count()],
+        }
+    }
+
+    /// Whether expert `e` can join a crew on `day`.
+    pub fn expert_free(&self, ctx: &Context<'_>, e: usize, day: usize) -> bool {
+        !self.expert_busy[day][e] && self.expert_used[e] < ctx.expert_max[e] && ctx.expert_on_duty(e, day)
+    }
+
+    /// Whether officer `o` can lead a new crew on `day`.
+    pub fn officer_free(&self, ctx: &Context<'_>, o: usize, day: usize) -> bool {
+        !self.officer_busy[day][o] && self.officer_used[o] < ctx.officer_max[o] && ctx.officer_on_duty(o, day)
+    }
+
+    fn book_expert(&mut self, e: usize, day: usize) {
+        self.expert_busy[day][e] = true;
+        self.expert_used[e] += 1;
+    }
+
+    /// Places due firm `d` as the move says.
+    pub fn apply(&mut self, d: usize, mv: Move) {
+        let crew_index = match mv.kind {
+            MoveKind::Insert { crew, position, added } => {
+                for &e in &added {
+                    self.book_expert(e, mv.day);
+                }
+                let c = &mut self.crews[crew];
+                c.experts.extend(added);
+                c.route.insert(position, d);
+                c.times = mv.times;
+                crew
+            }
+            MoveKind::Open { officer, experts } => {
+                for &e in &experts {
+                    self.book_expert(e, mv.day);
+                }
+                self.officer_busy[mv.day][officer] = true;
+                self.officer_used[officer] += 1;
+                self.crews.push(CrewState { day: mv.day, officer, experts, route: vec![d], times: mv.times });
+                self.by_day[mv.day].push(self.crews.len() - 1);
+                self.crews.len() - 1
+            }
+        };
+        self.placed[d] = Some(crew_index);
+    }
+}
+
+/// The cheapest way to place due firm `d`, over all sweep days, or `None`.
+pub fn best_move(ctx: &Context<'_>, state: &State, d: usize) -> Option<Move> {
+    (0..ctx.days.len())
+        .into_par_iter()
+        .filter(|&day| ctx.firm_open(d, day))
+        .filter_map(|day| best_move_on_day(ctx, state, d, day))
+        .min_by(compare_moves)
+}
+
+fn compare_moves(a: &Move, b: &Move) -> Ordering {
+    a.cost.total_cmp(&b.cost).then(a.day.cmp(&b.day))
+}
+
+fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> Option<Move> {
+    let policy = &ctx.instance.policy;
+    let firm = &ctx.instance.enterprises[ctx.due.enterprise_index[d]];
+    let early = match ctx.due.follow_up_deadline[d] {
+        Some(deadline) if ctx.days[day] < deadline => EARLY_FOLLOW_UP_PENALTY,
+        _ => 0.0,
+    };
+    let mut best: Option<Move> = None;
+    let mut consider = |mv: Move| {
+        if best.as_ref().is_none_or(|b| compare_moves(&mv, b) == Ordering::Less) {
+            best = Some(mv);
+        }
+    };
+
+    // Into an existing crew of the day.
+    for &c in &state.by_day[day] {
+        let crew = &state.crews[c];
+        if !ctx.officer_serves(crew.officer, d) || crew.experts.iter().any(|&e| ctx.avoids(e, d)) {
+            continue;
+        }
+        let Some(base) = ctx.officer_loc[crew.officer] else { continue };
+        let mut route_firms = crew.route.clone();
+        route_firms.push(d);
+        let Some(added) = complete_team(ctx, state, day, d, &crew.experts, &route_firms) else { continue };
+        let Some((position, times)) = best_insertion(ctx, base, &crew.route, d) else { continue };
+        let km_cost = (times.km - crew.times.km) * policy.cost_per_km;
+        let team_cost = team_cost(ctx, d, &added) + rotation_cost(ctx, d, &crew.experts);
+        consider(Move {
+            cost: km_cost + team_cost + early,
+            day,
+            kind: MoveKind::Insert { crew: c, position, added },
+            times,
+        });
+    }
+
+    // A new crew led by a free officer who serves the firm's district.
+    for o in 0..ctx.instance.officers.len() {
+        if !ctx.officer_serves(o, d) || !state.officer_free(ctx, o, day) {
+            continue;
+        }
+        let Some(base) = ctx.officer_loc[o] else { continue };
+        let Some(times) = schedule(ctx, base, &[d]) else { continue };
+        let Some(experts) = complete_team(ctx, state, day, d, &[], &[d]) else { continue };
+        let own = if ctx.instance.officers[o].id == firm.officer { OWN_OFFICER_BONUS } else { 0.0 };
+        consider(Move {
+            cost: times.km * policy.cost_per_km + team_cost(ctx, d, &experts) + early - own,
+            day,
+            kind: MoveKind::Open { officer: o, experts },
+            times,
+        });
+    }
+    best
+}
+
+/// Cost of adding `experts` to a crew for firm `d`: day rates plus soft penalties.
+fn team_cost(ctx: &Context<'_>, d: usize, experts: &[usize]) -> f64 {
+    let needed = ctx.reqs[d].min_tier as usize;
+    experts
+        .iter()
+        .map(|&e| ctx.day_rates[e] + SCARCE_TIER_PENALTY[(ctx.tier(e) as usize).saturating_sub(needed)])
+        .sum::<f64>()
+        + rotation_cost(ctx, d, experts)
+}
+
+fn rotation_cost(ctx: &Context<'_>, d: usize, experts: &[usize]) -> f64 {
+    experts.iter().filter(|&&e| ctx.recent.contains(&(e, d))).count() as f64 * ROTATION_PENALTY
+}
+
+/// The cheapest insertion position of `d` into `route`, with the new timing.
+fn best_insertion(ctx: &Context<'_>, base: usize, route: &[usize], d: usize) -> Option<(usize, DayTimes)> {
+    let mut best: Option<(usize, DayTimes)> = None;
+    let mut candidate = Vec::with_capacity(route.len() + 1);
+    for position in 0..=route.len() {
+        candidate.clear();
+        candidate.extend_from_slice(&route[..position]);
+        candidate.push(d);
+        candidate.extend_from_slice(&route[position..]);
+        if let Some(times) = schedule(ctx, base, &candidate)
+            && best.as_ref().is_none_or(|(_, b)| times.km < b.km || (times.km == b.km && times.ret < b.ret))
+        {
+            best = Some((position, times));
+        }
+    }
+    best
+}
+
+/// The experts to add to `current` so that the crew qualifies for firm `d` and may visit
+/// every firm in `route_firms` (avoidance), or `None` if no such set fits the team limit.
+///
+/// Greedy: first a lead of the needed tier covering the most missing specialties, then
+/// whoever covers the most still-missing specialties, then the cheapest to reach the
+/// team size; ties go to the cheaper, less-used, lower-index expert.
+pub fn complete_team(
+    ctx: &Context<'_>,
+    state: &State,
+    day: usize,
+    d: usize,
+    current: &[usize],
+    route_firms: &[usize],
+) -> Option<Vec<usize>> {
+    let req = &ctx.reqs[d];
+    let max_team = ctx.instance.policy.max_team as usize;
+    let mut missing: SpecialtyMask = ctx.req_masks[d] & !current.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
+    let mut need_lead = current.iter().all(|&e| ctx.tier(e) < req.min_tier);
+    let mut size = current.len();
+    if missing == 0 && !need_lead && size >= req.team_size as usize {
+        return Some(Vec::new());
+    }
+
+    let mut candidates: Vec<usize> = (0..ctx.instance.experts.len())
+        .filter(|&e| {
+            state.expert_free(ctx, e, day)
+                && !current.contains(&e)
+                && route_firms.iter().all(|&f| !ctx.avoids(e, f))
+        })
+        .collect();
+    let key = |e: usize| {
+        let utilisation = state.expert_used[e] as f64 / ctx.expert_max[e].max(1) as f64;
+        let scarce = SCARCE_TIER_PENALTY[(ctx.tier(e) as usize).saturating_sub(req.min_tier as usize)];
+        let rotation = if ctx.recent.contains(&(e, d)) { ROTATION_PENALTY } else { 0.0 };
+        (ctx.day_rates[e] + scarce + rotation, utilisation)
+    };
+    let mut added = Vec::new();
+    let mut take = |pick: Option<usize>, candidates: &mut Vec<usize>, missing: &mut SpecialtyMask| -> Option<()> {
+        let e = pick?;
+        candidates.retain(|&c| c != e);
+        *missing &= !ctx.expert_masks[e];
+        added.push(e);
+        Some(())
+    };
+    let better = |a: usize, b: usize, missing: SpecialtyMask| -> bool {
+        let (ca, cb) = ((ctx.expert_masks[a] & missing).count_ones(), (ctx.expert_masks[b] & missing).count_ones());
+        let (ka, kb) = (key(a), key(b));
+        ca > cb
+            || (ca == cb && (ka.0 < kb.0 || (ka.0 == kb.0 && (ka.1 < kb.1 || (ka.1 == kb.1 && a < b)))))
+    };
+    let pick = |candidates: &[usize], missing: SpecialtyMask, filter: &dyn Fn(usize) -> bool| {
+        candidates.iter().copied().filter(|&e| filter(e)).reduce(|a, b| if better(b, a, missing) { b } else { a })
+    };
+
+    if need_lead {
+        let lead = pick(&candidates, missing, &|e| ctx.tier(e) >= req.min_tier);
+        take(lead, &mut candidates, &mut missing)?;
+        need_lead = false;
+        size += 1;
+    }
+    while missing != 0 {
+        let next = pick(&candidates, missing, &|e| ctx.expert_masks[e] & missing != 0);
+        take(next, &mut candidates, &mut missing)?;
+        size += 1;
+    }
+    while size < req.team_size as usize {
+        let next = pick(&candidates, 0, &|_| true);
+        take(next, &mut candidates, &mut missing)?;
+        size += 1;
+    }
+    debug_assert!(!need_lead);
+    (size <= max_team).then_some(added)
+}

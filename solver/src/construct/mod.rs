@@ -1,0 +1,218 @@
+//! The first solver: priority-order greedy construction of crews, days and routes.
+//!
+//! It always returns a roster that passes the checker: every move is checked against
+//! every hard rule before it is applied. Quality (bounds, local search) builds on it.
+
+mod explain;
+mod greedy;
+mod route;
+
+use std::time::{Duration, Instant};
+
+use crate::context::Context;
+use crate::model::{Clock, Crew, Instance, Kpis, Roster, SolverInfo, Unscheduled, Visit};
+use crate::travel::{TravelError, round_km};
+
+pub use route::{DayTimes, TimedVisit};
+
+/// How to run a solve.
+pub struct SolveOptions<'a> {
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Stop placing firms after this long; the rest are reported `time_limit`.
+    pub time_limit: Option<Duration>,
+    /// Called after each firm is considered.
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+}
+
+impl Default for SolveOptions<'_> {
+    fn default() -> Self {
+        SolveOptions { threads: 1, time_limit: None, progress: None }
+    }
+}
+
+/// Progress of a running solve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Due firms considered so far.
+    pub considered: usize,
+    /// Due firms in all.
+    pub total: usize,
+    /// Firms placed so far.
+    pub scheduled: usize,
+}
+
+/// Why a solve could not run at all (bad input is the validator's business).
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    /// The road network cannot be used.
+    #[error("travel: {0}")]
+    Travel(#[from] TravelError),
+    /// The worker pool could not start.
+    #[error("could not start {threads} worker threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The system's reason.
+        message: String,
+    },
+}
+
+/// Solves the instance: due list, crews, routes and times, unscheduled firms explained.
+///
+/// ```
+/// use sweep_solver::{solve, SolveOptions, check, model::Instance};
+/// let instance: Instance = serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap();
+/// let roster = solve(&instance, &SolveOptions::default()).unwrap();
+/// assert!(check(&instance, &roster).is_empty());
+/// assert_eq!(roster.kpis.scheduled, 2);
+/// ```
+pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, SolveError> {
+    let started = Instant::now();
+    let threads = options.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| SolveError::Threads { threads, message: e.to_string() })?;
+    pool.install(|| {
+        let ctx = Context::new(instance)?;
+        let mut state = greedy::State::new(&ctx);
+        let total = ctx.due_count();
+        let mut stopped_at = total;
+        let mut scheduled = 0;
+        for d in 0..total {
+            if options.time_limit.is_some_and(|limit| started.elapsed() >= limit) {
+                stopped_at = d;
+                break;
+            }
+            if let Some(mv) = greedy::best_move(&ctx, &state, d) {
+                state.apply(d, mv);
+                scheduled += 1;
+            }
+            if let Some(progress) = options.progress {
+                progress(Progress { considered: d + 1, total, scheduled });
+            }
+        }
+        Ok(assemble(&ctx, &state, stopped_at, started, threads, options.time_limit))
+    })
+}
+
+fn assemble(
+    ctx: &Context<'_>,
+    state: &greedy::State,
+    stopped_at: usize,
+    started: Instant,
+    threads: usize,
+    time_limit: Option<Duration>,
+) -> Roster {
+    let instance = ctx.instance;
+    let firm_id = |d: usize| instance.enterprises[ctx.due.enterprise_index[d]].id.clone();
+    let mut crews: Vec<Crew> = state
+        .crews
+        .iter()
+        .map(|c| {
+            let officer = &instance.officers[c.officer];
+            let date = ctx.days[c.day];
+            let mut experts: Vec<String> = c.experts.iter().map(|&e| instance.experts[e].id.clone()).collect();
+            experts.sort();
+            Crew {
+                id: format!("{date}/{}", officer.id),
+                date,
+                officer: officer.id.clone(),
+                experts,
+                depart: Clock(c.times.depart),
+                return_: Clock(c.times.ret),
+                distance_km: c.times.km,
+                visits: c
+                    .route
+                    .iter()
+                    .zip(&c.times.visits)
+                    .map(|(&d, t)| Visit {
+                        enterprise: firm_id(d),
+                        arrive: Clock(t.arrive),
+                        start: Clock(t.start),
+                        end: Clock(t.end),
+                        travel_min: t.travel_min,
+                        distance_km: t.km,
+                        reason: ctx.due.due[d].reason,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    crews.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.officer.cmp(&b.officer)));
+
+    let unscheduled = (0..ctx.due_count())
+        .filter(|&d| state.placed[d].is_none())
+        .map(|d| {
+            let (code, message) = if d >= stopped_at {
+                ("time_limit", "the time limit ran out before this firm was considered".to_string())
+            } else {
+                explain::explain(ctx, state, d)
+            };
+            Unscheduled { enterprise: firm_id(d), mandatory: ctx.due.due[d].mandatory, code: code.into(), message }
+        })
+        .collect();
+
+    Roster {
+        plan: instance.name.clone(),
+        horizon: instance.horizon,
+        kpis: kpis(ctx, state),
+        crews,
+        due: ctx.due.due.clone(),
+        unscheduled,
+        excluded: ctx.due.excluded.clone(),
+        draw: ctx.due.draw.clone(),
+        solver: SolverInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            seed: instance.policy.seed,
+            threads: threads as u32,
+            seconds: started.elapsed().as_secs_f64(),
+            algorithm: "greedy-priority-insertion".into(),
+            time_limit: time_limit.map(|t| t.as_secs_f64()),
+        },
+    }
+}
+
+fn kpis(ctx: &Context<'_>, state: &greedy::State) -> Kpis {
+    let due = &ctx.due.due;
+    let placed = |d: &usize| state.placed[*d].is_some();
+    let all: Vec<usize> = (0..due.len()).collect();
+    let weight = |ds: &mut dyn Iterator<Item = &usize>| ds.map(|&d| due[d].weight).sum::<f64>();
+    let due_weight = weight(&mut all.iter());
+    let done_weight = weight(&mut all.iter().filter(|d| placed(d)));
+    let expert_days: u32 = state.expert_used.iter().sum();
+    let distance_km = round_km(state.crews.iter().map(|c| c.times.km).sum());
+    let rates: f64 = state.expert_used.iter().zip(&ctx.day_rates).map(|(&n, r)| n as f64 * r).sum();
+    let cost_cny = round_km(rates + distance_km * ctx.instance.policy.cost_per_km);
+    let utilisation: Vec<f64> = state
+        .expert_used
+        .iter()
+        .zip(&ctx.expert_max)
+        .filter(|(_, m)| **m > 0)
+        .map(|(&n, &m)| n as f64 / m as f64)
+        .collect();
+    Kpis {
+        due: due.len() as u32,
+        mandatory_due: due.iter().filter(|f| f.mandatory).count() as u32,
+        scheduled: all.iter().filter(|d| placed(d)).count() as u32,
+        mandatory_scheduled: all.iter().filter(|d| placed(d) && due[**d].mandatory).count() as u32,
+        weighted_coverage: if due_weight > 0.0 { done_weight / due_weight } else { 1.0 },
+        expert_days,
+        cost_cny,
+        distance_km,
+        workload_spread: std_dev(&utilisation),
+        bound: None,
+        gap: None,
+    }
+}
+
+/// Population standard deviation (0 for an empty list).
+pub fn std_dev(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt()
+}

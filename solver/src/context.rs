@@ -1,0 +1,186 @@
+//! Everything derived from an instance once per solve: sweep days, the due list, each due
+//! firm's requirement, who may go where, and the travel legs between every base and firm.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::calendar;
+use crate::due::{self, DueList, FirmHistory};
+use crate::model::{CITY_LEVEL, Instance, Specialty, Tier};
+use crate::requirements::{self, Requirement};
+use crate::travel::{Leg, LegMatrix, TravelError, TravelModel};
+
+/// A set of specialties as bits, for fast coverage tests.
+pub type SpecialtyMask = u32;
+
+/// The bit set of a list of specialties.
+pub fn mask_of(specs: &[Specialty]) -> SpecialtyMask {
+    specs.iter().fold(0, |m, s| m | (1 << (*s as u32)))
+}
+
+/// Derived, read-only data of one solve.
+pub struct Context<'a> {
+    /// The raw instance.
+    pub instance: &'a Instance,
+    /// Sweep days (working days outside blackouts), in order.
+    pub days: Vec<NaiveDate>,
+    /// The due list.
+    pub due: DueList,
+    /// Requirement of each due firm (same order as `due.due`).
+    pub reqs: Vec<Requirement>,
+    /// Required specialties of each due firm as a bit set.
+    pub req_masks: Vec<SpecialtyMask>,
+    /// Specialties of each expert as a bit set.
+    pub expert_masks: Vec<SpecialtyMask>,
+    /// Day rate of each expert.
+    pub day_rates: Vec<f64>,
+    /// `max_days` of each expert.
+    pub expert_max: Vec<u32>,
+    /// `max_days` of each officer.
+    pub officer_max: Vec<u32>,
+    /// Location index of each officer's base (`None`: no base, the officer cannot go out).
+    pub officer_loc: Vec<Option<usize>>,
+    /// Location index of each due firm.
+    pub firm_loc: Vec<usize>,
+    /// Legs between all locations (officer bases first, then due firms).
+    pub legs: LegMatrix,
+    /// `avoids[due]`: experts who must not check that firm (回避), sorted.
+    pub avoids: Vec<Vec<usize>>,
+    /// `(expert, due)` pairs where the expert checked the firm within the rotation window.
+    pub recent: HashSet<(usize, usize)>,
+    /// History per enterprise id.
+    pub history: HashMap<&'a str, FirmHistory>,
+}
+
+impl<'a> Context<'a> {
+    /// Derives the context; fails only if the road network is unusable.
+    pub fn new(instance: &'a Instance) -> Result<Context<'a>, TravelError> {
+        let days = calendar::sweep_days(instance);
+        let due = due::derive(instance);
+        let firms: Vec<_> = due.enterprise_index.iter().map(|&i| &instance.enterprises[i]).collect();
+        let reqs: Vec<Requirement> = firms.iter().map(|f| requirements::derive(instance, f)).collect();
+        let req_masks = reqs.iter().map(|r| mask_of(&r.specialties)).collect();
+        let expert_masks = instance.experts.iter().map(|e| mask_of(&e.specialties)).collect();
+        let day_rates = instance.experts.iter().map(|e| instance.expert_day_rate(e)).collect();
+        let expert_max = instance.experts.iter().map(|e| instance.expert_max_days(e)).collect();
+        let officer_max = instance.officers.iter().map(|o| instance.officer_max_days(o)).collect();
+
+        let mut locations = Vec::new();
+        let officer_loc = instance
+            .officers
+            .iter()
+            .map(|o| {
+                instance.officer_base(o).map(|base| {
+                    locations.push(base);
+                    locations.len() - 1
+                })
+            })
+            .collect();
+        let firm_loc = firms
+            .iter()
+            .map(|f| {
+                locations.push(f.location);
+                locations.len() - 1
+            })
+            .collect();
+        let legs = TravelModel::new(instance)?.matrix(&locations);
+
+        let due_by_id: HashMap<&str, usize> =
+            firms.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
+        let mut avoids = vec![Vec::new(); firms.len()];
+        for (e, expert) in instance.experts.iter().enumerate() {
+            for (d, firm) in firms.iter().enumerate() {
+                let by_firm = expert.avoid_enterprises.contains(&firm.id);
+                let by_group = firm.group.as_ref().is_some_and(|g| expert.avoid_groups.contains(g));
+                if by_firm || by_group {
+                    avoids[d].push(e);
+                }
+            }
+        }
+
+        let expert_by_id: HashMap<&str, usize> =
+            instance.experts.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+        let rotation_start = instance
+            .horizon
+            .start
+            .checked_sub_months(Months::new(instance.policy.rotation_months))
+            .unwrap_or(NaiveDate::MIN);
+        let mut recent = HashSet::new();
+        for insp in instance.history.iter().filter(|h| h.date >= rotation_start) {
+            if let Some(&d) = due_by_id.get(insp.enterprise.as_str()) {
+                for id in &insp.experts {
+                    if let Some(&e) = expert_by_id.get(id.as_str()) {
+                        recent.insert((e, d));
+                    }
+                }
+            }
+        }
+
+        Ok(Context {
+            history: due::history_by_firm(instance),
+            instance,
+            days,
+            due,
+            reqs,
+            req_masks,
+            expert_masks,
+            day_rates,
+            expert_max,
+            officer_max,
+            officer_loc,
+            firm_loc,
+            legs,
+            avoids,
+            recent,
+        })
+    }
+
+    /// Number of due firms.
+    pub fn due_count(&self) -> usize {
+        self.due.due.len()
+    }
+
+    /// Whether due firm `d` may be visited on sweep day `day`: open, and room under its cap.
+    pub fn firm_open(&self, d: usize, day: usize) -> bool {
+        let firm = &self.instance.enterprises[self.due.enterprise_index[d]];
+        let date = self.days[day];
+        !firm.closed_dates.contains(&date)
+            && due::cap_room(firm, self.history.get(firm.id.as_str()), date.year())
+    }
+
+    /// Whether expert `e` may work on sweep day `day`: certified and not unavailable.
+    pub fn expert_on_duty(&self, e: usize, day: usize) -> bool {
+        let expert = &self.instance.experts[e];
+        let date = self.days[day];
+        expert.certified_until >= date && !expert.unavailable.contains(&date)
+    }
+
+    /// Whether officer `o` may work on sweep day `day`.
+    pub fn officer_on_duty(&self, o: usize, day: usize) -> bool {
+        let officer = &self.instance.officers[o];
+        self.officer_loc[o].is_some() && !officer.unavailable.contains(&self.days[day])
+    }
+
+    /// Whether officer `o` may visit due firm `d` (district rule).
+    pub fn officer_serves(&self, o: usize, d: usize) -> bool {
+        let officer = &self.instance.officers[o];
+        let firm = &self.instance.enterprises[self.due.enterprise_index[d]];
+        officer.district == CITY_LEVEL || officer.district == firm.district
+    }
+
+    /// Whether expert `e` must not check due firm `d`.
+    pub fn avoids(&self, e: usize, d: usize) -> bool {
+        self.avoids[d].binary_search(&e).is_ok()
+    }
+
+    /// The leg between two location indices.
+    pub fn leg(&self, from: usize, to: usize) -> Option<Leg> {
+        self.legs.get(from, to)
+    }
+
+    /// Tier of expert `e`.
+    pub fn tier(&self, e: usize) -> Tier {
+        self.instance.experts[e].tier
+    }
+}

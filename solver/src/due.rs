@@ -1,0 +1,240 @@
+//! Which firms are due in the horizon, why, with what weight; which are left out and why;
+//! and the reproducible random draw (双随机).
+//!
+//! Decisions where DOMAIN.md is silent (also in docs/rules.md):
+//! - An unrectified finding whose deadline is on or before the horizon's end makes a
+//!   mandatory follow-up, also when the deadline passed before the horizon ("not let go").
+//! - A red/orange/yellow firm with no expert sweep on record is overdue.
+//! - Inspections of every kind count against the annual cap, follow-ups included: a firm
+//!   at its cap is excluded with code `annual_cap`, even when a follow-up is pending.
+//! - Only firms that would otherwise be due are listed in `excluded`; firms not due at all
+//!   are not listed (there are thousands).
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use crate::calendar;
+use crate::model::{
+    DueFirm, DueReason, Draw, Enterprise, Excluded, InspectionKind, Instance, Risk, Severity,
+};
+use crate::requirements;
+
+/// How the draw is made, recorded with every roster so an auditor can repeat it.
+pub const DRAW_METHOD: &str = "chacha8-partial-fisher-yates: eligible firm ids sorted ascending, \
+rand_chacha::ChaCha8Rng::seed_from_u64(seed), rand 0.10 SliceRandom::partial_shuffle(count), \
+count = round(random_share x pool)";
+
+/// The due list of a plan, with the indices the solver needs.
+#[derive(Debug, Clone)]
+pub struct DueList {
+    /// Due firms, most important first (mandatory, then weight, then id).
+    pub due: Vec<DueFirm>,
+    /// For each entry of `due`, the enterprise's index in `instance.enterprises`.
+    pub enterprise_index: Vec<usize>,
+    /// For follow-ups, the earliest unrectified deadline (a re-check should not come before it).
+    pub follow_up_deadline: Vec<Option<NaiveDate>>,
+    /// Firms left out, with their reason.
+    pub excluded: Vec<Excluded>,
+    /// The random draw record.
+    pub draw: Draw,
+}
+
+/// What the history says about one firm.
+#[derive(Debug, Default, Clone)]
+pub struct FirmHistory {
+    /// Date of the last expert sweep.
+    pub last_sweep: Option<NaiveDate>,
+    /// Inspections of any kind, by calendar year.
+    pub per_year: HashMap<i32, u32>,
+}
+
+/// History per enterprise id.
+pub fn history_by_firm(instance: &Instance) -> HashMap<&str, FirmHistory> {
+    let mut map: HashMap<&str, FirmHistory> = HashMap::new();
+    for insp in &instance.history {
+        let h = map.entry(insp.enterprise.as_str()).or_default();
+        *h.per_year.entry(insp.date.year()).or_default() += 1;
+        if insp.kind == InspectionKind::ExpertSweep && h.last_sweep.is_none_or(|d| d < insp.date) {
+            h.last_sweep = Some(insp.date);
+        }
+    }
+    map
+}
+
+/// Whether the firm still has room under its annual cap in `year`, counting history only.
+pub fn cap_room(firm: &Enterprise, history: Option<&FirmHistory>, year: i32) -> bool {
+    let used = history.and_then(|h| h.per_year.get(&year)).copied().unwrap_or(0);
+    used < requirements::annual_cap(firm)
+}
+
+/// Derives the due list of the instance.
+pub fn derive(instance: &Instance) -> DueList {
+    let horizon = instance.horizon;
+    let policy = &instance.policy;
+    let sweep_days = calendar::sweep_days(instance);
+    let history = history_by_firm(instance);
+
+    let mut open_findings: HashMap<&str, Vec<&crate::model::Finding>> = HashMap::new();
+    for f in instance.findings.iter().filter(|f| !f.rectified) {
+        open_findings.entry(f.enterprise.as_str()).or_default().push(f);
+    }
+
+    struct Candidate {
+        index: usize,
+        reason: DueReason,
+        overdue_days: i64,
+        deadline: Option<NaiveDate>,
+    }
+    let mut candidates = Vec::new();
+    let mut excluded = Vec::new();
+    let mut pool = Vec::new();
+
+    for (index, firm) in instance.enterprises.iter().enumerate() {
+        let firm_history = history.get(firm.id.as_str());
+        let findings = open_findings.get(firm.id.as_str());
+        let follow_up_deadline = findings
+            .into_iter()
+            .flatten()
+            .filter(|f| f.deadline <= horizon.end)
+            .map(|f| f.deadline)
+            .min();
+
+        let frequency = match firm.risk {
+            Risk::Red => Some(policy.frequency_months.red),
+            Risk::Orange => Some(policy.frequency_months.orange),
+            Risk::Yellow => Some(policy.frequency_months.yellow),
+            Risk::Blue => None,
+        };
+        let next_due = frequency.map(|months| {
+            firm_history
+                .and_then(|h| h.last_sweep)
+                .and_then(|last| last.checked_add_months(Months::new(months)))
+        });
+        let (reason, overdue_days) = match (follow_up_deadline, next_due) {
+            (Some(_), _) => (Some(DueReason::FollowUp), 0),
+            (None, Some(None)) => (Some(DueReason::Overdue), 0),
+            (None, Some(Some(next))) if next < horizon.start => {
+                (Some(DueReason::Overdue), (horizon.start - next).num_days())
+            }
+            (None, Some(Some(next))) if next <= horizon.end => (Some(DueReason::Frequency), 0),
+            _ => (None, 0),
+        };
+
+        let exclusion = exclusion(instance, firm, firm_history, &sweep_days);
+        match (reason, exclusion) {
+            (Some(_), Some((code, message))) => {
+                excluded.push(Excluded { enterprise: firm.id.clone(), code: code.into(), message });
+            }
+            (Some(reason), None) => candidates.push(Candidate { index, reason, overdue_days, deadline: follow_up_deadline }),
+            (None, None) => pool.push(index),
+            (None, Some(_)) => {}
+        }
+    }
+
+    // The random draw over the remaining eligible firms, independent of input order.
+    pool.sort_by(|a, b| instance.enterprises[*a].id.cmp(&instance.enterprises[*b].id));
+    let count = ((policy.random_share * pool.len() as f64).round() as usize).min(pool.len());
+    let mut rng = ChaCha8Rng::seed_from_u64(policy.seed);
+    let mut shuffled = pool.clone();
+    let (drawn, _) = shuffled.partial_shuffle(&mut rng, count);
+    let draw = Draw {
+        seed: policy.seed,
+        pool: pool.len() as u32,
+        drawn: drawn.iter().map(|i| instance.enterprises[*i].id.clone()).collect(),
+        method: DRAW_METHOD.to_string(),
+    };
+    for &index in drawn.iter() {
+        candidates.push(Candidate { index, reason: DueReason::RandomDraw, overdue_days: 0, deadline: None });
+    }
+
+    let mut entries: Vec<(DueFirm, usize, Option<NaiveDate>)> = candidates
+        .into_iter()
+        .map(|c| {
+            let firm = &instance.enterprises[c.index];
+            let findings = open_findings.get(firm.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let weight = priority_weight(instance, firm, c.overdue_days, findings);
+            let mandatory = matches!(c.reason, DueReason::FollowUp | DueReason::Overdue);
+            (DueFirm { enterprise: firm.id.clone(), mandatory, weight, reason: c.reason }, c.index, c.deadline)
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        b.0.mandatory
+            .cmp(&a.0.mandatory)
+            .then(b.0.weight.total_cmp(&a.0.weight))
+            .then(a.0.enterprise.cmp(&b.0.enterprise))
+    });
+
+    DueList {
+        enterprise_index: entries.iter().map(|e| e.1).collect(),
+        follow_up_deadline: entries.iter().map(|e| e.2).collect(),
+        due: entries.into_iter().map(|e| e.0).collect(),
+        excluded,
+        draw,
+    }
+}
+
+/// Why a firm that would be due cannot be: blacklisted, at its annual cap in every year
+/// the horizon touches, or closed on every sweep day.
+fn exclusion(
+    instance: &Instance,
+    firm: &Enterprise,
+    history: Option<&FirmHistory>,
+    sweep_days: &[NaiveDate],
+) -> Option<(&'static str, String)> {
+    if firm.blacklisted {
+        return Some(("blacklisted", format!("{} is blacklisted and under enforcement this period; experts do not sweep it", firm.id)));
+    }
+    let h = instance.horizon;
+    let years = h.start.year()..=h.end.year();
+    if years.clone().all(|y| !cap_room(firm, history, y)) {
+        return Some((
+            "annual_cap",
+            format!(
+                "{} has had {} inspections this year, its annual cap ({}) under the 无事不扰 rule",
+                firm.id,
+                history.and_then(|x| x.per_year.get(&h.start.year())).copied().unwrap_or(0),
+                requirements::annual_cap(firm)
+            ),
+        ));
+    }
+    if sweep_days.iter().all(|d| firm.closed_dates.contains(d)) {
+        return Some(("closed", format!("{} is closed on every working day of the horizon", firm.id)));
+    }
+    None
+}
+
+/// The objective weight of a due firm: risk grade, major hazard level, key processes,
+/// days overdue, open findings, times the focus-period boost.
+pub fn priority_weight(
+    instance: &Instance,
+    firm: &Enterprise,
+    overdue_days: i64,
+    open_findings: &[&crate::model::Finding],
+) -> f64 {
+    let risk = match firm.risk {
+        Risk::Red => 8.0,
+        Risk::Orange => 4.0,
+        Risk::Yellow => 2.0,
+        Risk::Blue => 1.0,
+    };
+    let hazard = match firm.major_hazard_level {
+        1 => 4.0,
+        2 => 3.0,
+        3 => 2.0,
+        4 => 1.0,
+        _ => 0.0,
+    };
+    let processes = if firm.processes.is_empty() { 0.0 } else { 1.5 + 0.5 * firm.processes.len() as f64 };
+    let overdue = (overdue_days as f64 / 30.0).clamp(0.0, 6.0);
+    let findings: f64 = open_findings
+        .iter()
+        .map(|f| if f.severity == Severity::Major { 3.0 } else { 1.0 })
+        .sum();
+    let boost = 1.0 + calendar::focus_boost(instance, firm.sector);
+    let weight = (risk + hazard + processes + overdue + findings) * boost;
+    (weight * 100.0).round() / 100.0
+}

@@ -1,0 +1,169 @@
+//! The roster: one solve's result, as CONTRACT.md names it.
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::instance::Horizon;
+use super::values::{Clock, DueReason};
+
+/// A plan's result: crews by day, what is due and what could not be placed, and KPIs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Roster {
+    /// The instance's name.
+    pub plan: String,
+    /// The instance's horizon.
+    pub horizon: Horizon,
+    /// One crew per officer and working day it goes out, ordered by date then officer.
+    pub crews: Vec<Crew>,
+    /// Every firm due in the horizon.
+    pub due: Vec<DueFirm>,
+    /// Due firms that are in no crew, each with the reason.
+    pub unscheduled: Vec<Unscheduled>,
+    /// Firms considered and left out of the due list, each with the reason.
+    pub excluded: Vec<Excluded>,
+    /// The auditable random draw.
+    pub draw: Draw,
+    /// Key figures, recomputable from the rest of the roster and the instance.
+    pub kpis: Kpis,
+    /// How the roster was made.
+    pub solver: SolverInfo,
+}
+
+/// One officer and their experts on one day, with the ordered visits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Crew {
+    /// Stable id: `<date>/<officer>`.
+    pub id: String,
+    /// The day.
+    pub date: NaiveDate,
+    /// The accompanying officer.
+    pub officer: String,
+    /// The experts (2–5 by default).
+    pub experts: Vec<String>,
+    /// Departure from the officer's base.
+    pub depart: Clock,
+    /// Return to the officer's base.
+    #[serde(rename = "return")]
+    pub return_: Clock,
+    /// Road km of the whole tour, base to base.
+    pub distance_km: f64,
+    /// Visits in order.
+    pub visits: Vec<Visit>,
+}
+
+/// One firm checked by a crew.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Visit {
+    /// Enterprise id.
+    pub enterprise: String,
+    /// Arrival at the firm.
+    pub arrive: Clock,
+    /// Start of the check (inside opening hours).
+    pub start: Clock,
+    /// End of the check (by closing time).
+    pub end: Clock,
+    /// Minutes from the previous stop (the base for the first visit).
+    pub travel_min: u32,
+    /// Km from the previous stop.
+    pub distance_km: f64,
+    /// Why the firm is visited.
+    pub reason: DueReason,
+}
+
+/// A firm on the due list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DueFirm {
+    /// Enterprise id.
+    pub enterprise: String,
+    /// Follow-ups and overdue firms are mandatory.
+    pub mandatory: bool,
+    /// Priority weight in the objective.
+    pub weight: f64,
+    /// Why it is due.
+    pub reason: DueReason,
+}
+
+/// A due firm that no crew visits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Unscheduled {
+    /// Enterprise id.
+    pub enterprise: String,
+    /// Whether the firm was mandatory.
+    pub mandatory: bool,
+    /// Stable reason code (see docs/codes.md).
+    pub code: String,
+    /// A sentence naming the constraint that stopped it.
+    pub message: String,
+}
+
+/// A firm left out of the due list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Excluded {
+    /// Enterprise id.
+    pub enterprise: String,
+    /// `annual_cap`, `closed` or `blacklisted`.
+    pub code: String,
+    /// A sentence with the reason.
+    pub message: String,
+}
+
+/// The record of the random draw, enough to repeat it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Draw {
+    /// Seed of the draw.
+    pub seed: u64,
+    /// Number of eligible firms drawn from.
+    pub pool: u32,
+    /// Drawn enterprise ids, in draw order.
+    pub drawn: Vec<String>,
+    /// How the draw was made.
+    pub method: String,
+}
+
+/// Key figures of a roster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Kpis {
+    /// Due firms.
+    pub due: u32,
+    /// Mandatory due firms.
+    pub mandatory_due: u32,
+    /// Scheduled visits.
+    pub scheduled: u32,
+    /// Scheduled mandatory visits.
+    pub mandatory_scheduled: u32,
+    /// Scheduled priority weight over due priority weight (0–1).
+    pub weighted_coverage: f64,
+    /// Expert person-days.
+    pub expert_days: u32,
+    /// Expert day rates plus km × cost per km.
+    pub cost_cny: f64,
+    /// Road km of all crews.
+    pub distance_km: f64,
+    /// Population standard deviation of expert utilisation (days used / max days).
+    pub workload_spread: f64,
+    /// Proven upper bound on weighted coverage, where the solver computes one.
+    #[serde(default)]
+    pub bound: Option<f64>,
+    /// `bound - weighted_coverage`, where a bound is known.
+    #[serde(default)]
+    pub gap: Option<f64>,
+}
+
+/// How the roster was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SolverInfo {
+    /// `sweep-solver` version.
+    pub version: String,
+    /// Seed used.
+    pub seed: u64,
+    /// Worker threads.
+    pub threads: u32,
+    /// Wall-clock seconds of the solve.
+    pub seconds: f64,
+    /// The algorithm that made the roster.
+    pub algorithm: String,
+    /// The time limit given, seconds.
+    #[serde(default)]
+    pub time_limit: Option<f64>,
+}

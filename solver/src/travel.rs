@@ -1,0 +1,254 @@
+//! Travel times and distances between locations (CONTRACT.md's travel model).
+//!
+//! With a road network: each location is joined to its nearest node (great-circle) by a
+//! connector of great-circle km × 1.3 at 30 km/h; between nodes, the time-shortest path
+//! over two-way edges at their class speed. Without one: great-circle km × 1.3 at 50 km/h.
+//! A leg's minutes are its exact time rounded up to a whole minute; its km are rounded
+//! to 0.01 km so that sums over a roster compare exactly.
+
+use std::collections::HashMap;
+use std::ops::Add;
+
+use petgraph::algo::dijkstra;
+use petgraph::graph::{NodeIndex, UnGraph};
+use rayon::prelude::*;
+
+use crate::model::{Instance, Location, Network};
+
+/// Detour factor from great-circle to road km.
+pub const DETOUR: f64 = 1.3;
+/// Speed of a connector between a location and its nearest node, km/h.
+pub const CONNECTOR_KMH: f64 = 30.0;
+/// Speed without a network, km/h.
+pub const FALLBACK_KMH: f64 = 50.0;
+
+/// One trip between two locations.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Leg {
+    /// Whole minutes, rounded up.
+    pub minutes: u32,
+    /// Road km, rounded to 0.01.
+    pub km: f64,
+}
+
+impl Leg {
+    /// The leg from a place to itself.
+    pub const ZERO: Leg = Leg { minutes: 0, km: 0.0 };
+
+    fn from_exact(minutes: f64, km: f64) -> Leg {
+        // Subtract a hair before rounding up so that 12.000000001 minutes of float noise
+        // does not become 13.
+        Leg { minutes: (minutes - 1e-7).ceil().max(0.0) as u32, km: round_km(km) }
+    }
+}
+
+/// Rounds km to 0.01, the precision rosters carry.
+pub fn round_km(km: f64) -> f64 {
+    (km * 100.0).round() / 100.0
+}
+
+/// A problem with the road network that makes it unusable.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TravelError {
+    /// An edge names a node that is not in the network.
+    #[error("edge {edge} names unknown node `{node}`")]
+    UnknownNode {
+        /// Index of the edge.
+        edge: usize,
+        /// The missing node id.
+        node: String,
+    },
+    /// A network with no nodes.
+    #[error("the road network has no nodes")]
+    Empty,
+}
+
+/// Time and distance along a path: ordered by time, then km, so Dijkstra finds the
+/// fastest path and, among equally fast ones, the shortest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd)]
+struct PathCost {
+    minutes: f64,
+    km: f64,
+}
+
+impl Add for PathCost {
+    type Output = PathCost;
+    fn add(self, other: PathCost) -> PathCost {
+        PathCost { minutes: self.minutes + other.minutes, km: self.km + other.km }
+    }
+}
+
+struct RoadGraph {
+    graph: UnGraph<Location, PathCost>,
+}
+
+/// The travel model of one instance.
+pub struct TravelModel {
+    roads: Option<RoadGraph>,
+}
+
+impl TravelModel {
+    /// Builds the model from the instance's travel data.
+    pub fn new(instance: &Instance) -> Result<TravelModel, TravelError> {
+        let network = instance.travel.as_ref().and_then(|t| t.network.as_ref());
+        let roads = network.map(RoadGraph::new).transpose()?;
+        Ok(TravelModel { roads })
+    }
+
+    /// A model with no network: great-circle travel.
+    pub fn great_circle() -> TravelModel {
+        TravelModel { roads: None }
+    }
+
+    /// One leg. For many legs use [`TravelModel::matrix`], which shares shortest-path trees.
+    pub fn leg(&self, from: Location, to: Location) -> Option<Leg> {
+        self.matrix(&[from, to]).get(0, 1)
+    }
+
+    /// All legs between `locations`, one shortest-path tree per distinct snapped node,
+    /// computed in parallel.
+    pub fn matrix(&self, locations: &[Location]) -> LegMatrix {
+        let n = locations.len();
+        let mut legs = vec![None; n * n];
+        match &self.roads {
+            None => {
+                legs.par_chunks_mut(n.max(1)).enumerate().for_each(|(i, row)| {
+                    for (j, cell) in row.iter_mut().enumerate() {
+                        *cell = Some(great_circle_leg(locations[i], locations[j]));
+                    }
+                });
+            }
+            Some(roads) => roads.fill(locations, &mut legs),
+        }
+        LegMatrix { n, legs }
+    }
+}
+
+fn great_circle_leg(from: Location, to: Location) -> Leg {
+    if from == to {
+        return Leg::ZERO;
+    }
+    let km = from.great_circle_km(to) * DETOUR;
+    Leg::from_exact(km / FALLBACK_KMH * 60.0, km)
+}
+
+impl RoadGraph {
+    fn new(network: &Network) -> Result<RoadGraph, TravelError> {
+        if network.nodes.is_empty() {
+            return Err(TravelError::Empty);
+        }
+        let mut graph = UnGraph::with_capacity(network.nodes.len(), network.edges.len());
+        let mut by_id = HashMap::with_capacity(network.nodes.len());
+        for node in &network.nodes {
+            let ix = graph.add_node(Location { lat: node.lat, lon: node.lon });
+            by_id.insert(node.id.as_str(), ix);
+        }
+        for (i, edge) in network.edges.iter().enumerate() {
+            let end = |id: &String| {
+                by_id.get(id.as_str()).copied().ok_or_else(|| TravelError::UnknownNode { edge: i, node: id.clone() })
+            };
+            let (a, b) = (end(&edge.from)?, end(&edge.to)?);
+            let minutes = edge.km / edge.class.speed_kmh() * 60.0;
+            graph.add_edge(a, b, PathCost { minutes, km: edge.km });
+        }
+        Ok(RoadGraph { graph })
+    }
+
+    /// The nearest node and the connector to it.
+    fn snap(&self, at: Location) -> (NodeIndex, PathCost) {
+        let (ix, gc_km) = self
+            .graph
+            .node_indices()
+            .map(|ix| (ix, at.great_circle_km(self.graph[ix])))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .expect("a road graph has at least one node");
+        let km = gc_km * DETOUR;
+        (ix, PathCost { minutes: km / CONNECTOR_KMH * 60.0, km })
+    }
+
+    fn fill(&self, locations: &[Location], legs: &mut [Option<Leg>]) {
+        let n = locations.len();
+        let snaps: Vec<(NodeIndex, PathCost)> = locations.par_iter().map(|l| self.snap(*l)).collect();
+        let mut sources: Vec<NodeIndex> = snaps.iter().map(|s| s.0).collect();
+        sources.sort();
+        sources.dedup();
+        // One shortest-path tree per distinct source node, in `sources` order.
+        let trees: Vec<_> = sources.par_iter().map(|&s| dijkstra(&self.graph, s, None, |e| *e.weight())).collect();
+        legs.par_chunks_mut(n.max(1)).enumerate().for_each(|(i, row)| {
+            let (from_node, from_conn) = snaps[i];
+            let tree = &trees[sources.binary_search(&from_node).expect("every snapped node is a source")];
+            for (j, cell) in row.iter_mut().enumerate() {
+                if locations[i] == locations[j] {
+                    *cell = Some(Leg::ZERO);
+                    continue;
+                }
+                let (to_node, to_conn) = snaps[j];
+                *cell = tree.get(&to_node).map(|path| {
+                    let total = from_conn + *path + to_conn;
+                    Leg::from_exact(total.minutes, total.km)
+                });
+            }
+        });
+    }
+}
+
+/// Legs between a list of locations, by index; `None` where no road connects them.
+#[derive(Debug, Clone)]
+pub struct LegMatrix {
+    n: usize,
+    legs: Vec<Option<Leg>>,
+}
+
+impl LegMatrix {
+    /// The leg from location `from` to location `to`.
+    pub fn get(&self, from: usize, to: usize) -> Option<Leg> {
+        self.legs[from * self.n + to]
+    }
+
+    /// Number of locations.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether there are no locations.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Edge, Node, RoadClass};
+
+    fn node(id: &str, lat: f64, lon: f64) -> Node {
+        Node { id: id.into(), lat, lon }
+    }
+
+    #[test]
+    fn prefers_the_faster_road_and_reports_its_km() {
+        // a–b direct on a local road (20 km, 40 min) or a–c–b on expressway (30 km, 18 min).
+        let net = Network {
+            nodes: vec![node("a", 38.0, 116.0), node("b", 38.0, 116.2), node("c", 38.1, 116.1)],
+            edges: vec![
+                Edge { from: "a".into(), to: "b".into(), km: 20.0, class: RoadClass::Local },
+                Edge { from: "a".into(), to: "c".into(), km: 15.0, class: RoadClass::Expressway },
+                Edge { from: "c".into(), to: "b".into(), km: 15.0, class: RoadClass::Expressway },
+            ],
+        };
+        let roads = RoadGraph::new(&net).unwrap();
+        let model = TravelModel { roads: Some(roads) };
+        let leg = model.leg(Location { lat: 38.0, lon: 116.0 }, Location { lat: 38.0, lon: 116.2 }).unwrap();
+        assert_eq!(leg, Leg { minutes: 18, km: 30.0 });
+    }
+
+    #[test]
+    fn great_circle_fallback_rounds_minutes_up() {
+        let a = Location { lat: 38.0, lon: 116.0 };
+        let b = Location { lat: 38.0, lon: 116.1 };
+        let leg = TravelModel::great_circle().leg(a, b).unwrap();
+        let km = a.great_circle_km(b) * 1.3;
+        assert_eq!(leg.minutes, (km / 50.0 * 60.0).ceil() as u32);
+        assert_eq!(leg.km, round_km(km));
+    }
+}
