@@ -1,1 +1,5 @@
-fn main(){}
+//! `hazard-sweep`: plans expert hidden-hazard sweeps from the command line.
+
+fn main() -> std::process::ExitCode {
+    hazard_sweep::cli::main()
+}

@@ -1,0 +1,233 @@
+//! Small named instances, each showing one rule (written to fixtures/cases/ by
+//! `hazard-sweep cases`); tests/cases.rs asserts what each one shows.
+
+use chrono::NaiveDate;
+use sweep_solver::model::*;
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().expect("valid date")
+}
+
+fn at(lat: f64, lon: f64) -> Location {
+    Location { lat, lon }
+}
+
+fn expert(id: &str, name: &str, tier: Tier, title: Title, specialties: &[Specialty]) -> Expert {
+    Expert {
+        id: id.into(),
+        name: name.into(),
+        tier,
+        title,
+        specialties: specialties.to_vec(),
+        certified_until: date("2029-06-30"),
+        home: at(38.30, 116.85),
+        unavailable: Vec::new(),
+        max_days: None,
+        day_rate: None,
+        avoid_enterprises: Vec::new(),
+        avoid_groups: Vec::new(),
+    }
+}
+
+/// A firm with no sweep on record (so it is overdue unless blue), near its district's base.
+fn firm(id: &str, district: &str, sector: Sector, risk: Risk, offset: f64) -> Enterprise {
+    let (base, officer) = if district == "D1" { (at(38.31, 116.86), "O1") } else { (at(38.08, 116.58), "O2") };
+    Enterprise {
+        id: id.into(),
+        name: format!("{id} 有限公司"),
+        district: district.into(),
+        location: at(base.lat + offset, base.lon + offset * 1.3),
+        group: None,
+        sector,
+        risk,
+        major_hazard_level: 0,
+        processes: Vec::new(),
+        standardization: Some(2),
+        blacklisted: false,
+        officer: officer.into(),
+        hours: None,
+        closed_dates: Vec::new(),
+        required_specialties: None,
+        min_tier: None,
+        team_size: None,
+        duration_min: None,
+    }
+}
+
+/// Two districts, three officers (one city-level), seven experts, no firms yet.
+fn base(name: &str) -> Instance {
+    use Specialty as S;
+    Instance {
+        name: name.into(),
+        horizon: Horizon { start: date("2027-03-01"), end: date("2027-03-12") },
+        calendar: Calendar::default(),
+        policy: Policy { random_share: 0.0, seed: 7, ..Policy::default() },
+        districts: vec![
+            District { id: "D1".into(), name: "运河区".into(), base: at(38.31, 116.86) },
+            District { id: "D2".into(), name: "泊头市".into(), base: at(38.08, 116.58) },
+        ],
+        officers: vec![
+            Officer { id: "O1".into(), name: "王强".into(), district: "D1".into(), base: None, unavailable: Vec::new(), max_days: None },
+            Officer { id: "O2".into(), name: "赵敏".into(), district: "D2".into(), base: None, unavailable: Vec::new(), max_days: None },
+            Officer { id: "O3".into(), name: "孙杰".into(), district: CITY_LEVEL.into(), base: Some(at(38.30, 116.84)), unavailable: Vec::new(), max_days: None },
+        ],
+        experts: vec![
+            expert("E1", "李明", Tier::City, Title::Senior, &[S::Process, S::SafetyManagement]),
+            expert("E2", "张伟", Tier::City, Title::Intermediate, &[S::Equipment]),
+            expert("E3", "刘洋", Tier::City, Title::AssociateSenior, &[S::Electrical, S::FireSafety]),
+            expert("E4", "陈静", Tier::Provincial, Title::Senior, &[S::Process, S::Equipment]),
+            expert("E5", "杨磊", Tier::City, Title::Intermediate, &[S::Construction]),
+            expert("E6", "黄涛", Tier::City, Title::AssociateSenior, &[S::Construction, S::Electrical]),
+            expert("E7", "周超", Tier::National, Title::Senior, &[S::Electrical, S::Process]),
+        ],
+        enterprises: Vec::new(),
+        history: Vec::new(),
+        findings: Vec::new(),
+        travel: None,
+    }
+}
+
+/// Every case, by file name.
+pub fn all() -> Vec<(&'static str, Instance)> {
+    vec![
+        ("conflict_of_interest", conflict_of_interest()),
+        ("certification_expires_mid_month", certification_expires_mid_month()),
+        ("blackout_week", blackout_week()),
+        ("annual_cap_reached", annual_cap_reached()),
+        ("district_officer_bound", district_officer_bound()),
+        ("follow_up_after_deadline", follow_up_after_deadline()),
+        ("afternoon_opening_hours", afternoon_opening_hours()),
+        ("random_draw", random_draw()),
+        ("expert_days_run_out", expert_days_run_out()),
+    ]
+}
+
+/// F-A (chemicals, group 渤海化工集团) is avoided by E1 and, by group, by E4: the crew
+/// takes E7's process skill instead. F-B (construction) is avoided by both construction
+/// experts, so it cannot be visited (`no_qualified_team`).
+fn conflict_of_interest() -> Instance {
+    let mut i = base("conflict-of-interest");
+    let mut a = firm("F-A", "D1", Sector::HazardousChemicals, Risk::Yellow, 0.02);
+    a.group = Some("渤海化工集团".into());
+    i.enterprises = vec![a, firm("F-B", "D1", Sector::Construction, Risk::Yellow, -0.02)];
+    i.experts[0].avoid_enterprises = vec!["F-A".into()];
+    i.experts[3].avoid_groups = vec!["渤海化工集团".into()];
+    i.experts[4].avoid_enterprises = vec!["F-B".into()];
+    i.experts[5].avoid_enterprises = vec!["F-B".into()];
+    i
+}
+
+/// The only provincial-tier-or-higher expert available, E4, is certified until 03-10; the
+/// red chemical firm F-R needs a provincial lead, so it is visited by 03-10. F-LATE, also
+/// red, is closed until 03-10, so no qualified lead is left for it.
+fn certification_expires_mid_month() -> Instance {
+    let mut i = base("certification-expires-mid-month");
+    i.horizon.end = date("2027-03-31");
+    i.experts[3].certified_until = date("2027-03-10");
+    i.experts[6].unavailable = i.horizon.days().collect();
+    let red = firm("F-R", "D1", Sector::HazardousChemicals, Risk::Red, 0.03);
+    let mut late = firm("F-LATE", "D1", Sector::HazardousChemicals, Risk::Red, -0.03);
+    late.closed_dates = date("2027-03-01").iter_days().take(10).collect();
+    i.enterprises = vec![red, late];
+    i
+}
+
+/// A blackout period covers 03-08 to 03-12: every visit falls in the first week.
+fn blackout_week() -> Instance {
+    let mut i = base("blackout-week");
+    i.calendar.periods = vec![Period {
+        name: "重大会议保障".into(),
+        start: date("2027-03-08"),
+        end: date("2027-03-12"),
+        kind: PeriodKind::Blackout,
+        sectors: Vec::new(),
+        boost: 0.0,
+    }];
+    i.enterprises = (0..4)
+        .map(|k| firm(&format!("F-{k}"), "D1", Sector::CrowdedVenue, Risk::Yellow, 0.01 * k as f64))
+        .collect();
+    i
+}
+
+/// F-CAP (standardisation grade 1, cap 1 a year) had an enforcement inspection in January:
+/// it is excluded with `annual_cap` although overdue. F-OK, the same without it, is due.
+fn annual_cap_reached() -> Instance {
+    let mut i = base("annual-cap-reached");
+    let mut capped = firm("F-CAP", "D1", Sector::Construction, Risk::Yellow, 0.01);
+    capped.standardization = Some(1);
+    let mut ok = firm("F-OK", "D1", Sector::Construction, Risk::Yellow, -0.01);
+    ok.standardization = Some(1);
+    i.enterprises = vec![capped, ok];
+    i.history = vec![
+        Inspection { enterprise: "F-CAP".into(), date: date("2025-11-20"), experts: vec!["E5".into()], kind: InspectionKind::ExpertSweep },
+        Inspection { enterprise: "F-OK".into(), date: date("2025-11-20"), experts: vec!["E5".into()], kind: InspectionKind::ExpertSweep },
+        Inspection { enterprise: "F-CAP".into(), date: date("2027-01-15"), experts: Vec::new(), kind: InspectionKind::Enforcement },
+    ];
+    i
+}
+
+/// D2's own officer O2 is away all horizon; D1's officer may not cross into D2, so the
+/// city-level officer O3 takes every D2 visit.
+fn district_officer_bound() -> Instance {
+    let mut i = base("district-officer-bound");
+    i.officers[1].unavailable = i.horizon.days().collect();
+    i.enterprises = vec![
+        firm("F-D1", "D1", Sector::Construction, Risk::Yellow, 0.01),
+        firm("F-D2a", "D2", Sector::Construction, Risk::Yellow, 0.01),
+        firm("F-D2b", "D2", Sector::CrowdedVenue, Risk::Yellow, -0.01),
+    ];
+    i
+}
+
+/// A blue firm (not due by frequency) with an unrectified major hazard due 03-08 gets a
+/// mandatory follow-up, scheduled on or after the deadline.
+fn follow_up_after_deadline() -> Instance {
+    let mut i = base("follow-up-after-deadline");
+    i.enterprises = vec![firm("F-FU", "D1", Sector::Construction, Risk::Blue, 0.01)];
+    i.findings = vec![Finding {
+        id: "H1".into(),
+        enterprise: "F-FU".into(),
+        severity: Severity::Major,
+        found_on: date("2027-02-06"),
+        deadline: date("2027-03-08"),
+        rectified: false,
+    }];
+    i
+}
+
+/// F-PM opens 13:00–17:30 and needs 240 minutes: the check runs 13:00–17:00.
+fn afternoon_opening_hours() -> Instance {
+    let mut i = base("afternoon-opening-hours");
+    let mut pm = firm("F-PM", "D1", Sector::Metallurgy, Risk::Yellow, 0.02);
+    pm.hours = Some(Hours { open: Clock::hm(13, 0), close: Clock::hm(17, 30) });
+    pm.required_specialties = Some(vec![Specialty::Equipment]);
+    i.enterprises = vec![pm];
+    i
+}
+
+/// Twenty blue firms, none due; a 25 % random draw (seed 7) picks five, reproducibly.
+fn random_draw() -> Instance {
+    let mut i = base("random-draw");
+    i.policy.random_share = 0.25;
+    i.enterprises = (0..20)
+        .map(|k| firm(&format!("F-{k:02}"), if k % 2 == 0 { "D1" } else { "D2" }, Sector::CrowdedVenue, Risk::Blue, 0.002 * k as f64))
+        .collect();
+    i
+}
+
+/// Every expert may work one day; eight full-day chemical checks cannot all be staffed,
+/// and the ones left over say that expert capacity stopped them.
+fn expert_days_run_out() -> Instance {
+    let mut i = base("expert-days-run-out");
+    for e in &mut i.experts {
+        e.max_days = Some(1);
+    }
+    i.enterprises = (0..8)
+        .map(|k| {
+            let mut f = firm(&format!("F-{k}"), "D1", Sector::HazardousChemicals, Risk::Yellow, 0.01 * k as f64);
+            f.duration_min = Some(420);
+            f
+        })
+        .collect();
+    i
+}

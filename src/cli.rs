@@ -1,0 +1,326 @@
+//! The command line: generate, import, solve, validate, schema, demo.
+//!
+//! Exit codes: 0 success; 1 a roster with violations (`validate`); 2 bad input or usage.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sweep_solver::model::{Instance, Roster};
+use sweep_solver::{Progress, SolveOptions, check, solve};
+
+use crate::generate::{self, Scale};
+use crate::import::{self, ImportProblem, Imported};
+use crate::report;
+
+/// Plans expert hidden-hazard sweeps (专家查隐患) for work-safety bureaus.
+#[derive(Parser)]
+#[command(name = "hazard-sweep", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write deterministic registries (CSV, TOML, road network) at a scale.
+    Generate {
+        /// Size of the data set.
+        #[arg(long, value_enum, default_value = "city", env = "HAZARD_SWEEP_SCALE")]
+        scale: Scale,
+        /// Random seed.
+        #[arg(long, default_value_t = 1, env = "HAZARD_SWEEP_SEED")]
+        seed: u64,
+        /// The month to plan next (history runs up to it), YYYY-MM.
+        #[arg(long, env = "HAZARD_SWEEP_MONTH")]
+        month: String,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the small named rule cases (fixtures/cases/*.json).
+    Cases {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Read registries and write one plan instance (JSON).
+    Import {
+        /// Folder with districts.csv, officers.csv, experts.csv, enterprises.csv, ...
+        #[arg(long)]
+        dir: PathBuf,
+        /// Month to plan, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Output file (stdout if absent).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Solve an instance and write the roster.
+    Solve(SolveArgs),
+    /// Check a roster against an instance; exit 1 if any rule is broken.
+    Validate {
+        /// The instance JSON.
+        instance: PathBuf,
+        /// The roster JSON.
+        roster: PathBuf,
+    },
+    /// Print the JSON Schema of the instance or the roster.
+    Schema {
+        /// Which document.
+        #[arg(value_enum)]
+        document: Document,
+    },
+    /// Solve the committed Cangzhou fixture for the month after its data, and check it.
+    Demo {
+        /// Fixture folder.
+        #[arg(long, default_value = "fixtures/cangzhou")]
+        dir: PathBuf,
+        /// Where to write instance.json and roster.json.
+        #[arg(long, default_value = "out/demo")]
+        out: PathBuf,
+        /// Worker threads.
+        #[arg(long, default_value_t = 2, env = "HAZARD_SWEEP_THREADS")]
+        threads: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Document {
+    Instance,
+    Roster,
+}
+
+#[derive(clap::Args)]
+struct SolveArgs {
+    /// The instance JSON.
+    #[arg(long, conflicts_with = "dir", required_unless_present = "dir")]
+    instance: Option<PathBuf>,
+    /// Registries folder (imported on the fly with --month).
+    #[arg(long, requires = "month")]
+    dir: Option<PathBuf>,
+    /// Month to plan with --dir, YYYY-MM.
+    #[arg(long)]
+    month: Option<String>,
+    /// Output roster file (stdout if absent).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Stop after this many seconds and return the best roster so far.
+    #[arg(long, env = "HAZARD_SWEEP_TIME_LIMIT")]
+    time_limit: Option<f64>,
+    /// Worker threads.
+    #[arg(long, default_value_t = 1, env = "HAZARD_SWEEP_THREADS")]
+    threads: usize,
+    /// Seed of the random draw and the solver (overrides the policy's).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Generate { scale, seed, month, out } => {
+            let horizon = import::month_horizon(&month).map_err(problem_error)?;
+            let started = Instant::now();
+            let data = generate::generate(scale, seed, horizon.start);
+            generate::write_registries(&data.instance, &out)?;
+            let i = &data.instance;
+            eprintln!(
+                "wrote {}: {} districts, {} officers, {} experts, {} enterprises, {} history rows, {} findings ({:.1} s)",
+                out.display(),
+                i.districts.len(),
+                i.officers.len(),
+                i.experts.len(),
+                i.enterprises.len(),
+                i.history.len(),
+                i.findings.len(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Cases { out } => {
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            for (name, instance) in crate::cases::all() {
+                let path = out.join(format!("{name}.json"));
+                std::fs::write(&path, serde_json::to_string_pretty(&instance)? + "\n")?;
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { dir, month, output } => {
+            let instance = import_registries(&dir, &month)?;
+            write_json(output.as_deref(), &instance)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Solve(args) => solve_command(args),
+        Command::Validate { instance, roster } => {
+            let instance = read_instance(&instance)?;
+            let roster: Roster = read_json(&roster)?;
+            let violations = check(&instance, &roster);
+            for v in &violations {
+                let at = [v.crew.as_deref(), v.enterprise.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                println!("{} {at}: {}", v.code, v.message);
+            }
+            if violations.is_empty() {
+                println!("ok: {} crews, {} visits, 0 violations", roster.crews.len(), roster.kpis.scheduled);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("{} violations", violations.len());
+                Ok(ExitCode::from(1))
+            }
+        }
+        Command::Schema { document } => {
+            let schema = match document {
+                Document::Instance => schemars::schema_for!(Instance),
+                Document::Roster => schemars::schema_for!(Roster),
+            };
+            println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { dir, out, threads } => demo(&dir, &out, threads),
+    }
+}
+
+fn demo(dir: &Path, out: &Path, threads: usize) -> Result<ExitCode> {
+    let month = month_after_history(dir)?;
+    eprintln!("planning {} for {month} (the month after its history)", dir.display());
+    let instance = import_registries(dir, &month)?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    write_json(Some(&out.join("instance.json")), &instance)?;
+    let roster = run_solve(&instance, threads, None)?;
+    write_json(Some(&out.join("roster.json")), &roster)?;
+    print!("{}", report::summary(&roster));
+    let violations = check(&instance, &roster);
+    println!("  {:<21} {}", "checker violations", violations.len());
+    println!("wrote {} and {}", out.join("instance.json").display(), out.join("roster.json").display());
+    Ok(if violations.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The month after the latest inspection in the folder's history.csv.
+fn month_after_history(dir: &Path) -> Result<String> {
+    let path = dir.join(import::HISTORY);
+    let mut reader = csv::Reader::from_path(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut latest: Option<chrono::NaiveDate> = None;
+    for record in reader.records() {
+        let record = record?;
+        if let Some(date) = record.get(1).and_then(|d| d.parse().ok()) {
+            latest = latest.max(Some(date));
+        }
+    }
+    let Some(latest) = latest else { bail!("{} has no dated rows to take the month from", path.display()) };
+    let next = latest.checked_add_months(chrono::Months::new(1)).context("date out of range")?;
+    Ok(next.format("%Y-%m").to_string())
+}
+
+fn solve_command(args: SolveArgs) -> Result<ExitCode> {
+    let mut instance = match (&args.instance, &args.dir, &args.month) {
+        (Some(path), _, _) => read_instance(path)?,
+        (None, Some(dir), Some(month)) => import_registries(dir, month)?,
+        _ => bail!("give --instance FILE, or --dir DIR with --month YYYY-MM"),
+    };
+    if let Some(seed) = args.seed {
+        instance.policy.seed = seed;
+    }
+    if let Some(limit) = args.time_limit
+        && !(limit.is_finite() && limit > 0.0)
+    {
+        bail!("--time-limit must be a positive number of seconds, got {limit}");
+    }
+    let limit = args.time_limit.map(Duration::from_secs_f64);
+    let roster = run_solve(&instance, args.threads, limit)?;
+    write_json(args.output.as_deref(), &roster)?;
+    eprint!("{}", report::summary(&roster));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Solves with a progress bar that appears once the run has taken a second.
+fn run_solve(instance: &Instance, threads: usize, time_limit: Option<Duration>) -> Result<Roster> {
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let started = Instant::now();
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} placing firms {pos}/{len} [{bar:30}] {msg} ({elapsed})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let progress = |p: Progress| {
+        if bar.is_hidden() && started.elapsed() > Duration::from_secs(1) {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        bar.set_length(p.total as u64);
+        bar.set_position(p.considered as u64);
+        bar.set_message(format!("{} scheduled", p.scheduled));
+    };
+    let options = SolveOptions { threads, time_limit, progress: Some(&progress) };
+    let roster = solve(instance, &options)?;
+    bar.finish_and_clear();
+    Ok(roster)
+}
+
+fn problem_error(p: ImportProblem) -> anyhow::Error {
+    anyhow::anyhow!("{p}")
+}
+
+/// Prints every problem; fails if any is an error.
+fn report_problems(imported: Imported) -> Result<Instance> {
+    for p in &imported.problems {
+        eprintln!("{p}");
+    }
+    match imported.instance {
+        Some(instance) => Ok(instance),
+        None => {
+            let errors = imported.problems.iter().filter(|p| p.level == sweep_solver::Level::Error).count();
+            bail!("{errors} errors in the input; nothing was written")
+        }
+    }
+}
+
+fn import_registries(dir: &Path, month: &str) -> Result<Instance> {
+    let horizon = import::month_horizon(month).map_err(problem_error)?;
+    let base = dir.file_name().and_then(|n| n.to_str()).unwrap_or("plan");
+    let name = format!("{base}-{month}");
+    report_problems(import::import_dir(dir, horizon, &name))
+}
+
+fn read_instance(path: &Path) -> Result<Instance> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    report_problems(import::read_instance_json(&text, &path.display().to_string()))
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(de).map_err(|e| anyhow::anyhow!("{}: at `{}`: {}", path.display(), e.path(), e.inner()))
+}
+
+/// Writes JSON atomically (temporary file, then rename), or to stdout.
+fn write_json<T: serde::Serialize>(path: Option<&Path>, value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)? + "\n";
+    match path {
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+        Some(path) => {
+            let tmp = path.with_extension("json.partial");
+            std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+            std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+        }
+    }
+}

@@ -1,0 +1,601 @@
+//! Reads a bureau's registries (CSV files plus `calendar.toml` and `policy.toml`, and an
+//! optional road network) into one plan instance.
+//!
+//! Every problem is collected, never only the first: each with a stable code, the file,
+//! the line, the column, the value and what to do. If any is an error, nothing is
+//! returned. The column layout of every file is in docs/data-format.md.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sweep_solver::model::*;
+use sweep_solver::validate::{Level, Problem, validate};
+
+/// One problem in the registries, located in its file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportProblem {
+    /// Stable code, e.g. `E1301`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub level: Level,
+    /// The file (or `--month` for the command-line argument).
+    pub file: String,
+    /// Line in the file (1 = the header of a CSV file), where known.
+    pub line: Option<usize>,
+    /// Column or field name, where known.
+    pub column: Option<String>,
+    /// The offending value.
+    pub value: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+impl fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        write!(f, "{level}[{}] {}", self.code, self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, " column `{column}`")?;
+        }
+        if !self.value.is_empty() {
+            write!(f, " value `{}`", self.value)?;
+        }
+        write!(f, ": {}. {}", self.message, self.hint)
+    }
+}
+
+/// The result of an import: the instance if there were no errors, and every problem.
+#[derive(Debug)]
+pub struct Imported {
+    /// The instance, unless an error was found.
+    pub instance: Option<Instance>,
+    /// Errors and warnings, in file order.
+    pub problems: Vec<ImportProblem>,
+}
+
+/// The registry files, in the order they are read.
+pub const DISTRICTS: &str = "districts.csv";
+/// Officers registry.
+pub const OFFICERS: &str = "officers.csv";
+/// Experts registry.
+pub const EXPERTS: &str = "experts.csv";
+/// Enterprises registry.
+pub const ENTERPRISES: &str = "enterprises.csv";
+/// Past inspections.
+pub const HISTORY: &str = "history.csv";
+/// Hazard findings.
+pub const FINDINGS: &str = "findings.csv";
+/// Calendar.
+pub const CALENDAR: &str = "calendar.toml";
+/// Policy.
+pub const POLICY: &str = "policy.toml";
+/// Optional road network nodes.
+pub const ROAD_NODES: &str = "road_nodes.csv";
+/// Optional road network edges.
+pub const ROAD_EDGES: &str = "road_edges.csv";
+
+/// Parses `YYYY-MM` into the first and last day of that month.
+pub fn month_horizon(month: &str) -> Result<Horizon, ImportProblem> {
+    let bad = || ImportProblem {
+        code: "E1006",
+        level: Level::Error,
+        file: "--month".into(),
+        line: None,
+        column: None,
+        value: month.into(),
+        message: format!("`{month}` is not a month"),
+        hint: "give the month as YYYY-MM, e.g. 2027-03".into(),
+    };
+    let start = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").map_err(|_| bad())?;
+    let next = start.checked_add_months(chrono::Months::new(1)).ok_or_else(bad)?;
+    Ok(Horizon { start, end: next.pred_opt().ok_or_else(bad)? })
+}
+
+/// Reads the registries in `dir` for the given horizon.
+pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
+    let mut reader = Reader { dir: dir.to_path_buf(), problems: Vec::new() };
+    let districts = reader.csv(DISTRICTS, true, &["id", "name", "lat", "lon"], |r| {
+        Some(District { id: r.text("id")?, name: r.text("name")?, base: r.location("lat", "lon")? })
+    });
+    let officers = reader.csv(OFFICERS, true, &["id", "name", "district"], |r| {
+        Some(Officer {
+            id: r.text("id")?,
+            name: r.text("name")?,
+            district: r.text("district")?,
+            base: r.optional_location("base_lat", "base_lon")?,
+            unavailable: r.list("unavailable", "E1301")?,
+            max_days: r.optional("max_days", "E1303")?,
+        })
+    });
+    let experts = reader.csv(
+        EXPERTS,
+        true,
+        &["id", "name", "tier", "title", "specialties", "certified_until", "home_lat", "home_lon"],
+        |r| {
+            Some(Expert {
+                id: r.text("id")?,
+                name: r.text("name")?,
+                tier: r.parse("tier", "E1404")?,
+                title: r.parse("title", "E1405")?,
+                specialties: r.list("specialties", "E1402")?,
+                certified_until: r.parse("certified_until", "E1301")?,
+                home: r.location("home_lat", "home_lon")?,
+                unavailable: r.list("unavailable", "E1301")?,
+                max_days: r.optional("max_days", "E1303")?,
+                day_rate: r.optional("day_rate", "E1303")?,
+                avoid_enterprises: r.list("avoid_enterprises", "")?,
+                avoid_groups: r.list("avoid_groups", "")?,
+            })
+        },
+    );
+    let enterprises = reader.csv(
+        ENTERPRISES,
+        true,
+        &["id", "name", "district", "lat", "lon", "sector", "risk", "officer"],
+        |r| {
+            let open: Option<Clock> = r.optional("open", "E1302")?;
+            let close: Option<Clock> = r.optional("close", "E1302")?;
+            Some(Enterprise {
+                id: r.text("id")?,
+                name: r.text("name")?,
+                district: r.text("district")?,
+                location: r.location("lat", "lon")?,
+                group: r.optional_text("group"),
+                sector: r.parse("sector", "E1401")?,
+                risk: r.parse("risk", "E1406")?,
+                major_hazard_level: r.optional("major_hazard_level", "E1409")?.unwrap_or(0),
+                processes: r.list("processes", "E1403")?,
+                standardization: r.optional("standardization", "E1410")?,
+                blacklisted: r.flag("blacklisted")?,
+                officer: r.text("officer")?,
+                hours: match (open, close) {
+                    (None, None) => None,
+                    (open, close) => {
+                        let default = Hours { open: Clock::hm(8, 30), close: Clock::hm(17, 30) };
+                        Some(Hours { open: open.unwrap_or(default.open), close: close.unwrap_or(default.close) })
+                    }
+                },
+                closed_dates: r.list("closed_dates", "E1301")?,
+                required_specialties: r.optional_list("required_specialties", "E1402")?,
+                min_tier: r.optional("min_tier", "E1404")?,
+                team_size: r.optional("team_size", "E1303")?,
+                duration_min: r.optional("duration_min", "E1303")?,
+            })
+        },
+    );
+    let history = reader.csv(HISTORY, false, &["enterprise", "date", "kind"], |r| {
+        Some(Inspection {
+            enterprise: r.text("enterprise")?,
+            date: r.parse("date", "E1301")?,
+            experts: r.list("experts", "")?,
+            kind: r.parse("kind", "E1407")?,
+        })
+    });
+    let findings = reader.csv(FINDINGS, false, &["id", "enterprise", "severity", "found_on", "deadline", "rectified"], |r| {
+        Some(Finding {
+            id: r.text("id")?,
+            enterprise: r.text("enterprise")?,
+            severity: r.parse("severity", "E1408")?,
+            found_on: r.parse("found_on", "E1301")?,
+            deadline: r.parse("deadline", "E1301")?,
+            rectified: r.flag("rectified")?,
+        })
+    });
+    let calendar: Calendar = reader.toml(CALENDAR).unwrap_or_default();
+    let policy: Policy = reader.toml(POLICY).unwrap_or_default();
+    let travel = if dir.join(ROAD_NODES).exists() || dir.join(ROAD_EDGES).exists() {
+        let nodes = reader.csv(ROAD_NODES, true, &["id", "lat", "lon"], |r| {
+            let at = r.location("lat", "lon")?;
+            Some(Node { id: r.text("id")?, lat: at.lat, lon: at.lon })
+        });
+        let edges = reader.csv(ROAD_EDGES, true, &["from", "to", "km", "class"], |r| {
+            Some(Edge { from: r.text("from")?, to: r.text("to")?, km: r.parse("km", "E1303")?, class: r.parse("class", "E1411")? })
+        });
+        Some(Travel { network: Some(Network { nodes: nodes.records, edges: edges.records }) })
+    } else {
+        None
+    };
+
+    let lines = Lines {
+        districts: districts.lines,
+        officers: officers.lines,
+        experts: experts.lines,
+        enterprises: enterprises.lines,
+        history: history.lines,
+        findings: findings.lines,
+    };
+    let instance = Instance {
+        name: name.to_string(),
+        horizon,
+        calendar,
+        policy,
+        districts: districts.records,
+        officers: officers.records,
+        experts: experts.records,
+        enterprises: enterprises.records,
+        history: history.records,
+        findings: findings.records,
+        travel,
+    };
+    let mut problems = reader.problems;
+    let parse_failed = problems.iter().any(|p| p.level == Level::Error);
+    // Semantic checks on a partly-read instance would report dangling references to the
+    // rows that failed to parse; run them only on a complete read.
+    if !parse_failed {
+        problems.extend(validate(&instance).into_iter().map(|p| lines.locate(p)));
+    }
+    let ok = !problems.iter().any(|p| p.level == Level::Error);
+    Imported { instance: ok.then_some(instance), problems }
+}
+
+/// Line numbers of each section's records, to place semantic problems in their file.
+struct Lines {
+    districts: Vec<usize>,
+    officers: Vec<usize>,
+    experts: Vec<usize>,
+    enterprises: Vec<usize>,
+    history: Vec<usize>,
+    findings: Vec<usize>,
+}
+
+impl Lines {
+    fn locate(&self, p: Problem) -> ImportProblem {
+        let (file, lines): (&str, &[usize]) = match p.place.section {
+            "districts" => (DISTRICTS, &self.districts),
+            "officers" => (OFFICERS, &self.officers),
+            "experts" => (EXPERTS, &self.experts),
+            "enterprises" => (ENTERPRISES, &self.enterprises),
+            "history" => (HISTORY, &self.history),
+            "findings" => (FINDINGS, &self.findings),
+            "policy" => (POLICY, &[]),
+            "calendar.periods" => (CALENDAR, &[]),
+            "horizon" => ("--month", &[]),
+            "travel.network.nodes" => (ROAD_NODES, &[]),
+            "travel.network.edges" => (ROAD_EDGES, &[]),
+            other => (other, &[]),
+        };
+        // Road files have no skipped rows, so their line is the index plus the header.
+        let line = match p.place.index {
+            Some(i) if !lines.is_empty() => lines.get(i).copied(),
+            Some(i) if file.ends_with(".csv") => Some(i + 2),
+            _ => None,
+        };
+        let column = match (p.place.section, p.place.field) {
+            ("enterprises", "hours") => "open".to_string(),
+            ("enterprises", "location") | ("travel.network.nodes", "lat") => "lat".to_string(),
+            ("districts", "base") => "lat".to_string(),
+            ("officers", "base") => "base_lat".to_string(),
+            ("experts", "home") => "home_lat".to_string(),
+            (_, field) => field.to_string(),
+        };
+        ImportProblem { code: p.code, level: p.level, file: file.into(), line, column: Some(column), value: p.value, message: p.message, hint: p.hint }
+    }
+}
+
+struct Reader {
+    dir: PathBuf,
+    problems: Vec<ImportProblem>,
+}
+
+struct Section<T> {
+    records: Vec<T>,
+    lines: Vec<usize>,
+}
+
+impl Reader {
+    fn file_problem(&mut self, code: &'static str, file: &str, line: Option<usize>, message: String, hint: &str) {
+        self.problems.push(ImportProblem {
+            code,
+            level: Level::Error,
+            file: file.into(),
+            line,
+            column: None,
+            value: String::new(),
+            message,
+            hint: hint.into(),
+        });
+    }
+
+    /// Reads a file as UTF-8 text (a leading byte-order mark is dropped), or reports why not.
+    fn text(&mut self, file: &str, required: bool) -> Option<String> {
+        let path = self.dir.join(file);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if required {
+                    self.file_problem("E1001", file, None, format!("{} is missing", path.display()), "every registry file must be present; see docs/data-format.md");
+                }
+                return None;
+            }
+            Err(e) => {
+                self.file_problem("E1001", file, None, format!("{} cannot be read: {e}", path.display()), "check the file's permissions");
+                return None;
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                self.file_problem("E1002", file, Some(line), format!("the file is not UTF-8 (bad byte at offset {at})"), "save the file as UTF-8 (Excel: \"CSV UTF-8\"); GBK is not accepted");
+                None
+            }
+        }
+    }
+
+    fn toml<T: serde::de::DeserializeOwned>(&mut self, file: &str) -> Option<T> {
+        let text = self.text(file, false)?;
+        match toml::from_str(&text) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
+                let message = e.message().to_string();
+                self.file_problem("E1005", file, line, format!("the file is not valid: {message}"), "see docs/data-format.md for the keys; dates are quoted strings \"YYYY-MM-DD\"");
+                None
+            }
+        }
+    }
+
+    fn csv<T>(
+        &mut self,
+        file: &str,
+        required: bool,
+        required_columns: &[&str],
+        mut build: impl FnMut(&mut Row<'_>) -> Option<T>,
+    ) -> Section<T> {
+        let mut section = Section { records: Vec::new(), lines: Vec::new() };
+        let Some(text) = self.text(file, required) else { return section };
+        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let headers: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(str::to_string).collect(),
+            Err(e) => {
+                self.file_problem("E1004", file, Some(1), format!("the header cannot be read: {e}"), "the first line must name the columns");
+                return section;
+            }
+        };
+        let missing: Vec<&&str> = required_columns.iter().filter(|c| !headers.iter().any(|h| h == **c)).collect();
+        for column in &missing {
+            self.problems.push(ImportProblem {
+                code: "E1003",
+                level: Level::Error,
+                file: file.into(),
+                line: Some(1),
+                column: Some(column.to_string()),
+                value: String::new(),
+                message: format!("column `{column}` is missing"),
+                hint: "add the column; see docs/data-format.md for each file's columns".into(),
+            });
+        }
+        if !missing.is_empty() {
+            return section;
+        }
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize);
+                    self.file_problem("E1004", file, line, format!("the row cannot be read: {e}"), "every row must have as many fields as the header; quote fields that contain commas");
+                    continue;
+                }
+            };
+            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+            if record.iter().all(str::is_empty) {
+                continue;
+            }
+            let mut row = Row { file, line, headers: &headers, record: &record, problems: &mut self.problems };
+            if let Some(value) = build(&mut row) {
+                section.records.push(value);
+                section.lines.push(line);
+            }
+        }
+        section
+    }
+}
+
+/// One CSV row being read; each accessor records a problem and returns `None` on bad data.
+struct Row<'a> {
+    file: &'a str,
+    line: usize,
+    headers: &'a [String],
+    record: &'a csv::StringRecord,
+    problems: &'a mut Vec<ImportProblem>,
+}
+
+/// Parses a list field element: vocabulary words, dates, or plain ids (code "").
+trait Field: Sized {
+    fn parse_field(text: &str) -> Result<Self, String>;
+}
+
+impl Field for String {
+    fn parse_field(text: &str) -> Result<Self, String> {
+        Ok(text.to_string())
+    }
+}
+
+macro_rules! fields_from_str {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn parse_field(text: &str) -> Result<Self, String> {
+                <$t as FromStr>::from_str(text).map_err(|e| e.to_string())
+            }
+        }
+    )*};
+}
+fields_from_str!(NaiveDate, Clock, u8, u32, f64, Tier, Title, Risk, Sector, Specialty, Process, InspectionKind, Severity, RoadClass);
+
+fn hint_for(code: &str) -> &'static str {
+    match code {
+        "E1301" => "write dates as YYYY-MM-DD",
+        "E1302" => "write clock times as HH:MM, e.g. 08:30",
+        "E1303" | "E1409" | "E1410" => "write a plain number",
+        "E1304" => "write true or false (or 是/否, 1/0)",
+        _ => "use one of the words listed in docs/data-format.md",
+    }
+}
+
+impl Row<'_> {
+    fn raw(&self, column: &str) -> Option<&str> {
+        let i = self.headers.iter().position(|h| h == column)?;
+        self.record.get(i).filter(|v| !v.is_empty())
+    }
+
+    fn problem(&mut self, code: &'static str, column: &str, value: &str, message: String) {
+        self.problems.push(ImportProblem {
+            code,
+            level: Level::Error,
+            file: self.file.into(),
+            line: Some(self.line),
+            column: Some(column.into()),
+            value: value.into(),
+            message,
+            hint: hint_for(code).into(),
+        });
+    }
+
+    fn text(&mut self, column: &str) -> Option<String> {
+        match self.raw(column) {
+            Some(v) => Some(v.to_string()),
+            None => {
+                self.problems.push(ImportProblem {
+                    code: "E1102",
+                    level: Level::Error,
+                    file: self.file.into(),
+                    line: Some(self.line),
+                    column: Some(column.into()),
+                    value: String::new(),
+                    message: format!("`{column}` is empty"),
+                    hint: "fill in the field; it is required".into(),
+                });
+                None
+            }
+        }
+    }
+
+    fn optional_text(&mut self, column: &str) -> Option<String> {
+        self.raw(column).map(str::to_string)
+    }
+
+    fn parse_value<T: Field>(&mut self, column: &str, code: &'static str, value: &str) -> Option<T> {
+        match T::parse_field(value) {
+            Ok(v) => Some(v),
+            Err(message) => {
+                let message = if code == "E1301" { format!("`{value}` is not a date YYYY-MM-DD") } else { message };
+                self.problem(code, column, value, message);
+                None
+            }
+        }
+    }
+
+    fn parse<T: Field>(&mut self, column: &str, code: &'static str) -> Option<T> {
+        let value = self.text(column)?;
+        self.parse_value(column, code, &value)
+    }
+
+    /// `Some(None)` for an empty field, `None` after recording a problem.
+    fn optional<T: Field>(&mut self, column: &str, code: &'static str) -> Option<Option<T>> {
+        match self.raw(column).map(str::to_string) {
+            None => Some(None),
+            Some(v) => self.parse_value(column, code, &v).map(Some),
+        }
+    }
+
+    /// A `;`-separated list; an empty field is an empty list.
+    fn list<T: Field>(&mut self, column: &str, code: &'static str) -> Option<Vec<T>> {
+        Some(self.optional_list(column, code)?.unwrap_or_default())
+    }
+
+    fn optional_list<T: Field>(&mut self, column: &str, code: &'static str) -> Option<Option<Vec<T>>> {
+        let Some(raw) = self.raw(column).map(str::to_string) else { return Some(None) };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for item in raw.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            match self.parse_value(column, code, item) {
+                Some(v) => out.push(v),
+                None => ok = false,
+            }
+        }
+        ok.then_some(Some(out))
+    }
+
+    fn flag(&mut self, column: &str) -> Option<bool> {
+        match self.raw(column).map(|s| s.to_lowercase()) {
+            None => Some(false),
+            Some(v) => match v.as_str() {
+                "true" | "1" | "yes" | "y" | "是" => Some(true),
+                "false" | "0" | "no" | "n" | "否" => Some(false),
+                _ => {
+                    self.problem("E1304", column, &v, format!("`{v}` is not true or false"));
+                    None
+                }
+            },
+        }
+    }
+
+    fn location(&mut self, lat: &str, lon: &str) -> Option<Location> {
+        let la: Option<f64> = self.parse(lat, "E1303");
+        let lo: Option<f64> = self.parse(lon, "E1303");
+        Some(Location { lat: la?, lon: lo? })
+    }
+
+    fn optional_location(&mut self, lat: &str, lon: &str) -> Option<Option<Location>> {
+        match (self.raw(lat), self.raw(lon)) {
+            (None, None) => Some(None),
+            _ => self.location(lat, lon).map(Some),
+        }
+    }
+}
+
+/// Reads an instance JSON document and validates it like an import.
+///
+/// Type errors (an unknown sector, a bad date) stop at the first with its JSON path;
+/// semantic problems are all collected.
+pub fn read_instance_json(text: &str, file: &str) -> Imported {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, Instance>(de) {
+        Ok(instance) => {
+            let problems: Vec<ImportProblem> = validate(&instance)
+                .into_iter()
+                .map(|p| ImportProblem {
+                    code: p.code,
+                    level: p.level,
+                    file: file.into(),
+                    line: None,
+                    column: Some(p.place.to_string()),
+                    value: p.value,
+                    message: p.message,
+                    hint: p.hint,
+                })
+                .collect();
+            let ok = !problems.iter().any(|p| p.level == Level::Error);
+            Imported { instance: ok.then_some(instance), problems }
+        }
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            Imported {
+                instance: None,
+                problems: vec![ImportProblem {
+                    code: "E1000",
+                    level: Level::Error,
+                    file: file.into(),
+                    line: Some(inner.line()),
+                    column: Some(path),
+                    value: String::new(),
+                    message: format!("the document does not match the instance schema: {inner}"),
+                    hint: "see `hazard-sweep schema instance` and docs/data-format.md".into(),
+                }],
+            }
+        }
+    }
+}
