@@ -35,10 +35,14 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
         }
     }
 
+    // A firm visited twice is `visit.repeated`'s business; here it counts once.
     let mut accounted: HashMap<&str, u32> = HashMap::new();
+    let mut visited: HashSet<&str> = HashSet::new();
     for crew in &roster.crews {
         for visit in &crew.visits {
-            *accounted.entry(visit.enterprise.as_str()).or_default() += 1;
+            if visited.insert(visit.enterprise.as_str()) {
+                *accounted.entry(visit.enterprise.as_str()).or_default() += 1;
+            }
             if !ix.firms.contains_key(visit.enterprise.as_str()) {
                 out.visit("visit.unknown_enterprise", crew, &visit.enterprise, format!("`{}` is not in the registry", visit.enterprise));
             } else if let Some(d) = expected.get(visit.enterprise.as_str()) {

@@ -27,7 +27,17 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
             rates += instance.expert_day_rate(expert);
         }
     }
-    let km: f64 = ix.tours.iter().flatten().flatten().flatten().map(|l| l.km).sum();
+    // Road km from the travel model; where it cannot follow a crew (reported elsewhere),
+    // the crew's own figure.
+    let km: f64 = roster
+        .crews
+        .iter()
+        .zip(&ix.tours)
+        .map(|(crew, tour)| match tour {
+            Ok(legs) if legs.iter().all(Option::is_some) => legs.iter().flatten().map(|l| l.km).sum(),
+            _ => crew.distance_km,
+        })
+        .sum();
     let utilisation: Vec<f64> = instance
         .experts
         .iter()
@@ -46,7 +56,7 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     count("mandatory_due", k.mandatory_due, derived.due.iter().filter(|d| d.mandatory).count());
     count("scheduled", k.scheduled, scheduled.len());
     count("mandatory_scheduled", k.mandatory_scheduled, scheduled.iter().filter(|id| weights[*id].1).count());
-    count("expert_days", k.expert_days, roster.crews.iter().map(|c| c.experts.len()).sum());
+    count("expert_days", k.expert_days, roster.crews.iter().map(|c| distinct(&c.experts)).sum());
     let mut real = |name: &str, have: f64, want: f64, tolerance: f64| {
         if (have - want).abs() > tolerance {
             out.plan("kpi.mismatch", format!("kpis.{name} is {have}, the roster gives {want:.4}"));
@@ -67,4 +77,9 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
         (None, Some(_)) => out.plan("kpi.bound", "kpis.gap is given without a bound".into()),
         _ => {}
     }
+}
+
+/// Number of distinct ids in a crew's list (a repeated id is one person-day).
+fn distinct(ids: &[String]) -> usize {
+    ids.iter().enumerate().filter(|(i, id)| !ids[..*i].contains(id)).count()
 }

@@ -73,7 +73,7 @@ struct Index<'a> {
     officers: HashMap<&'a str, &'a Officer>,
     firms: HashMap<&'a str, &'a Enterprise>,
     /// Per crew: the model's legs base → visit 1 → … → base, or why there are none.
-    tours: Vec<Result<Vec<Option<Leg>>, String>>,
+    tours: Vec<Result<Vec<Option<Leg>>, Unroutable>>,
 }
 
 impl<'a> Index<'a> {
@@ -90,17 +90,20 @@ impl<'a> Index<'a> {
     }
 
     /// The travel model's legs of every crew's tour, from one shared leg matrix.
-    fn model_tours(&self, roster: &Roster) -> Vec<Result<Vec<Option<Leg>>, String>> {
+    fn model_tours(&self, roster: &Roster) -> Vec<Result<Vec<Option<Leg>>, Unroutable>> {
         let model = match TravelModel::new(self.instance) {
             Ok(model) => model,
-            Err(e) => return roster.crews.iter().map(|_| Err(format!("the road network is unusable: {e}"))).collect(),
+            Err(e) => return roster.crews.iter().map(|_| Err(Unroutable::Because(format!("the road network is unusable: {e}")))).collect(),
         };
         let mut locations = Vec::new();
         let mut stops_per_crew = Vec::new();
         for crew in &roster.crews {
-            let base = self.officers.get(crew.officer.as_str()).and_then(|o| self.instance.officer_base(o));
-            let Some(base) = base else {
-                stops_per_crew.push(Err(format!("officer {} has no base to start from", crew.officer)));
+            let Some(officer) = self.officers.get(crew.officer.as_str()) else {
+                stops_per_crew.push(Err(Unroutable::UnknownOfficer));
+                continue;
+            };
+            let Some(base) = self.instance.officer_base(officer) else {
+                stops_per_crew.push(Err(Unroutable::Because(format!("officer {} has no base to start from", crew.officer))));
                 continue;
             };
             let mut stops = vec![locations.len()];
@@ -123,15 +126,31 @@ impl<'a> Index<'a> {
         requirements::derive(self.instance, firm)
     }
 
-    /// The crew's known experts (unknown ids are reported by `crews`).
+    /// The crew's known experts, each once (unknown and repeated ids are reported by `crews`).
     fn crew_experts(&self, crew: &Crew) -> Vec<&'a Expert> {
-        crew.experts.iter().filter_map(|id| self.experts.get(id.as_str()).copied()).collect()
+        let mut experts: Vec<&'a Expert> = Vec::with_capacity(crew.experts.len());
+        for id in &crew.experts {
+            if let Some(e) = self.experts.get(id.as_str())
+                && !experts.iter().any(|x| x.id == e.id)
+            {
+                experts.push(e);
+            }
+        }
+        experts
     }
 
     /// The visits of known firms with the firm (unknown ids are reported by `accounting`).
     fn visits<'r>(&self, crew: &'r Crew) -> impl Iterator<Item = (&'r Visit, &'a Enterprise)> + use<'r, 'a, '_> {
         crew.visits.iter().filter_map(|v| self.firms.get(v.enterprise.as_str()).map(|f| (v, *f)))
     }
+}
+
+/// Why the checker cannot follow a crew's tour with the travel model.
+enum Unroutable {
+    /// The officer is not in the registry (reported by `crews`).
+    UnknownOfficer,
+    /// Anything else, reported by `timing`.
+    Because(String),
 }
 
 /// The list being built, with helpers that keep the modules short.

@@ -5,7 +5,7 @@
 //! Legs are compared with the model's own legs, and arrivals with the model's minutes, so
 //! one wrong number in a roster is reported once, under its own code.
 
-use super::{Index, Violations};
+use super::{Index, Unroutable, Violations};
 use crate::model::Roster;
 
 /// Km differences below this are rounding.
@@ -22,7 +22,8 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
         }
         let legs = match tour {
             Ok(legs) => legs,
-            Err(why) => {
+            Err(Unroutable::UnknownOfficer) => continue,
+            Err(Unroutable::Because(why)) => {
                 out.crew("time.no_route", crew, why.clone());
                 continue;
             }

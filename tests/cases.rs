@@ -1,0 +1,116 @@
+//! Each named case in fixtures/cases/ shows one rule; these tests assert what a planner
+//! would see. Every solve goes through the independent checker.
+
+mod common;
+
+use common::{case, solve_checked};
+use sweep_solver::model::{Roster, Visit};
+
+fn visit<'a>(roster: &'a Roster, firm: &str) -> Option<(&'a sweep_solver::model::Crew, &'a Visit)> {
+    roster.crews.iter().find_map(|c| c.visits.iter().find(|v| v.enterprise == firm).map(|v| (c, v)))
+}
+
+fn unscheduled_code<'a>(roster: &'a Roster, firm: &str) -> Option<&'a str> {
+    roster.unscheduled.iter().find(|u| u.enterprise == firm).map(|u| u.code.as_str())
+}
+
+#[test]
+fn every_case_solves_valid_and_accounts_for_every_due_firm() {
+    let dir = common::root().join("fixtures/cases");
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    assert!(names.len() >= 9);
+    for path in names {
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let roster = solve_checked(&case(&name), 2);
+        assert_eq!(roster.kpis.scheduled as usize + roster.unscheduled.len(), roster.due.len(), "{name}");
+    }
+}
+
+#[test]
+fn conflict_of_interest_keeps_avoiding_experts_out() {
+    let roster = solve_checked(&case("conflict_of_interest"), 1);
+    let (crew, _) = visit(&roster, "F-A").expect("F-A visited by a crew without E1 and E4");
+    assert!(!crew.experts.iter().any(|e| e == "E1" || e == "E4"), "{:?}", crew.experts);
+    assert!(crew.experts.iter().any(|e| e == "E7"), "E7 is the only process expert left: {:?}", crew.experts);
+    assert_eq!(unscheduled_code(&roster, "F-B"), Some("no_qualified_team"));
+    let message = &roster.unscheduled[0].message;
+    assert!(message.contains("construction"), "the sentence names the specialty: {message}");
+}
+
+#[test]
+fn expiring_certification_moves_the_visit_before_the_expiry() {
+    let roster = solve_checked(&case("certification_expires_mid_month"), 1);
+    let (crew, _) = visit(&roster, "F-R").expect("F-R visited");
+    assert!(crew.date <= "2027-03-10".parse().unwrap(), "{}", crew.date);
+    assert!(crew.experts.contains(&"E4".to_string()));
+    assert_eq!(unscheduled_code(&roster, "F-LATE"), Some("no_qualified_team"));
+}
+
+#[test]
+fn blackout_week_has_no_visits() {
+    let roster = solve_checked(&case("blackout_week"), 1);
+    assert_eq!(roster.kpis.scheduled, 4);
+    assert!(roster.crews.iter().all(|c| c.date < "2027-03-08".parse().unwrap()));
+}
+
+#[test]
+fn firm_at_its_annual_cap_is_excluded_with_reason() {
+    let roster = solve_checked(&case("annual_cap_reached"), 1);
+    let excluded: Vec<_> = roster.excluded.iter().map(|e| (e.enterprise.as_str(), e.code.as_str())).collect();
+    assert_eq!(excluded, vec![("F-CAP", "annual_cap")]);
+    assert!(visit(&roster, "F-OK").is_some());
+    assert!(!roster.due.iter().any(|d| d.enterprise == "F-CAP"));
+}
+
+#[test]
+fn district_officers_stay_in_their_district() {
+    let roster = solve_checked(&case("district_officer_bound"), 1);
+    for firm in ["F-D2a", "F-D2b"] {
+        let (crew, _) = visit(&roster, firm).expect("visited");
+        assert_eq!(crew.officer, "O3", "{firm} is in D2; only the city officer may go");
+    }
+}
+
+#[test]
+fn follow_up_is_mandatory_and_after_the_deadline() {
+    let roster = solve_checked(&case("follow_up_after_deadline"), 1);
+    let due = &roster.due[0];
+    assert!(due.mandatory);
+    assert_eq!(due.reason.as_str(), "follow_up");
+    let (crew, v) = visit(&roster, "F-FU").expect("visited");
+    assert!(crew.date >= "2027-03-08".parse().unwrap(), "{}", crew.date);
+    assert_eq!(v.reason.as_str(), "follow_up");
+}
+
+#[test]
+fn afternoon_opening_hours_are_kept() {
+    let roster = solve_checked(&case("afternoon_opening_hours"), 1);
+    let (_, v) = visit(&roster, "F-PM").expect("visited");
+    assert_eq!((v.start.to_string(), v.end.to_string()), ("13:00".to_string(), "17:00".to_string()));
+}
+
+#[test]
+fn random_draw_is_recorded_and_repeatable() {
+    let instance = case("random_draw");
+    let first = solve_checked(&instance, 1);
+    assert_eq!(first.draw.pool, 20);
+    assert_eq!(first.draw.drawn.len(), 5);
+    assert!(first.due.iter().all(|d| d.reason.as_str() == "random_draw" && !d.mandatory));
+    let again = solve_checked(&instance, 2);
+    assert_eq!(first.draw, again.draw);
+    let mut other = instance.clone();
+    other.policy.seed += 1;
+    assert_ne!(solve_checked(&other, 1).draw.drawn, first.draw.drawn, "another seed draws other firms");
+}
+
+#[test]
+fn firms_left_over_when_expert_days_run_out_say_so() {
+    let roster = solve_checked(&case("expert_days_run_out"), 1);
+    assert!(roster.kpis.scheduled >= 1);
+    assert!(!roster.unscheduled.is_empty());
+    for u in &roster.unscheduled {
+        assert_eq!(u.code, "expert_capacity", "{}", u.message);
+        assert!(u.mandatory);
+    }
+}

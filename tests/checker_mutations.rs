@@ -1,0 +1,397 @@
+//! Mutation tests of the independent checker: start from a valid roster, break one rule,
+//! and assert the checker reports exactly that rule's code.
+//!
+//! The base roster is committed (tests/data/blackout_week.roster.json) so these tests do
+//! not move when the solver improves. It has two crews of officer O1:
+//! 2027-03-01 (E2, E3) visiting F-2, F-1, F-0, and 2027-03-02 (E3, E5) visiting F-3.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{case, refresh_kpis, retime, root};
+use sweep_solver::check;
+use sweep_solver::model::*;
+
+fn base() -> (Instance, Roster) {
+    let instance = case("blackout_week");
+    let text = std::fs::read_to_string(root().join("tests/data/blackout_week.roster.json")).unwrap();
+    let roster: Roster = serde_json::from_str(&text).unwrap();
+    (instance, roster)
+}
+
+fn date(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+fn clock(s: &str) -> Clock {
+    s.parse().unwrap()
+}
+
+/// Applies `mutate`, then asserts the set of reported codes is exactly `{code}`.
+fn assert_only(code: &str, mutate: impl FnOnce(&mut Instance, &mut Roster)) {
+    let (mut instance, mut roster) = base();
+    mutate(&mut instance, &mut roster);
+    let violations = check(&instance, &roster);
+    let codes: BTreeSet<&str> = violations.iter().map(|v| v.code).collect();
+    assert_eq!(codes, BTreeSet::from([code]), "{violations:#?}");
+    assert!(violations.iter().all(|v| !v.message.is_empty()));
+}
+
+#[test]
+fn the_base_roster_is_valid() {
+    let (instance, roster) = base();
+    assert_eq!(check(&instance, &roster), vec![]);
+    assert_eq!(roster.crews.len(), 2);
+    assert_eq!(roster.crews[0].visits.len(), 3);
+    assert_eq!(roster.crews[1].visits.len(), 1);
+}
+
+// Hard rule 1: calendar.
+#[test]
+fn visit_outside_the_horizon() {
+    assert_only("calendar.outside_horizon", |_, r| r.crews[1].date = date("2027-03-15"));
+}
+
+#[test]
+fn visit_on_a_saturday() {
+    assert_only("calendar.not_working_day", |_, r| r.crews[1].date = date("2027-03-06"));
+}
+
+#[test]
+fn visit_in_a_blackout() {
+    assert_only("calendar.blackout", |_, r| r.crews[1].date = date("2027-03-09"));
+}
+
+#[test]
+fn visit_on_a_closed_date() {
+    assert_only("calendar.firm_closed", |i, _| i.enterprises[3].closed_dates.push(date("2027-03-02")));
+}
+
+// Hard rule 2: crews.
+#[test]
+fn crew_with_unknown_officer() {
+    assert_only("crew.unknown_officer", |_, r| r.crews[1].officer = "O-NOBODY".into());
+}
+
+#[test]
+fn crew_with_unknown_expert() {
+    assert_only("crew.unknown_expert", |i, r| {
+        r.crews[1].experts.push("E-NOBODY".into());
+        refresh_kpis(i, r);
+    });
+}
+
+#[test]
+fn officer_unavailable() {
+    assert_only("crew.unavailable", |i, _| i.officers[0].unavailable.push(date("2027-03-02")));
+}
+
+#[test]
+fn expert_unavailable() {
+    assert_only("crew.unavailable", |i, _| i.experts[4].unavailable.push(date("2027-03-02")));
+}
+
+#[test]
+fn crew_too_large_for_policy() {
+    assert_only("crew.team_size", |i, _| i.policy.max_team = 1);
+}
+
+#[test]
+fn crew_lists_an_expert_twice() {
+    assert_only("crew.duplicate_member", |_, r| r.crews[1].experts.push("E3".into()));
+}
+
+#[test]
+fn person_in_two_crews_a_day() {
+    assert_only("crew.double_booked", |_, r| r.crews[1].date = date("2027-03-01"));
+}
+
+#[test]
+fn crew_with_no_visits() {
+    assert_only("crew.empty", |i, r| {
+        let mut idle = r.crews[1].clone();
+        idle.id = "2027-03-03/O1".into();
+        idle.date = date("2027-03-03");
+        idle.visits.clear();
+        idle.distance_km = 0.0;
+        r.crews.push(idle);
+        refresh_kpis(i, r);
+    });
+}
+
+// Hard rules 3 and 4: people.
+#[test]
+fn expert_certification_expired() {
+    assert_only("expert.certification", |i, _| i.experts[1].certified_until = date("2027-02-28"));
+}
+
+#[test]
+fn expert_over_max_days() {
+    assert_only("expert.max_days", |i, r| {
+        i.experts[2].max_days = Some(1);
+        refresh_kpis(i, r);
+    });
+}
+
+#[test]
+fn officer_over_max_days() {
+    assert_only("officer.max_days", |i, _| i.officers[0].max_days = Some(1));
+}
+
+#[test]
+fn district_officer_outside_district() {
+    assert_only("officer.district", |i, _| i.enterprises[3].district = "D2".into());
+}
+
+// Hard rule 5: qualification.
+#[test]
+fn specialty_not_covered() {
+    assert_only("visit.specialty_missing", |i, _| {
+        i.enterprises[3].required_specialties = Some(vec![Specialty::Mining]);
+    });
+}
+
+#[test]
+fn team_smaller_than_required() {
+    assert_only("visit.team_too_small", |i, _| i.enterprises[3].team_size = Some(3));
+}
+
+#[test]
+fn lead_tier_too_low() {
+    assert_only("visit.tier_too_low", |i, _| i.enterprises[3].min_tier = Some(Tier::Provincial));
+}
+
+// Hard rule 6: avoidance.
+#[test]
+fn expert_must_avoid_firm() {
+    assert_only("visit.conflict_of_interest", |i, _| i.experts[4].avoid_enterprises.push("F-3".into()));
+}
+
+#[test]
+fn expert_must_avoid_group() {
+    assert_only("visit.conflict_of_interest", |i, _| {
+        i.enterprises[3].group = Some("某集团".into());
+        i.experts[4].avoid_groups.push("某集团".into());
+    });
+}
+
+// Hard rule 7: time.
+#[test]
+fn departs_before_day_start() {
+    assert_only("time.depart_too_early", |_, r| r.crews[1].depart = clock("07:30"));
+}
+
+#[test]
+fn returns_after_day_end() {
+    assert_only("time.return_too_late", |_, r| r.crews[0].return_ = clock("18:30"));
+}
+
+#[test]
+fn travel_minutes_differ_from_model() {
+    assert_only("time.travel_mismatch", |_, r| r.crews[0].visits[1].travel_min += 1);
+}
+
+#[test]
+fn travel_km_differ_from_model() {
+    assert_only("time.travel_mismatch", |_, r| r.crews[0].visits[1].distance_km += 1.0);
+}
+
+#[test]
+fn arrives_before_it_could() {
+    assert_only("time.arrival_mismatch", |_, r| {
+        let v = &mut r.crews[0].visits[1];
+        v.arrive = Clock(v.arrive.minutes() - 1);
+    });
+}
+
+#[test]
+fn starts_before_arrival() {
+    assert_only("time.start_before_arrival", |_, r| {
+        let v = &mut r.crews[0].visits[1];
+        v.arrive = Clock(v.start.minutes() + 5);
+    });
+}
+
+#[test]
+fn starts_before_opening() {
+    assert_only("time.outside_opening_hours", |i, _| {
+        i.enterprises[2].hours = Some(Hours { open: clock("09:00"), close: clock("17:30") });
+    });
+}
+
+#[test]
+fn visit_shorter_than_needed() {
+    assert_only("time.too_short", |_, r| {
+        let v = &mut r.crews[0].visits[0];
+        v.end = Clock(v.end.minutes() - 1);
+    });
+}
+
+#[test]
+fn returns_before_it_could() {
+    assert_only("time.return_mismatch", |_, r| {
+        let c = &mut r.crews[1];
+        c.return_ = c.visits[0].end;
+    });
+}
+
+#[test]
+fn crew_distance_differs_from_model() {
+    assert_only("time.crew_distance", |_, r| r.crews[1].distance_km += 5.0);
+}
+
+// Hard rule 8: frequency.
+#[test]
+fn firm_visited_twice() {
+    assert_only("visit.repeated", |i, r| {
+        let again = r.crews[0].visits[0].clone();
+        r.crews[1].visits.push(again);
+        retime(i, &mut r.crews[1]);
+        refresh_kpis(i, r);
+    });
+}
+
+#[test]
+fn firm_over_its_annual_cap() {
+    // A horizon into 2028 leaves room in 2028, so F-3 stays due, but 2027 is used up.
+    assert_only("visit.annual_cap", |i, r| {
+        i.horizon.end = date("2028-01-05");
+        r.horizon.end = date("2028-01-05");
+        for d in ["2027-01-10", "2027-01-20"] {
+            i.history.push(Inspection { enterprise: "F-3".into(), date: date(d), experts: vec![], kind: InspectionKind::Enforcement });
+        }
+    });
+}
+
+// Accounting.
+#[test]
+fn visit_of_unknown_firm() {
+    assert_only("visit.unknown_enterprise", |_, r| {
+        let mut ghost = r.crews[1].visits[0].clone();
+        ghost.enterprise = "F-GHOST".into();
+        r.crews[1].visits.push(ghost);
+    });
+}
+
+#[test]
+fn visit_of_a_firm_not_due() {
+    assert_only("visit.not_due", |i, r| {
+        let mut extra = i.enterprises[3].clone();
+        extra.id = "F-X".into();
+        extra.risk = Risk::Blue;
+        extra.blacklisted = true; // keeps it out of the random-draw pool
+        i.enterprises.push(extra);
+        let mut visit = r.crews[1].visits[0].clone();
+        visit.enterprise = "F-X".into();
+        r.crews[1].visits.push(visit);
+        retime(i, &mut r.crews[1]);
+        refresh_kpis(i, r);
+    });
+}
+
+#[test]
+fn visit_with_wrong_reason() {
+    assert_only("visit.reason_mismatch", |_, r| r.crews[1].visits[0].reason = DueReason::RandomDraw);
+}
+
+#[test]
+fn due_list_with_wrong_weight() {
+    assert_only("due.mismatch", |_, r| r.due[0].weight += 1.0);
+}
+
+#[test]
+fn due_list_missing_a_firm() {
+    assert_only("due.mismatch", |_, r| {
+        r.due.pop();
+    });
+}
+
+#[test]
+fn due_firm_neither_visited_nor_unscheduled() {
+    assert_only("due.unaccounted", |i, r| {
+        r.crews.pop();
+        refresh_kpis(i, r);
+    });
+}
+
+fn unschedule_f3(i: &Instance, r: &mut Roster, mandatory: bool, code: &str) {
+    r.crews.pop();
+    r.unscheduled.push(Unscheduled { enterprise: "F-3".into(), mandatory, code: code.into(), message: "test".into() });
+    refresh_kpis(i, r);
+}
+
+#[test]
+fn due_firm_visited_and_unscheduled() {
+    assert_only("due.double_accounted", |_, r| {
+        r.unscheduled.push(Unscheduled { enterprise: "F-3".into(), mandatory: true, code: "crew_capacity".into(), message: "x".into() });
+    });
+}
+
+#[test]
+fn unscheduled_firm_not_due() {
+    assert_only("unscheduled.not_due", |_, r| {
+        r.unscheduled.push(Unscheduled { enterprise: "F-GHOST".into(), mandatory: false, code: "crew_capacity".into(), message: "x".into() });
+    });
+}
+
+#[test]
+fn unscheduled_with_wrong_mandatory_flag() {
+    assert_only("unscheduled.mandatory_mismatch", |i, r| unschedule_f3(i, r, false, "crew_capacity"));
+}
+
+#[test]
+fn unscheduled_without_reason() {
+    assert_only("unscheduled.no_reason", |i, r| unschedule_f3(i, r, true, ""));
+}
+
+#[test]
+fn exclusion_that_the_rules_do_not_make() {
+    assert_only("excluded.mismatch", |_, r| {
+        r.excluded.push(Excluded { enterprise: "F-9".into(), code: "annual_cap".into(), message: "x".into() });
+    });
+}
+
+#[test]
+fn draw_that_does_not_repeat() {
+    assert_only("draw.mismatch", |_, r| r.draw.seed += 1);
+}
+
+#[test]
+fn roster_of_another_plan() {
+    assert_only("plan.mismatch", |_, r| r.plan = "another-plan".into());
+}
+
+// KPIs.
+#[test]
+fn kpi_that_does_not_add_up() {
+    assert_only("kpi.mismatch", |_, r| r.kpis.scheduled += 1);
+}
+
+#[test]
+fn kpi_cost_that_does_not_add_up() {
+    assert_only("kpi.mismatch", |_, r| r.kpis.cost_cny += 100.0);
+}
+
+#[test]
+fn bound_below_the_achieved_value() {
+    assert_only("kpi.bound", |_, r| r.kpis.bound = Some(0.5));
+}
+
+#[test]
+fn firm_with_no_road_is_reported() {
+    // Two unconnected nodes: the base snaps to one, F-3 to the other, so no road joins them.
+    let (mut instance, roster) = base();
+    instance.travel = Some(Travel {
+        network: Some(Network {
+            nodes: vec![
+                Node { id: "base".into(), lat: 38.31, lon: 116.86 },
+                Node { id: "island".into(), lat: 38.345, lon: 116.90 },
+            ],
+            edges: vec![],
+        }),
+    });
+    let violations = check(&instance, &roster);
+    let no_route: Vec<_> = violations.iter().filter(|v| v.code == "time.no_route").collect();
+    assert!(no_route.iter().any(|v| v.enterprise.as_deref() == Some("F-3")), "{violations:#?}");
+}

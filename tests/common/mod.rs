@@ -1,0 +1,127 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use hazard_sweep::import::{self, read_instance_json};
+use sweep_solver::model::{Clock, Crew, Instance, Roster};
+use sweep_solver::requirements;
+use sweep_solver::travel::TravelModel;
+use sweep_solver::{SolveOptions, check, solve};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A named case from fixtures/cases/.
+pub fn case(name: &str) -> Instance {
+    let path = root().join("fixtures/cases").join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let imported = read_instance_json(&text, name);
+    assert!(imported.problems.is_empty(), "{name}: {:?}", imported.problems);
+    imported.instance.expect("valid case")
+}
+
+/// Solves and asserts that the independent checker finds nothing.
+pub fn solve_checked(instance: &Instance, threads: usize) -> Roster {
+    let roster = solve(instance, &SolveOptions { threads, ..Default::default() }).expect("solve runs");
+    let violations = check(instance, &roster);
+    assert!(violations.is_empty(), "{}: checker found {violations:#?}", instance.name);
+    roster
+}
+
+/// Imports a registry folder for a month, asserting there are no errors.
+pub fn import_month(dir: &Path, month: &str) -> Instance {
+    let horizon = import::month_horizon(month).expect("valid month");
+    let imported = import::import_dir(dir, horizon, "test");
+    let errors: Vec<_> = imported.problems.iter().filter(|p| p.level == sweep_solver::Level::Error).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    imported.instance.expect("no errors")
+}
+
+/// Writes the tiny generated registries into `dir`.
+pub fn write_tiny(dir: &Path, seed: u64) {
+    let month = "2027-03-01".parse().unwrap();
+    let data = hazard_sweep::generate::generate(hazard_sweep::generate::Scale::Tiny, seed, month);
+    hazard_sweep::generate::write_registries(&data.instance, dir).expect("write");
+}
+
+/// Re-times a crew's visits in their current order with the travel model, as a planner's
+/// tool would after editing a roster by hand.
+pub fn retime(instance: &Instance, crew: &mut Crew) {
+    let officer = instance.officers.iter().find(|o| o.id == crew.officer).expect("known officer");
+    let base = instance.officer_base(officer).expect("base");
+    let firms: Vec<_> = crew
+        .visits
+        .iter()
+        .map(|v| instance.enterprises.iter().find(|f| f.id == v.enterprise).expect("known firm"))
+        .collect();
+    let mut places = vec![base];
+    places.extend(firms.iter().map(|f| f.location));
+    let legs = TravelModel::new(instance).unwrap().matrix(&places);
+    let mut clock = instance.policy.day_start.minutes();
+    let mut km = 0.0;
+    for (k, (visit, firm)) in crew.visits.iter_mut().zip(&firms).enumerate() {
+        let leg = legs.get(k, k + 1).expect("road");
+        let req = requirements::derive(instance, firm);
+        visit.travel_min = leg.minutes;
+        visit.distance_km = leg.km;
+        visit.arrive = Clock(clock + leg.minutes);
+        visit.start = Clock(visit.arrive.minutes().max(req.hours.open.minutes()));
+        visit.end = Clock(visit.start.minutes() + req.duration_min);
+        clock = visit.end.minutes();
+        km += leg.km;
+    }
+    let back = legs.get(firms.len(), 0).expect("road");
+    crew.depart = instance.policy.day_start;
+    crew.return_ = Clock(clock + back.minutes);
+    crew.distance_km = km + back.km;
+}
+
+/// Recomputes the roster's KPIs from its crews (after a deliberate edit elsewhere).
+pub fn refresh_kpis(instance: &Instance, roster: &mut Roster) {
+    let mut days = std::collections::HashMap::<&str, u32>::new();
+    let mut rates = 0.0;
+    let mut person_days = 0;
+    for crew in &roster.crews {
+        let mut seen: Vec<&str> = Vec::new();
+        for id in &crew.experts {
+            if seen.contains(&id.as_str()) {
+                continue;
+            }
+            seen.push(id);
+            person_days += 1;
+            if let Some(e) = instance.experts.iter().find(|e| &e.id == id) {
+                *days.entry(&e.id).or_default() += 1;
+                rates += instance.expert_day_rate(e);
+            }
+        }
+    }
+    let utilisation: Vec<f64> = instance
+        .experts
+        .iter()
+        .filter(|e| instance.expert_max_days(e) > 0)
+        .map(|e| *days.get(e.id.as_str()).unwrap_or(&0) as f64 / instance.expert_max_days(e) as f64)
+        .collect();
+    let mean = utilisation.iter().sum::<f64>() / utilisation.len().max(1) as f64;
+    let spread = (utilisation.iter().map(|u| (u - mean).powi(2)).sum::<f64>() / utilisation.len().max(1) as f64).sqrt();
+    let visited: std::collections::HashSet<&str> =
+        roster.crews.iter().flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str())).collect();
+    let due_weight: f64 = roster.due.iter().map(|d| d.weight).sum();
+    let done = roster.due.iter().filter(|d| visited.contains(d.enterprise.as_str()));
+    let km: f64 = roster.crews.iter().map(|c| c.distance_km).sum();
+    let k = &mut roster.kpis;
+    k.scheduled = done.clone().count() as u32;
+    k.mandatory_scheduled = done.clone().filter(|d| d.mandatory).count() as u32;
+    k.weighted_coverage = if due_weight > 0.0 { done.map(|d| d.weight).sum::<f64>() / due_weight } else { 1.0 };
+    k.expert_days = person_days;
+    k.distance_km = km;
+    k.cost_cny = rates + km * instance.policy.cost_per_km;
+    k.workload_spread = spread;
+}
+
+/// Path of the built command-line binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hazard-sweep"))
+}
