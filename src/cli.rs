@@ -109,7 +109,7 @@ struct SolveArgs {
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Stop after this many seconds and return the best roster so far.
-    #[arg(long, env = "HAZARD_SWEEP_TIME_LIMIT")]
+    #[arg(long, env = "HAZARD_SWEEP_TIME_LIMIT", allow_negative_numbers = true)]
     time_limit: Option<f64>,
     /// Worker threads.
     #[arg(long, default_value_t = 1, env = "HAZARD_SWEEP_THREADS")]
