@@ -58,6 +58,7 @@ pub fn generate(scale: Scale, seed: u64, month: NaiveDate) -> Registries {
             _ => b.city(prefix, name, *centre, CANGZHOU, 1.0, 150),
         }
     }
+    b.lattice();
     if cities.len() > 1 {
         b.link_cities(&cities);
     }
@@ -160,7 +161,7 @@ impl Builder {
         }
         self.experts(prefix, centre, experts, first_firm);
         self.history_and_findings(first_firm, first_expert);
-        self.roads(prefix, centre, template);
+        self.city_roads(prefix, centre, template);
     }
 
     fn firms(&mut self, prefix: &str, centre: (f64, f64), seed: &DistrictSeed, factor: f64, city_officers: usize) {
@@ -425,53 +426,16 @@ impl Builder {
         self.instance.history.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.enterprise.cmp(&b.enterprise)));
     }
 
-    /// A county-road lattice every 0.1° over the city, seats joined to it, and the
-    /// expressways and national roads seat to seat.
-    fn roads(&mut self, prefix: &str, centre: (f64, f64), template: &[DistrictSeed]) {
-        let (lat0, lat1) = template.iter().fold((f64::MAX, f64::MIN), |(a, b), s| (a.min(s.seat.0), b.max(s.seat.0)));
-        let (lon0, lon1) = template.iter().fold((f64::MAX, f64::MIN), |(a, b), s| (a.min(s.seat.1), b.max(s.seat.1)));
-        let margin = 0.25;
-        let rows = ((lat1 - lat0 + 2.0 * margin) / 0.1).ceil() as usize + 1;
-        let cols = ((lon1 - lon0 + 2.0 * margin) / 0.1).ceil() as usize + 1;
-        let grid_id = |r: usize, c: usize| format!("{prefix}G{r:02}-{c:02}");
-        let detour = 1.15;
+    /// A city's seats with the expressways and national roads between them.
+    fn city_roads(&mut self, prefix: &str, centre: (f64, f64), template: &[DistrictSeed]) {
+        let seat = |code: &str| template.iter().find(|s| s.code == code).map(|s| shift(s.seat, centre));
         let mut nodes = Vec::new();
         let mut edges = Vec::new();
-        for r in 0..rows {
-            for c in 0..cols {
-                let at = shift((lat0 - margin + r as f64 * 0.1, lon0 - margin + c as f64 * 0.1), centre);
-                nodes.push(Node { id: grid_id(r, c), lat: at.lat, lon: at.lon });
-            }
-        }
-        let node_at = |nodes: &[Node], r: usize, c: usize| {
-            let n = &nodes[r * cols + c];
-            Location { lat: n.lat, lon: n.lon }
-        };
-        for r in 0..rows {
-            for c in 0..cols {
-                let class = if r % 4 == 0 || c % 4 == 0 { RoadClass::County } else { RoadClass::Local };
-                for (r2, c2) in [(r + 1, c), (r, c + 1)] {
-                    if r2 < rows && c2 < cols {
-                        let km = node_at(&nodes, r, c).great_circle_km(node_at(&nodes, r2, c2)) * detour;
-                        edges.push(Edge { from: grid_id(r, c), to: grid_id(r2, c2), km: round2(km), class });
-                    }
-                }
-            }
-        }
-        let seat = |code: &str| {
-            let s = template.iter().find(|s| s.code == code)?;
-            Some(shift(s.seat, centre))
-        };
         for s in template {
             let at = shift(s.seat, centre);
-            let id = format!("{prefix}S-{}", s.code);
-            nodes.push(Node { id: id.clone(), lat: at.lat, lon: at.lon });
-            let r = (((s.seat.0 - lat0 + margin) / 0.1).round() as usize).min(rows - 1);
-            let c = (((s.seat.1 - lon0 + margin) / 0.1).round() as usize).min(cols - 1);
-            let km = at.great_circle_km(node_at(&nodes, r, c)) * detour;
-            edges.push(Edge { from: id, to: grid_id(r, c), km: round2(km.max(0.1)), class: RoadClass::National });
+            nodes.push(Node { id: format!("{prefix}S-{}", s.code), lat: at.lat, lon: at.lon });
         }
-        let link = |a: &str, b: &str, class: RoadClass, edges: &mut Vec<Edge>| {
+        let mut link = |a: &str, b: &str, class: RoadClass| {
             if let (Some(x), Some(y)) = (seat(a), seat(b)) {
                 let km = x.great_circle_km(y) * 1.1;
                 edges.push(Edge { from: format!("{prefix}S-{a}"), to: format!("{prefix}S-{b}"), km: round2(km.max(0.1)), class });
@@ -479,11 +443,54 @@ impl Builder {
         };
         for chain in EXPRESSWAYS {
             for pair in chain.windows(2) {
-                link(pair[0], pair[1], RoadClass::Expressway, &mut edges);
+                link(pair[0], pair[1], RoadClass::Expressway);
             }
         }
         for (a, b) in NATIONAL_ROADS {
-            link(a, b, RoadClass::National, &mut edges);
+            link(a, b, RoadClass::National);
+        }
+        let net = self.network();
+        net.nodes.extend(nodes);
+        net.edges.extend(edges);
+    }
+
+    /// One county-road lattice every 0.1° over all the seats (every 4th line a county
+    /// road, the rest local roads), and every seat joined to its nearest lattice node.
+    /// One lattice for all cities, so neighbouring cities' roads meet.
+    fn lattice(&mut self) {
+        let seats: Vec<Location> = self.network().nodes.iter().map(|n| Location { lat: n.lat, lon: n.lon }).collect();
+        let margin = 0.25;
+        let lat0 = seats.iter().map(|s| s.lat).fold(f64::MAX, f64::min) - margin;
+        let lat1 = seats.iter().map(|s| s.lat).fold(f64::MIN, f64::max) + margin;
+        let lon0 = seats.iter().map(|s| s.lon).fold(f64::MAX, f64::min) - margin;
+        let lon1 = seats.iter().map(|s| s.lon).fold(f64::MIN, f64::max) + margin;
+        let rows = ((lat1 - lat0) / 0.1).ceil() as usize + 1;
+        let cols = ((lon1 - lon0) / 0.1).ceil() as usize + 1;
+        let width = if rows.max(cols) > 100 { 3 } else { 2 };
+        let grid_id = |r: usize, c: usize| format!("G{r:0width$}-{c:0width$}");
+        let at = |r: usize, c: usize| Location { lat: lat0 + r as f64 * 0.1, lon: lon0 + c as f64 * 0.1 };
+        let detour = 1.15;
+        let mut nodes = Vec::with_capacity(rows * cols);
+        let mut edges = Vec::with_capacity(rows * cols * 2);
+        for r in 0..rows {
+            for c in 0..cols {
+                let p = at(r, c);
+                nodes.push(Node { id: grid_id(r, c), lat: round5(p.lat), lon: round5(p.lon) });
+                let class = if r % 4 == 0 || c % 4 == 0 { RoadClass::County } else { RoadClass::Local };
+                for (r2, c2) in [(r + 1, c), (r, c + 1)] {
+                    if r2 < rows && c2 < cols {
+                        let km = p.great_circle_km(at(r2, c2)) * detour;
+                        edges.push(Edge { from: grid_id(r, c), to: grid_id(r2, c2), km: round2(km), class });
+                    }
+                }
+            }
+        }
+        let seat_ids: Vec<String> = self.network().nodes.iter().map(|n| n.id.clone()).collect();
+        for (id, seat) in seat_ids.into_iter().zip(seats) {
+            let r = (((seat.lat - lat0) / 0.1).round() as usize).min(rows - 1);
+            let c = (((seat.lon - lon0) / 0.1).round() as usize).min(cols - 1);
+            let km = seat.great_circle_km(at(r, c)) * detour;
+            edges.push(Edge { from: id, to: grid_id(r, c), km: round2(km.max(0.1)), class: RoadClass::National });
         }
         let net = self.network();
         net.nodes.extend(nodes);
@@ -526,6 +533,10 @@ impl Builder {
         ];
         self.instance.policy.seed = self.seed;
     }
+}
+
+fn round5(x: f64) -> f64 {
+    (x * 1e5).round() / 1e5
 }
 
 fn round2(x: f64) -> f64 {
