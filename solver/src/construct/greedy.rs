@@ -163,10 +163,11 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
             continue;
         }
         let Some(base) = ctx.officer_loc[crew.officer] else { continue };
+        // Timing first: it is cheap and rules out most crews.
+        let Some((position, times)) = best_insertion(ctx, base, &crew.route, d) else { continue };
         let mut route_firms = crew.route.clone();
         route_firms.push(d);
         let Some(added) = complete_team(ctx, state, day, d, &crew.experts, &route_firms) else { continue };
-        let Some((position, times)) = best_insertion(ctx, base, &crew.route, d) else { continue };
         let km_cost = (times.km - crew.times.km) * policy.cost_per_km;
         let team_cost = team_cost(ctx, d, &added) + rotation_cost(ctx, d, &crew.experts);
         consider(Move {
@@ -177,14 +178,16 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
         });
     }
 
-    // A new crew led by a free officer who serves the firm's district.
+    // A new crew led by a free officer who serves the firm's district. The team does not
+    // depend on the officer, so it is chosen once for the day.
+    let mut team: Option<Option<Vec<usize>>> = None;
     for o in 0..ctx.instance.officers.len() {
         if !ctx.officer_serves(o, d) || !state.officer_free(ctx, o, day) {
             continue;
         }
         let Some(base) = ctx.officer_loc[o] else { continue };
         let Some(times) = schedule(ctx, base, &[d]) else { continue };
-        let Some(experts) = complete_team(ctx, state, day, d, &[], &[d]) else { continue };
+        let Some(experts) = team.get_or_insert_with(|| complete_team(ctx, state, day, d, &[], &[d])).clone() else { break };
         let own = if ctx.instance.officers[o].id == firm.officer { OWN_OFFICER_BONUS } else { 0.0 };
         consider(Move {
             cost: times.km * policy.cost_per_km + team_cost(ctx, d, &experts) + early - own,
