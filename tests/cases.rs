@@ -114,3 +114,16 @@ fn firms_left_over_when_expert_days_run_out_say_so() {
         assert!(u.mandatory);
     }
 }
+
+#[test]
+fn the_bound_is_exact_where_the_optimum_is_known_and_sees_capacity() {
+    // F-B can never be visited (every construction expert must avoid it): 50 % is optimal.
+    let r = solve_checked(&case("conflict_of_interest"), 1);
+    let bound = r.kpis.bound.expect("a bound is computed");
+    assert!((bound - r.kpis.weighted_coverage).abs() < 1e-4, "bound {bound}");
+    assert!(r.kpis.gap.unwrap().abs() < 1e-4);
+    // Seven expert-days for full-day visits of three experts: at most 2 of the 8 firms
+    // (25 %); the relaxation must see most of that shortage.
+    let r = solve_checked(&case("expert_days_run_out"), 1);
+    assert!(r.kpis.bound.unwrap() <= 0.30, "{:?}", r.kpis.bound);
+}

@@ -17,6 +17,7 @@
 //! assert!(check(&instance, &roster).is_empty());
 //! ```
 
+pub mod bound;
 pub mod calendar;
 pub mod checker;
 pub mod construct;

@@ -58,6 +58,11 @@ pub enum SolveError {
     },
 }
 
+/// Whether a crew from location `base` can visit due firm `d` alone within the day.
+pub fn schedule_single(ctx: &Context<'_>, base: usize, d: usize) -> bool {
+    route::schedule(ctx, base, &[d]).is_some()
+}
+
 /// Solves the instance: due list, crews, routes and times, unscheduled firms explained.
 ///
 /// ```
@@ -93,7 +98,14 @@ pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, 
                 progress(Progress { considered: d + 1, total, scheduled });
             }
         }
-        Ok(assemble(&ctx, &state, stopped_at, started, threads, options.time_limit))
+        let mut roster = assemble(&ctx, &state, stopped_at, started, threads, options.time_limit);
+        // A bound that cannot be computed leaves `bound` empty rather than failing the plan.
+        if let Ok(bound) = crate::bound::coverage_bound(&ctx) {
+            roster.kpis.bound = Some(bound);
+            roster.kpis.gap = Some(bound - roster.kpis.weighted_coverage);
+        }
+        roster.solver.seconds = started.elapsed().as_secs_f64();
+        Ok(roster)
     })
 }
 
