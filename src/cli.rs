@@ -16,6 +16,9 @@ use crate::generate::{self, Scale};
 use crate::import::{self, ImportProblem, Imported};
 use crate::report;
 
+/// Improvement iterations per worker unless `--iterations` says otherwise.
+const DEFAULT_ITERATIONS: usize = 1000;
+
 /// Plans expert hidden-hazard sweeps (专家查隐患) for work-safety bureaus.
 #[derive(Parser)]
 #[command(name = "hazard-sweep", version, about)]
@@ -114,6 +117,9 @@ struct SolveArgs {
     /// Worker threads.
     #[arg(long, default_value_t = 1, env = "HAZARD_SWEEP_THREADS")]
     threads: usize,
+    /// Improvement iterations per worker after the construction (0: construction only).
+    #[arg(long, default_value_t = DEFAULT_ITERATIONS, env = "HAZARD_SWEEP_ITERATIONS")]
+    iterations: usize,
     /// Seed of the random draw and the solver (overrides the policy's).
     #[arg(long)]
     seed: Option<u64>,
@@ -201,7 +207,7 @@ fn demo(dir: &Path, out: &Path, threads: usize) -> Result<ExitCode> {
     let instance = import_registries(dir, &month)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     write_json(Some(&out.join("instance.json")), &instance)?;
-    let roster = run_solve(&instance, threads, None)?;
+    let roster = run_solve(&instance, threads, DEFAULT_ITERATIONS, None)?;
     write_json(Some(&out.join("roster.json")), &roster)?;
     print!("{}", report::summary(&roster));
     let violations = check(&instance, &roster);
@@ -241,21 +247,21 @@ fn solve_command(args: SolveArgs) -> Result<ExitCode> {
         bail!("--time-limit must be a positive number of seconds, got {limit}");
     }
     let limit = args.time_limit.map(Duration::from_secs_f64);
-    let roster = run_solve(&instance, args.threads, limit)?;
+    let roster = run_solve(&instance, args.threads, args.iterations, limit)?;
     write_json(args.output.as_deref(), &roster)?;
     eprint!("{}", report::summary(&roster));
     Ok(ExitCode::SUCCESS)
 }
 
 /// Solves with a progress bar that appears once the run has taken a second.
-fn run_solve(instance: &Instance, threads: usize, time_limit: Option<Duration>) -> Result<Roster> {
+fn run_solve(instance: &Instance, threads: usize, iterations: usize, time_limit: Option<Duration>) -> Result<Roster> {
     if threads == 0 {
         bail!("--threads must be at least 1");
     }
     let started = Instant::now();
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} placing firms {pos}/{len} [{bar:30}] {msg} ({elapsed})")
+        ProgressStyle::with_template("{spinner} {prefix} {pos}/{len} [{bar:30}] {msg} ({elapsed})")
             .expect("valid template")
             .progress_chars("=> "),
     );
@@ -263,11 +269,18 @@ fn run_solve(instance: &Instance, threads: usize, time_limit: Option<Duration>) 
         if bar.is_hidden() && started.elapsed() > Duration::from_secs(1) {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
-        bar.set_length(p.total as u64);
-        bar.set_position(p.considered as u64);
-        bar.set_message(format!("{} scheduled", p.scheduled));
+        if p.iteration == 0 && p.considered < p.total {
+            bar.set_prefix("placing firms");
+            bar.set_length(p.total as u64);
+            bar.set_position(p.considered as u64);
+        } else {
+            bar.set_prefix("improving");
+            bar.set_length(p.iterations as u64);
+            bar.set_position(p.iteration as u64);
+        }
+        bar.set_message(format!("{} of {} scheduled", p.scheduled, p.total));
     };
-    let options = SolveOptions { threads, time_limit, progress: Some(&progress) };
+    let options = SolveOptions { threads, time_limit, iterations, progress: Some(&progress) };
     let roster = solve(instance, &options)?;
     bar.finish_and_clear();
     Ok(roster)

@@ -77,6 +77,8 @@ fn solve_on_cangzhou_is_valid_schedules_every_feasible_mandatory_visit_and_repea
     let violations = sweep_solver::check(&Instance { name: a.plan.clone(), ..instance }, &a);
     assert!(violations.is_empty(), "{violations:#?}");
     assert!((400..=800).contains(&a.kpis.due), "a city month has 400–800 due visits: {}", a.kpis.due);
+    let bound = a.kpis.bound.expect("every roster carries a bound");
+    assert!(bound >= a.kpis.weighted_coverage && a.kpis.weighted_coverage > 0.9, "{:?}", a.kpis);
     // A mandatory visit may stay unscheduled only for a reason the data imposes.
     for u in a.unscheduled.iter().filter(|u| u.mandatory) {
         assert!(["no_sweep_day", "no_officer", "no_qualified_team", "unreachable_in_day"].contains(&u.code.as_str()), "{u:?}");

@@ -39,6 +39,7 @@ pub struct CrewState {
 }
 
 /// The roster being built.
+#[derive(Clone)]
 pub struct State {
     /// All crews.
     pub crews: Vec<CrewState>,
@@ -84,6 +85,25 @@ impl State {
             officer_busy: vec![vec![false; ctx.instance.officers.len()]; days],
             placed: vec![None; ctx.due_count()],
         }
+    }
+
+    /// A state holding exactly these crews, with every booking recomputed.
+    pub fn rebuild(ctx: &Context<'_>, crews: Vec<CrewState>) -> State {
+        let mut state = State::new(ctx);
+        for crew in crews {
+            for &e in &crew.experts {
+                state.book_expert(e, crew.day);
+            }
+            state.officer_busy[crew.day][crew.officer] = true;
+            state.officer_used[crew.officer] += 1;
+            let index = state.crews.len();
+            for &d in &crew.route {
+                state.placed[d] = Some(index);
+            }
+            state.by_day[crew.day].push(index);
+            state.crews.push(crew);
+        }
+        state
     }
 
     /// Whether expert `e` can join a crew on `day`.

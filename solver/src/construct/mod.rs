@@ -5,6 +5,7 @@
 
 mod explain;
 mod greedy;
+mod lns;
 mod route;
 
 use std::time::{Duration, Instant};
@@ -19,27 +20,34 @@ pub use route::{DayTimes, TimedVisit};
 pub struct SolveOptions<'a> {
     /// Worker threads (at least 1).
     pub threads: usize,
-    /// Stop placing firms after this long; the rest are reported `time_limit`.
+    /// Stop after this long: the improvement search returns its best so far, and firms the
+    /// construction never reached are reported `time_limit`.
     pub time_limit: Option<Duration>,
+    /// Ruin-and-recreate iterations per worker after the construction (0: construction only).
+    pub iterations: usize,
     /// Called after each firm is considered.
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
 }
 
 impl Default for SolveOptions<'_> {
     fn default() -> Self {
-        SolveOptions { threads: 1, time_limit: None, progress: None }
+        SolveOptions { threads: 1, time_limit: None, iterations: 0, progress: None }
     }
 }
 
 /// Progress of a running solve.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
-    /// Due firms considered so far.
+    /// Due firms considered so far by the construction.
     pub considered: usize,
     /// Due firms in all.
     pub total: usize,
-    /// Firms placed so far.
+    /// Firms placed so far (by the best roster, during the improvement).
     pub scheduled: usize,
+    /// Improvement iterations done by the first worker (0 during the construction).
+    pub iteration: usize,
+    /// Improvement iterations per worker.
+    pub iterations: usize,
 }
 
 /// Why a solve could not run at all (bad input is the validator's business).
@@ -95,10 +103,19 @@ pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, 
                 scheduled += 1;
             }
             if let Some(progress) = options.progress {
-                progress(Progress { considered: d + 1, total, scheduled });
+                progress(Progress { considered: d + 1, total, scheduled, iteration: 0, iterations: options.iterations });
             }
         }
+        let deadline = options.time_limit.map(|limit| started + limit);
+        let state = if stopped_at == total {
+            lns::improve(&ctx, state, instance.policy.seed, threads, options.iterations, deadline, options.progress)
+        } else {
+            state
+        };
         let mut roster = assemble(&ctx, &state, stopped_at, started, threads, options.time_limit);
+        if options.iterations > 0 {
+            roster.solver.algorithm = format!("greedy-priority-insertion + ruin-and-recreate ({} iterations x {threads} workers)", options.iterations);
+        }
         // A bound that cannot be computed leaves `bound` empty rather than failing the plan.
         if let Ok(bound) = crate::bound::coverage_bound(&ctx) {
             roster.kpis.bound = Some(bound);
