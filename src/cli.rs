@@ -71,6 +71,11 @@ enum Command {
         /// The roster JSON.
         roster: PathBuf,
     },
+    /// Run a benchmark and print its table (see README, Benchmarks).
+    Bench {
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
     /// Print the JSON Schema of the instance or the roster.
     Schema {
         /// Which document.
@@ -88,6 +93,28 @@ enum Command {
         /// Worker threads.
         #[arg(long, default_value_t = 2, env = "HAZARD_SWEEP_THREADS")]
         threads: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// OR-Library generalised assignment instances against their best known values.
+    Gap {
+        /// Seconds per instance.
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+        /// Only these instances, comma-separated (e.g. c0515_1,a05100).
+        #[arg(long)]
+        only: Option<String>,
+        /// Write each solution (1-based agent of each job, one line) into this folder.
+        #[arg(long)]
+        solutions: Option<PathBuf>,
+        /// Benchmark data folder.
+        #[arg(long, default_value = "../shared/benchmarks/gap")]
+        data: PathBuf,
+        /// CSV output.
+        #[arg(long, default_value = "out/bench/gap.csv")]
+        csv: PathBuf,
     },
 }
 
@@ -198,6 +225,13 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, out, threads } => demo(&dir, &out, threads),
+        Command::Bench { which: BenchCommand::Gap { time_limit, only, solutions, data, csv } } => {
+            if !(time_limit.is_finite() && time_limit > 0.0) {
+                bail!("--time-limit must be a positive number of seconds, got {time_limit}");
+            }
+            crate::bench::gap::run(&crate::bench::gap::GapBench { data, time_limit, only, solutions, csv })?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -23,6 +23,7 @@ pub mod checker;
 pub mod construct;
 pub mod context;
 pub mod due;
+pub mod gap;
 pub mod examples;
 pub mod model;
 pub mod requirements;
