@@ -26,6 +26,7 @@ pub mod due;
 pub mod gap;
 pub mod examples;
 pub mod model;
+pub mod portfolios;
 pub mod requirements;
 pub mod travel;
 pub mod validate;

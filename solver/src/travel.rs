@@ -100,27 +100,32 @@ impl TravelModel {
         TravelModel { roads: None }
     }
 
-    /// One leg. For many legs use [`TravelModel::matrix`], which shares shortest-path trees.
+    /// One leg. For many legs use [`TravelModel::legs`], which shares shortest-path trees.
     pub fn leg(&self, from: Location, to: Location) -> Option<Leg> {
-        self.matrix(&[from, to]).get(0, 1)
+        self.legs(&[from], &[to]).get(0, 0)
     }
 
-    /// All legs between `locations`, one shortest-path tree per distinct snapped node,
-    /// computed in parallel.
+    /// All legs between `locations` (a square table).
     pub fn matrix(&self, locations: &[Location]) -> LegMatrix {
-        let n = locations.len();
-        let mut legs = vec![None; n * n];
+        self.legs(locations, locations)
+    }
+
+    /// The legs from every place in `from` to every place in `to`, one shortest-path tree
+    /// per distinct snapped source node, computed in parallel.
+    pub fn legs(&self, from: &[Location], to: &[Location]) -> LegMatrix {
+        let cols = to.len();
+        let mut legs = vec![None; from.len() * cols];
         match &self.roads {
             None => {
-                legs.par_chunks_mut(n.max(1)).enumerate().for_each(|(i, row)| {
+                legs.par_chunks_mut(cols.max(1)).enumerate().for_each(|(i, row)| {
                     for (j, cell) in row.iter_mut().enumerate() {
-                        *cell = Some(great_circle_leg(locations[i], locations[j]));
+                        *cell = Some(great_circle_leg(from[i], to[j]));
                     }
                 });
             }
-            Some(roads) => roads.fill(locations, &mut legs),
+            Some(roads) => roads.fill(from, to, &mut legs),
         }
-        LegMatrix { n, legs }
+        LegMatrix { cols, legs }
     }
 }
 
@@ -166,23 +171,24 @@ impl RoadGraph {
         (ix, PathCost { minutes: km / CONNECTOR_KMH * 60.0, km })
     }
 
-    fn fill(&self, locations: &[Location], legs: &mut [Option<Leg>]) {
-        let n = locations.len();
-        let snaps: Vec<(NodeIndex, PathCost)> = locations.par_iter().map(|l| self.snap(*l)).collect();
-        let mut sources: Vec<NodeIndex> = snaps.iter().map(|s| s.0).collect();
+    fn fill(&self, from: &[Location], to: &[Location], legs: &mut [Option<Leg>]) {
+        let cols = to.len();
+        let from_snaps: Vec<(NodeIndex, PathCost)> = from.par_iter().map(|l| self.snap(*l)).collect();
+        let to_snaps: Vec<(NodeIndex, PathCost)> = to.par_iter().map(|l| self.snap(*l)).collect();
+        let mut sources: Vec<NodeIndex> = from_snaps.iter().map(|s| s.0).collect();
         sources.sort();
         sources.dedup();
         // One shortest-path tree per distinct source node, in `sources` order.
         let trees: Vec<_> = sources.par_iter().map(|&s| dijkstra(&self.graph, s, None, |e| *e.weight())).collect();
-        legs.par_chunks_mut(n.max(1)).enumerate().for_each(|(i, row)| {
-            let (from_node, from_conn) = snaps[i];
+        legs.par_chunks_mut(cols.max(1)).enumerate().for_each(|(i, row)| {
+            let (from_node, from_conn) = from_snaps[i];
             let tree = &trees[sources.binary_search(&from_node).expect("every snapped node is a source")];
             for (j, cell) in row.iter_mut().enumerate() {
-                if locations[i] == locations[j] {
+                if from[i] == to[j] {
                     *cell = Some(Leg::ZERO);
                     continue;
                 }
-                let (to_node, to_conn) = snaps[j];
+                let (to_node, to_conn) = to_snaps[j];
                 *cell = tree.get(&to_node).map(|path| {
                     let total = from_conn + *path + to_conn;
                     Leg::from_exact(total.minutes, total.km)
@@ -192,27 +198,18 @@ impl RoadGraph {
     }
 }
 
-/// Legs between a list of locations, by index; `None` where no road connects them.
+/// Legs from a list of places to a list of places, by index; `None` where no road
+/// connects them.
 #[derive(Debug, Clone)]
 pub struct LegMatrix {
-    n: usize,
+    cols: usize,
     legs: Vec<Option<Leg>>,
 }
 
 impl LegMatrix {
-    /// The leg from location `from` to location `to`.
+    /// The leg from place `from` (of the first list) to place `to` (of the second).
     pub fn get(&self, from: usize, to: usize) -> Option<Leg> {
-        self.legs[from * self.n + to]
-    }
-
-    /// Number of locations.
-    pub fn len(&self) -> usize {
-        self.n
-    }
-
-    /// Whether there are no locations.
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
+        self.legs[from * self.cols + to]
     }
 }
 
