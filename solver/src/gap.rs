@@ -239,13 +239,25 @@ impl<'a> Search<'a> {
                     }
                 }
             }
+            // Swaps with the jobs of agents that may take j (lists refreshed each pass;
+            // a job moved during the pass is skipped until the next).
+            let mut held: Vec<Vec<usize>> = vec![Vec::new(); m];
+            for (k, &a) in self.agent.iter().enumerate() {
+                held[a].push(k);
+            }
             for j in 0..n {
-                for k in j + 1..n {
-                    let (a, b) = (self.agent[j], self.agent[k]);
-                    if a != b && self.gap.allowed(b, j) && self.gap.allowed(a, k) && self.swap_delta(j, k) < -1e-9 {
-                        self.shift(j, b);
-                        self.shift(k, a);
-                        improved = true;
+                for b in 0..m {
+                    if b == self.agent[j] || !self.gap.allowed(b, j) {
+                        continue;
+                    }
+                    for &k in &held[b] {
+                        let a = self.agent[j];
+                        if self.agent[k] == b && self.gap.allowed(a, k) && self.swap_delta(j, k) < -1e-9 {
+                            self.shift(j, b);
+                            self.shift(k, a);
+                            improved = true;
+                            break;
+                        }
                     }
                 }
             }
@@ -271,9 +283,15 @@ impl<'a> Search<'a> {
 
     fn run(&mut self, deadline: Instant, rounds: usize) {
         let (m, n) = (self.gap.agents(), self.gap.jobs());
+        let mut overtime = 0;
         for _ in 0..rounds {
+            // At the time limit stop, unless no feasible assignment is known yet: then a
+            // few more rounds (with a rising overload penalty) may still find one.
             if Instant::now() >= deadline {
-                break;
+                overtime += 1;
+                if self.best.is_some() || overtime > 50 {
+                    break;
+                }
             }
             // Restart from the best feasible assignment when there is one.
             if let Some(best) = &self.best {
