@@ -117,6 +117,28 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Generate tiny → city → province (→ nation) and solve each: size, time, peak memory,
+    /// coverage, bound, gap and checker violations per scale.
+    Scale {
+        /// Scales, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "tiny,city,province")]
+        scales: Vec<Scale>,
+        /// Worker threads of each solve.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Improvement iterations per worker.
+        #[arg(long, default_value_t = DEFAULT_ITERATIONS)]
+        iterations: usize,
+        /// Time limit of each solve, seconds.
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Work folder.
+        #[arg(long, default_value = "out/bench/scale")]
+        work: PathBuf,
+        /// CSV output.
+        #[arg(long, default_value = "out/bench/scale.csv")]
+        csv: PathBuf,
+    },
     /// OR-Library generalised assignment instances against their best known values.
     Gap {
         /// Seconds per instance.
@@ -169,6 +191,9 @@ struct SolveArgs {
     /// Seed of the random draw and the solver (overrides the policy's).
     #[arg(long)]
     seed: Option<u64>,
+    /// Print the process's peak memory after the solve (used by `bench scale`).
+    #[arg(long, hide = true)]
+    report_memory: bool,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -255,6 +280,10 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, out, threads } => demo(&dir, &out, threads),
+        Command::Bench { which: BenchCommand::Scale { scales, threads, iterations, time_limit, work, csv } } => {
+            crate::bench::scale::run(&crate::bench::scale::ScaleBench { scales, threads, iterations, time_limit, work, csv })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench { which: BenchCommand::Gap { time_limit, only, solutions, data, csv } } => {
             if !(time_limit.is_finite() && time_limit > 0.0) {
                 bail!("--time-limit must be a positive number of seconds, got {time_limit}");
@@ -337,6 +366,10 @@ fn solve_command(args: SolveArgs) -> Result<ExitCode> {
     let roster = run_solve(&instance, args.threads, args.iterations, limit)?;
     write_json(args.output.as_deref(), &roster)?;
     eprint!("{}", report::summary(&roster));
+    if args.report_memory {
+        let peak = crate::bench::scale::peak_rss_mib().map_or("unknown".to_string(), |m| format!("{m:.0}"));
+        eprintln!("peak memory MiB: {peak}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -157,3 +157,18 @@ fn validate_exits_1_on_a_broken_roster() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("crew.team_size"));
 }
+
+#[test]
+fn bench_scale_reports_a_checked_row_per_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("scale.csv");
+    let out = run(&["bench", "scale", "--scales", "tiny", "--iterations", "20", "--work", dir.path().to_str().unwrap(), "--csv", csv.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", stderr(&out));
+    let row = stdout.lines().find(|l| l.starts_with("tiny")).expect("a tiny row");
+    assert!(row.trim_end().ends_with(" 0"), "0 violations: {row}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let fields: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(fields[0], "tiny");
+    assert!(fields[6].parse::<f64>().is_ok_and(|mib| mib > 1.0), "peak memory measured: {}", fields[6]);
+}

@@ -2,6 +2,7 @@
 //! solved by our solvers, each result checked against the raw data.
 
 pub mod gap;
+pub mod scale;
 
 use std::path::Path;
 
