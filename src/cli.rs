@@ -74,15 +74,8 @@ enum Command {
     /// Propose officer portfolios: every firm to an officer of its district or city level,
     /// at most max_firms_per_officer (443) each, least total km from the officer's base.
     Portfolios {
-        /// The instance JSON.
-        #[arg(long, conflicts_with = "dir", required_unless_present = "dir")]
-        instance: Option<PathBuf>,
-        /// Registries folder (imported with --month).
-        #[arg(long, requires = "month")]
-        dir: Option<PathBuf>,
-        /// Month, YYYY-MM, with --dir.
-        #[arg(long)]
-        month: Option<String>,
+        #[command(flatten)]
+        source: InstanceSource,
         /// CSV output: enterprise, officer, previous_officer, km.
         #[arg(short, long, default_value = "out/portfolios.csv")]
         output: PathBuf,
@@ -165,8 +158,9 @@ enum Document {
     Roster,
 }
 
+/// Where a command's instance comes from: an instance JSON, or registries and a month.
 #[derive(clap::Args)]
-struct SolveArgs {
+struct InstanceSource {
     /// The instance JSON.
     #[arg(long, conflicts_with = "dir", required_unless_present = "dir")]
     instance: Option<PathBuf>,
@@ -176,6 +170,23 @@ struct SolveArgs {
     /// Month to plan with --dir, YYYY-MM.
     #[arg(long)]
     month: Option<String>,
+}
+
+impl InstanceSource {
+    /// Reads and validates the instance; problems are printed, errors fail.
+    fn load(&self) -> Result<Instance> {
+        match (&self.instance, &self.dir, &self.month) {
+            (Some(path), _, _) => read_instance(path),
+            (None, Some(dir), Some(month)) => import_registries(dir, month),
+            _ => bail!("give --instance FILE, or --dir DIR with --month YYYY-MM"),
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct SolveArgs {
+    #[command(flatten)]
+    source: InstanceSource,
     /// Output roster file (stdout if absent).
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -244,12 +255,8 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Solve(args) => solve_command(args),
-        Command::Portfolios { instance, dir, month, output, time_limit } => {
-            let instance = match (&instance, &dir, &month) {
-                (Some(path), _, _) => read_instance(path)?,
-                (None, Some(dir), Some(month)) => import_registries(dir, month)?,
-                _ => bail!("give --instance FILE, or --dir DIR with --month YYYY-MM"),
-            };
+        Command::Portfolios { source, output, time_limit } => {
+            let instance = source.load()?;
             if !(time_limit.is_finite() && time_limit > 0.0) {
                 bail!("--time-limit must be a positive number of seconds, got {time_limit}");
             }
@@ -349,11 +356,7 @@ fn month_after_history(dir: &Path) -> Result<String> {
 }
 
 fn solve_command(args: SolveArgs) -> Result<ExitCode> {
-    let mut instance = match (&args.instance, &args.dir, &args.month) {
-        (Some(path), _, _) => read_instance(path)?,
-        (None, Some(dir), Some(month)) => import_registries(dir, month)?,
-        _ => bail!("give --instance FILE, or --dir DIR with --month YYYY-MM"),
-    };
+    let mut instance = args.source.load()?;
     if let Some(seed) = args.seed {
         instance.policy.seed = seed;
     }
