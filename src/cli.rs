@@ -70,6 +70,9 @@ enum Command {
         instance: PathBuf,
         /// The roster JSON.
         roster: PathBuf,
+        /// The seed the roster was solved with, if `solve --seed` overrode the policy's.
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Propose officer portfolios: every firm to an officer of its district or city level,
     /// at most max_firms_per_officer (443) each, least total km from the officer's base.
@@ -262,8 +265,11 @@ fn run(command: Command) -> Result<ExitCode> {
             }
             portfolios(&instance, &output, Duration::from_secs_f64(time_limit))
         }
-        Command::Validate { instance, roster } => {
-            let instance = read_instance(&instance)?;
+        Command::Validate { instance, roster, seed } => {
+            let mut instance = read_instance(&instance)?;
+            if let Some(seed) = seed {
+                instance.policy.seed = seed;
+            }
             let roster: Roster = read_json(&roster)?;
             let violations = check(&instance, &roster);
             for v in &violations {

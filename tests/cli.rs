@@ -172,3 +172,16 @@ fn bench_scale_reports_a_checked_row_per_scale() {
     assert_eq!(fields[0], "tiny");
     assert!(fields[6].parse::<f64>().is_ok_and(|mib| mib > 1.0), "peak memory measured: {}", fields[6]);
 }
+
+#[test]
+fn a_roster_solved_with_another_seed_validates_with_that_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("r.json");
+    let case = "fixtures/cases/random_draw.json";
+    assert!(run(&["solve", "--instance", case, "--seed", "99", "-o", roster.to_str().unwrap()]).status.success());
+    let with_seed = run(&["validate", case, roster.to_str().unwrap(), "--seed", "99"]);
+    assert!(with_seed.status.success(), "{}", String::from_utf8_lossy(&with_seed.stdout));
+    let without = run(&["validate", case, roster.to_str().unwrap()]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&without.stdout).contains("draw.mismatch"));
+}

@@ -90,7 +90,7 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
         out.plan(
             "draw.mismatch",
             format!(
-                "the draw record (seed {}, pool {}, {} drawn) does not repeat: the rules give seed {}, pool {}, {} drawn",
+                "the draw record (seed {}, pool {}, {} drawn) does not repeat: the rules give seed {}, pool {}, {} drawn (a roster solved with another seed is checked with that seed)",
                 roster.draw.seed, roster.draw.pool, roster.draw.drawn.len(), derived.draw.seed, derived.draw.pool, derived.draw.drawn.len()
             ),
         );
