@@ -85,3 +85,15 @@ fn bench_gap_solves_and_checks_an_orlib_instance() {
     assert_eq!(agents.split_whitespace().count(), 15, "one agent per job");
     assert!(std::fs::read_to_string(csv).unwrap().lines().count() == 3);
 }
+
+/// With HiGHS, a small OR-Library instance is proven optimal at its known value.
+#[cfg(feature = "highs")]
+#[test]
+fn highs_proves_an_orlib_instance_optimal() {
+    let path = common::root().join("../shared/benchmarks/gap/instances/c0515_1.txt");
+    let mut gap = hazard_sweep::bench::gap::parse_instance(&std::fs::read_to_string(path).unwrap()).unwrap();
+    gap.cost.iter_mut().flatten().for_each(|c| *c = -*c); // gap1 maximises profit
+    let s = solve_gap(&gap, &GapOptions { time_limit: std::time::Duration::from_secs(20), ..Default::default() }).unwrap();
+    assert_eq!(s.cost, -336.0);
+    assert_eq!(s.lower_bound, s.cost, "proven optimal");
+}

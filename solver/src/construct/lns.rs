@@ -94,9 +94,9 @@ fn search(
             let scheduled = best.placed.iter().filter(|p| p.is_some()).count();
             report(Progress { considered: ctx.due_count(), total: ctx.due_count(), scheduled, iteration, iterations });
         }
-        let kept = ruin(ctx, &current, &mut rng);
+        let (kept, touched) = ruin(ctx, &current, &mut rng);
         let mut candidate = State::rebuild(ctx, kept);
-        recreate(ctx, &mut candidate, &mut rng);
+        recreate(ctx, &mut candidate, &touched, &mut rng);
         let candidate_score = score(ctx, &candidate);
         if candidate_score.cmp(&current_score) != Ordering::Less {
             current = candidate;
@@ -110,12 +110,14 @@ fn search(
     best
 }
 
-/// The crews that survive one ruin step.
-fn ruin(ctx: &Context<'_>, state: &State, rng: &mut ChaCha8Rng) -> Vec<CrewState> {
+/// The crews that survive one ruin step, and the districts whose firms it touched.
+fn ruin<'a>(ctx: &Context<'a>, state: &State, rng: &mut ChaCha8Rng) -> (Vec<CrewState>, Vec<&'a str>) {
     let crews = &state.crews;
     if crews.is_empty() {
-        return Vec::new();
+        let all = ctx.instance.districts.iter().map(|d| d.id.as_str()).collect();
+        return (Vec::new(), all);
     }
+    let mut touched: Vec<&'a str> = Vec::new();
     let district_of = |d: usize| ctx.instance.enterprises[ctx.due.enterprise_index[d]].district.as_str();
     let remove: Vec<bool> = match rng.random_range(0..3) {
         // Every crew of one day working in the district of a random crew.
@@ -139,6 +141,7 @@ fn ruin(ctx: &Context<'_>, state: &State, rng: &mut ChaCha8Rng) -> Vec<CrewState
                 (0..crews.len()).map(|i| i == k).collect()
             } else {
                 let d = unplaced[rng.random_range(0..unplaced.len())];
+                touched.push(district_of(d));
                 let day = rng.random_range(0..ctx.days.len());
                 crews
                     .iter()
@@ -150,13 +153,25 @@ fn ruin(ctx: &Context<'_>, state: &State, rng: &mut ChaCha8Rng) -> Vec<CrewState
             }
         }
     };
-    crews.iter().zip(remove).filter(|(_, r)| !r).map(|(c, _)| c.clone()).collect()
+    let mut kept = Vec::with_capacity(crews.len());
+    for (crew, removed) in crews.iter().zip(remove) {
+        if removed {
+            touched.extend(crew.route.iter().map(|&d| district_of(d)));
+        } else {
+            kept.push(crew.clone());
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    (kept, touched)
 }
 
-/// Places every unplaced firm again, mandatory first, by weight perturbed by ±10 %.
-fn recreate(ctx: &Context<'_>, state: &mut State, rng: &mut ChaCha8Rng) {
+/// Places the unplaced firms of the touched districts again (the ruin freed people and
+/// days there), mandatory first, by weight perturbed by ±10 %.
+fn recreate(ctx: &Context<'_>, state: &mut State, touched: &[&str], rng: &mut ChaCha8Rng) {
+    let district_of = |d: usize| ctx.instance.enterprises[ctx.due.enterprise_index[d]].district.as_str();
     let mut order: Vec<(bool, f64, usize)> = (0..ctx.due_count())
-        .filter(|&d| state.placed[d].is_none())
+        .filter(|&d| state.placed[d].is_none() && touched.binary_search(&district_of(d)).is_ok())
         .map(|d| (ctx.due.due[d].mandatory, ctx.due.due[d].weight * (0.9 + 0.2 * rng.random::<f64>()), d))
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
