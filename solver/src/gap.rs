@@ -139,7 +139,7 @@ mod milp {
     use std::time::Duration;
 
     use good_lp::solvers::highs::highs;
-    use good_lp::{Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithInitialSolution, variable};
+    use good_lp::{ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithInitialSolution, variable};
 
     use super::{Gap, GapSolution};
 
@@ -148,11 +148,11 @@ mod milp {
         let mut vars = ProblemVariables::new();
         let x: Vec<Vec<Option<Variable>>> =
             (0..m).map(|a| (0..n).map(|j| gap.allowed(a, j).then(|| vars.add(variable().binary()))).collect()).collect();
+        let (objective, constraints) = super::formulation(gap, &x);
         let x = &x;
-        let objective: Expression =
-            (0..m).flat_map(|a| (0..n).filter_map(move |j| Some((a, j, x[a][j]?)))).map(|(a, j, v)| gap.cost[a][j] * v).sum();
+        let incumbent = &start.agent;
         let initial: Vec<(Variable, f64)> =
-            (0..m).flat_map(|a| (0..n).filter_map(move |j| Some((x[a][j]?, (start.agent[j] == a) as u8 as f64)))).collect();
+            (0..m).flat_map(|a| (0..n).filter_map(move |j| Some((x[a][j]?, (incumbent[j] == a) as u8 as f64)))).collect();
         let integral = gap.cost.iter().flatten().filter(|c| c.is_finite()).all(|c| c.fract() == 0.0);
         let mut model = vars.minimise(objective).using(highs).set_time_limit(time_limit.as_secs_f64()).set_threads(1);
         model = match model.set_mip_rel_gap(0.0) {
@@ -166,18 +166,10 @@ mod milp {
                 Err(_) => return start,
             };
         }
-        model = model.with_initial_solution(initial);
-        for j in 0..n {
-            let assigned: Expression = (0..m).filter_map(|a| x[a][j]).map(Expression::from).sum();
-            model = model.with(assigned.eq(1));
-        }
-        for a in 0..m {
-            let used: Expression = (0..n).filter_map(|j| Some(gap.weight[a][j] * x[a][j]?)).sum();
-            model = model.with(used.leq(gap.capacity[a]));
-        }
+        model = model.with_initial_solution(initial).with_all(constraints);
         let Ok(solution) = model.solve() else { return start };
         let agent: Vec<usize> = (0..n)
-            .map(|j| (0..m).filter(|&a| x[a][j].is_some_and(|v| solution.value(v) > 0.5)).next().unwrap_or(start.agent[j]))
+            .map(|j| (0..m).find(|&a| x[a][j].is_some_and(|v| solution.value(v) > 0.5)).unwrap_or(start.agent[j]))
             .collect();
         if !gap.feasible(&agent) {
             return start;
@@ -197,19 +189,8 @@ fn lp_relaxation(gap: &Gap) -> Result<(f64, Vec<Vec<f64>>), GapError> {
     let mut vars = ProblemVariables::new();
     let x: Vec<Vec<Option<Variable>>> =
         (0..m).map(|a| (0..n).map(|j| gap.allowed(a, j).then(|| vars.add(variable().min(0).max(1)))).collect()).collect();
-    let x = &x;
-    let objective: Expression =
-        (0..m).flat_map(|a| (0..n).filter_map(move |j| Some((a, j, x[a][j]?)))).map(|(a, j, v)| gap.cost[a][j] * v).sum();
-    let mut model = vars.minimise(objective.clone()).using(clarabel);
-    for j in 0..n {
-        let assigned: Expression = (0..m).filter_map(|a| x[a][j]).map(Expression::from).sum();
-        model = model.with(assigned.eq(1));
-    }
-    for a in 0..m {
-        let used: Expression = (0..n).filter_map(|j| Some(gap.weight[a][j] * x[a][j]?)).sum();
-        model = model.with(used.leq(gap.capacity[a]));
-    }
-    let solution = model.solve().map_err(|e| GapError::Infeasible(format!("LP relaxation: {e}")))?;
+    let (objective, constraints) = formulation(gap, &x);
+    let solution = vars.minimise(objective.clone()).using(clarabel).with_all(constraints).solve().map_err(|e| GapError::Infeasible(format!("LP relaxation: {e}")))?;
     let value = solution.eval(&objective);
     // The interior-point optimum is within its tolerance of the LP's; step down by a margin.
     let mut bound = value - 1e-6 * (1.0 + value.abs());
@@ -219,6 +200,17 @@ fn lp_relaxation(gap: &Gap) -> Result<(f64, Vec<Vec<f64>>), GapError> {
     }
     let fractional = (0..m).map(|a| (0..n).map(|j| x[a][j].map_or(0.0, |v| solution.value(v))).collect()).collect();
     Ok((bound, fractional))
+}
+
+/// The GAP over variables `x[a][j]` (`None` where agent a may not take job j): total cost,
+/// every job assigned once, every agent within capacity.
+fn formulation(gap: &Gap, x: &[Vec<Option<Variable>>]) -> (Expression, Vec<good_lp::Constraint>) {
+    let (m, n) = (gap.agents(), gap.jobs());
+    let objective: Expression =
+        (0..m).flat_map(|a| (0..n).filter_map(move |j| Some((a, j, x[a][j]?)))).map(|(a, j, v)| gap.cost[a][j] * v).sum();
+    let assigned = (0..n).map(|j| (0..m).filter_map(|a| x[a][j]).map(Expression::from).sum::<Expression>().eq(1));
+    let within = (0..m).map(|a| (0..n).filter_map(|j| Some(gap.weight[a][j] * x[a][j]?)).sum::<Expression>().leq(gap.capacity[a]));
+    (objective, assigned.chain(within).collect())
 }
 
 /// Iterated local search on cost + penalty × overload.
