@@ -66,10 +66,7 @@ fn bench_gap_solves_and_checks_an_orlib_instance() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("gap.csv");
     let solutions = dir.path().join("solutions");
-    let data = common::root().join("../shared/benchmarks/gap");
-    if !data.exists() {
-        panic!("the shared benchmark data is missing at {}", data.display());
-    }
+    let data = common::root().join("tests/data/gap");
     let out = std::process::Command::new(common::bin())
         .args(["bench", "gap", "--time-limit", "2", "--only", "a05100,c0515_1"])
         .args(["--data", data.to_str().unwrap(), "--csv", csv.to_str().unwrap(), "--solutions", solutions.to_str().unwrap()])
@@ -90,7 +87,7 @@ fn bench_gap_solves_and_checks_an_orlib_instance() {
 #[cfg(feature = "highs")]
 #[test]
 fn highs_proves_an_orlib_instance_optimal() {
-    let path = common::root().join("../shared/benchmarks/gap/instances/c0515_1.txt");
+    let path = common::root().join("tests/data/gap/instances/c0515_1.txt");
     let mut gap = hazard_sweep::bench::gap::parse_instance(&std::fs::read_to_string(path).unwrap()).unwrap();
     gap.cost.iter_mut().flatten().for_each(|c| *c = -*c); // gap1 maximises profit
     let s = solve_gap(&gap, &GapOptions { time_limit: std::time::Duration::from_secs(20), ..Default::default() }).unwrap();
