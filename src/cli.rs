@@ -320,7 +320,7 @@ fn portfolios(instance: &Instance, output: &Path, time_limit: Duration) -> Resul
     let moved = rows.iter().filter(|r| r[1] != r[2]).count();
     let (min, max) = plan.loads.iter().fold((u32::MAX, 0), |(lo, hi), (_, n)| (lo.min(*n), hi.max(*n)));
     let gap = if plan.total_km > 0.0 { (plan.total_km - plan.lower_bound) / plan.total_km * 100.0 } else { 0.0 };
-    println!("  {:<24} {}", "firms / officers", format!("{} / {}", rows.len(), plan.loads.len()));
+    println!("  {:<24} {} / {}", "firms / officers", rows.len(), plan.loads.len());
     println!("  {:<24} {:.1} km (current portfolios: {:.1} km)", "total km base to firm", plan.total_km, plan.current_km);
     println!("  {:<24} {:.1} km (gap {gap:.3} %)", "proven lower bound", plan.lower_bound);
     println!("  {:<24} {min} – {max} (cap {})", "firms per officer", instance.policy.max_firms_per_officer);

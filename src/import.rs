@@ -86,6 +86,8 @@ pub const ROAD_NODES: &str = "road_nodes.csv";
 pub const ROAD_EDGES: &str = "road_edges.csv";
 
 /// Parses `YYYY-MM` into the first and last day of that month.
+// Called once per command; the error is the same located problem every import reports.
+#[allow(clippy::result_large_err)]
 pub fn month_horizon(month: &str) -> Result<Horizon, ImportProblem> {
     let bad = || ImportProblem {
         code: "E1006",
