@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Index, Violations};
-use crate::due;
 use crate::model::{DueFirm, Roster};
 
 pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
@@ -12,7 +11,7 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     if roster.plan != instance.name || roster.horizon != instance.horizon {
         out.plan("plan.mismatch", format!("the roster is for {} {:?}, the instance is {} {:?}", roster.plan, roster.horizon, instance.name, instance.horizon));
     }
-    let derived = due::derive(instance);
+    let derived = &ix.due;
     let expected: HashMap<&str, &DueFirm> = derived.due.iter().map(|d| (d.enterprise.as_str(), d)).collect();
     let listed: HashMap<&str, &DueFirm> = roster.due.iter().map(|d| (d.enterprise.as_str(), d)).collect();
     for d in &derived.due {

@@ -4,12 +4,11 @@
 use std::collections::HashMap;
 
 use super::{Index, Violations};
-use crate::due;
 use crate::model::Roster;
 
 pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     let instance = ix.instance;
-    let derived = due::derive(instance);
+    let derived = &ix.due;
     let weights: HashMap<&str, (f64, bool)> =
         derived.due.iter().map(|d| (d.enterprise.as_str(), (d.weight, d.mandatory))).collect();
     let visited: Vec<&str> = roster.crews.iter().flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str())).collect();

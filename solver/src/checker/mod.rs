@@ -72,6 +72,8 @@ struct Index<'a> {
     experts: HashMap<&'a str, &'a Expert>,
     officers: HashMap<&'a str, &'a Officer>,
     firms: HashMap<&'a str, &'a Enterprise>,
+    /// The due list the rules give, derived once for every module.
+    due: crate::due::DueList,
     /// Per crew: the model's legs base → visit 1 → … → base, or why there are none.
     tours: Vec<Result<Vec<Option<Leg>>, Unroutable>>,
 }
@@ -83,6 +85,7 @@ impl<'a> Index<'a> {
             experts: instance.experts.iter().map(|e| (e.id.as_str(), e)).collect(),
             officers: instance.officers.iter().map(|o| (o.id.as_str(), o)).collect(),
             firms: instance.enterprises.iter().map(|f| (f.id.as_str(), f)).collect(),
+            due: crate::due::derive(instance),
             tours: Vec::new(),
         };
         index.tours = index.model_tours(roster);
