@@ -5,8 +5,9 @@ use super::greedy::{State, complete_team};
 use super::route::schedule;
 use crate::context::Context;
 
-/// A reason code and a sentence naming the constraint.
-pub fn explain(ctx: &Context<'_>, state: &State, d: usize) -> (&'static str, String) {
+/// A reason code and a sentence naming the constraint. `empty` is a state with nobody
+/// booked, shared across calls, for the "even if everyone were free" test.
+pub fn explain(ctx: &Context<'_>, state: &State, empty: &State, d: usize) -> (&'static str, String) {
     let firm = &ctx.instance.enterprises[ctx.due.enterprise_index[d]];
     let req = &ctx.reqs[d];
     let open_days: Vec<usize> = (0..ctx.days.len()).filter(|&day| ctx.firm_open(d, day)).collect();
@@ -32,8 +33,7 @@ pub fn explain(ctx: &Context<'_>, state: &State, d: usize) -> (&'static str, Str
     }
 
     // Could any team qualify at all, if every expert were free?
-    let empty = State::new(ctx);
-    if !open_days.iter().any(|&day| complete_team(ctx, &empty, day, d, &[], &[d]).is_some()) {
+    if !open_days.iter().any(|&day| complete_team(ctx, empty, day, d, &[], &[d]).is_some()) {
         return ("no_qualified_team", no_team_sentence(ctx, d, &open_days));
     }
 

@@ -171,13 +171,14 @@ fn assemble(
         .collect();
     crews.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.officer.cmp(&b.officer)));
 
+    let nobody_booked = greedy::State::new(ctx);
     let unscheduled = (0..ctx.due_count())
         .filter(|&d| state.placed[d].is_none())
         .map(|d| {
             let (code, message) = if d >= stopped_at {
                 ("time_limit", "the time limit ran out before this firm was considered".to_string())
             } else {
-                explain::explain(ctx, state, d)
+                explain::explain(ctx, state, &nobody_booked, d)
             };
             Unscheduled { enterprise: firm_id(d), mandatory: ctx.due.due[d].mandatory, code: code.into(), message }
         })
