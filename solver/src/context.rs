@@ -57,7 +57,8 @@ impl<'a> Context<'a> {
     /// Derives the context; fails only if the road network is unusable.
     pub fn new(instance: &'a Instance) -> Result<Context<'a>, TravelError> {
         let days = calendar::sweep_days(instance);
-        let due = due::derive(instance);
+        let history = due::history_by_firm(instance);
+        let due = due::derive_with_history(instance, &history);
         let firms: Vec<_> = due.enterprise_index.iter().map(|&i| &instance.enterprises[i]).collect();
         let reqs: Vec<Requirement> = firms.iter().map(|f| requirements::derive(instance, f)).collect();
         let req_masks = reqs.iter().map(|r| mask_of(&r.specialties)).collect();
@@ -118,7 +119,7 @@ impl<'a> Context<'a> {
         }
 
         Ok(Context {
-            history: due::history_by_firm(instance),
+            history,
             instance,
             days,
             due,

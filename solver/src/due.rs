@@ -73,10 +73,14 @@ pub fn cap_room(firm: &Enterprise, history: Option<&FirmHistory>, year: i32) -> 
 
 /// Derives the due list of the instance.
 pub fn derive(instance: &Instance) -> DueList {
+    derive_with_history(instance, &history_by_firm(instance))
+}
+
+/// Derives the due list from the instance and its history per firm (already built).
+pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHistory>) -> DueList {
     let horizon = instance.horizon;
     let policy = &instance.policy;
     let sweep_days = calendar::sweep_days(instance);
-    let history = history_by_firm(instance);
 
     let mut open_findings: HashMap<&str, Vec<&crate::model::Finding>> = HashMap::new();
     for f in instance.findings.iter().filter(|f| !f.rectified) {

@@ -13,6 +13,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sweep_solver::model::*;
+use sweep_solver::travel::round_km;
 
 pub use write::write_registries;
 
@@ -438,7 +439,7 @@ impl Builder {
         let mut link = |a: &str, b: &str, class: RoadClass| {
             if let (Some(x), Some(y)) = (seat(a), seat(b)) {
                 let km = x.great_circle_km(y) * 1.1;
-                edges.push(Edge { from: format!("{prefix}S-{a}"), to: format!("{prefix}S-{b}"), km: round2(km.max(0.1)), class });
+                edges.push(Edge { from: format!("{prefix}S-{a}"), to: format!("{prefix}S-{b}"), km: round_km(km.max(0.1)), class });
             }
         };
         for chain in EXPRESSWAYS {
@@ -480,7 +481,7 @@ impl Builder {
                 for (r2, c2) in [(r + 1, c), (r, c + 1)] {
                     if r2 < rows && c2 < cols {
                         let km = p.great_circle_km(at(r2, c2)) * detour;
-                        edges.push(Edge { from: grid_id(r, c), to: grid_id(r2, c2), km: round2(km), class });
+                        edges.push(Edge { from: grid_id(r, c), to: grid_id(r2, c2), km: round_km(km), class });
                     }
                 }
             }
@@ -490,7 +491,7 @@ impl Builder {
             let r = (((seat.lat - lat0) / 0.1).round() as usize).min(rows - 1);
             let c = (((seat.lon - lon0) / 0.1).round() as usize).min(cols - 1);
             let km = seat.great_circle_km(at(r, c)) * detour;
-            edges.push(Edge { from: id, to: grid_id(r, c), km: round2(km.max(0.1)), class: RoadClass::National });
+            edges.push(Edge { from: id, to: grid_id(r, c), km: round_km(km.max(0.1)), class: RoadClass::National });
         }
         let net = self.network();
         net.nodes.extend(nodes);
@@ -511,7 +512,7 @@ impl Builder {
             near.sort_by(|x, y| x.0.total_cmp(&y.0));
             for (km, j) in near.into_iter().take(3) {
                 if j > i || km > 0.0 {
-                    edges.push(Edge { from: format!("{a}S-XH"), to: format!("{}S-XH", cities[j].0), km: round2(km * 1.15), class: RoadClass::Expressway });
+                    edges.push(Edge { from: format!("{a}S-XH"), to: format!("{}S-XH", cities[j].0), km: round_km(km * 1.15), class: RoadClass::Expressway });
                 }
             }
         }
@@ -539,6 +540,3 @@ fn round5(x: f64) -> f64 {
     (x * 1e5).round() / 1e5
 }
 
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}

@@ -214,7 +214,7 @@ fn kpis(ctx: &Context<'_>, state: &greedy::State) -> Kpis {
     let expert_days: u32 = state.expert_used.iter().sum();
     let distance_km = round_km(state.crews.iter().map(|c| c.times.km).sum());
     let rates: f64 = state.expert_used.iter().zip(&ctx.day_rates).map(|(&n, r)| n as f64 * r).sum();
-    let cost_cny = round_km(rates + distance_km * ctx.instance.policy.cost_per_km);
+    let cost_cny = ((rates + distance_km * ctx.instance.policy.cost_per_km) * 100.0).round() / 100.0; // to the fen
     let utilisation: Vec<f64> = state
         .expert_used
         .iter()
