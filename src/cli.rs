@@ -153,6 +153,30 @@ enum BenchCommand {
         #[arg(long, default_value = "out/bench/gap.csv")]
         csv: PathBuf,
     },
+    /// Solomon VRPTW instances (distance only) against their best known distances.
+    Solomon {
+        /// Seconds per instance.
+        #[arg(long, default_value_t = 10.0)]
+        time_limit: f64,
+        /// Independent searches in parallel per instance (the best wins).
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// Seed of the search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only these instances, comma-separated (e.g. C101,R201).
+        #[arg(long)]
+        only: Option<String>,
+        /// Write each solution (`Route #k: 12 5 ...`) into this folder.
+        #[arg(long)]
+        solutions: Option<PathBuf>,
+        /// Benchmark data folder.
+        #[arg(long, default_value = "../shared/benchmarks/solomon")]
+        data: PathBuf,
+        /// CSV output.
+        #[arg(long, default_value = "out/bench/solomon.csv")]
+        csv: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -302,6 +326,16 @@ fn run(command: Command) -> Result<ExitCode> {
                 bail!("--time-limit must be a positive number of seconds, got {time_limit}");
             }
             crate::bench::gap::run(&crate::bench::gap::GapBench { data, time_limit, only, solutions, csv })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { which: BenchCommand::Solomon { time_limit, threads, seed, only, solutions, data, csv } } => {
+            if !(time_limit.is_finite() && time_limit > 0.0) {
+                bail!("--time-limit must be a positive number of seconds, got {time_limit}");
+            }
+            if threads == 0 {
+                bail!("--threads must be at least 1");
+            }
+            crate::bench::solomon::run(&crate::bench::solomon::SolomonBench { data, time_limit, threads, seed, only, solutions, csv })?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -30,6 +30,7 @@ pub mod portfolios;
 pub mod requirements;
 pub mod travel;
 pub mod validate;
+pub mod vrptw;
 
 pub use checker::{Violation, check};
 pub use construct::{Progress, SolveError, SolveOptions, solve};

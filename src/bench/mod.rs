@@ -3,6 +3,7 @@
 
 pub mod gap;
 pub mod scale;
+pub mod solomon;
 
 use std::path::Path;
 

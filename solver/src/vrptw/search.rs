@@ -1,0 +1,258 @@
+//! Slack induction by string removals: ruin strings of consecutive visits in a few
+//! neighbouring routes, recreate by cheapest insertion with blinks, accept by simulated
+//! annealing (Christiaens & Vanden Berghe, Transportation Science 54(2), 2020).
+
+use std::time::{Duration, Instant};
+
+use rand::{RngExt, SeedableRng, seq::SliceRandom};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::route::{Model, Route};
+use super::{Vrptw, VrptwSolution};
+
+/// How long and how wide to search.
+#[derive(Debug, Clone, Copy)]
+pub struct VrptwOptions {
+    /// Stop after this long, returning the best found so far.
+    pub time_limit: Duration,
+    /// Ruin-and-recreate iterations per run. When finite, the annealing schedule follows
+    /// the iteration count, so the result depends only on the seed (if the time limit
+    /// does not cut the run short); otherwise it follows the clock.
+    pub iterations: usize,
+    /// Seed of the first run; run k uses `seed + k`.
+    pub seed: u64,
+    /// Independent runs in parallel; the best wins (ties go to the lowest run).
+    pub threads: usize,
+}
+
+impl Default for VrptwOptions {
+    fn default() -> Self {
+        VrptwOptions { time_limit: Duration::from_secs(10), iterations: usize::MAX, seed: 1, threads: 1 }
+    }
+}
+
+/// Average number of customers removed per ruin (the paper's c̄).
+const MEAN_REMOVED: f64 = 10.0;
+/// Longest string removed from one route (the paper's L_max).
+const MAX_STRING: f64 = 10.0;
+/// Probability of the split-string variant, which keeps a run of visits inside the string.
+const SPLIT_RATE: f64 = 0.5;
+/// Each step of the kept run stops with this probability.
+const SPLIT_DEPTH: f64 = 0.01;
+/// Probability of skipping an insertion point while recreating.
+const BLINK_RATE: f64 = 0.01;
+/// Annealing temperatures at the start and the end (in distance units).
+const START_TEMPERATURE: f64 = 100.0;
+const END_TEMPERATURE: f64 = 1.0;
+/// Cost of a customer left out (only when the fleet is exhausted); dwarfs any distance.
+const UNASSIGNED_PENALTY: f64 = 1e7;
+
+/// Solves the instance; always returns routes, which may leave customers out only when
+/// no vehicle can serve them (the caller's check reports that).
+pub fn solve(p: &Vrptw, options: &VrptwOptions) -> VrptwSolution {
+    let model = Model::new(p);
+    let neighbours = neighbours(&model);
+    let runs: Vec<State> = (0..options.threads.max(1) as u64)
+        .into_par_iter()
+        .map(|k| Search::new(&model, &neighbours, options, options.seed.wrapping_add(k)).run())
+        .collect();
+    let best = runs.into_iter().reduce(|a, b| if b.cost() < a.cost() - 1e-9 { b } else { a }).expect("at least one run");
+    let routes: Vec<Vec<usize>> = best.routes.iter().filter(|r| !r.is_empty()).map(|r| r.customers().to_vec()).collect();
+    let mut with_left_out = routes.clone();
+    // Customers no vehicle could take go in routes of their own so the checker names them.
+    with_left_out.extend(best.unassigned.iter().map(|&c| vec![c]));
+    VrptwSolution { distance: best.distance(), routes: with_left_out }
+}
+
+/// For each customer, every customer by increasing distance (itself first).
+fn neighbours(m: &Model) -> Vec<Vec<usize>> {
+    let n = m.p.coords.len();
+    (0..n)
+        .map(|c| {
+            let mut others: Vec<usize> = (1..n).collect();
+            others.sort_by(|&a, &b| m.d(c, a).total_cmp(&m.d(c, b)).then(a.cmp(&b)));
+            others
+        })
+        .collect()
+}
+
+#[derive(Clone)]
+struct State {
+    routes: Vec<Route>,
+    unassigned: Vec<usize>,
+}
+
+impl State {
+    fn distance(&self) -> f64 {
+        self.routes.iter().map(|r| r.distance).sum()
+    }
+
+    fn cost(&self) -> f64 {
+        self.distance() + UNASSIGNED_PENALTY * self.unassigned.len() as f64
+    }
+}
+
+struct Search<'a> {
+    m: &'a Model<'a>,
+    neighbours: &'a [Vec<usize>],
+    options: &'a VrptwOptions,
+    rng: ChaCha8Rng,
+}
+
+impl<'a> Search<'a> {
+    fn new(m: &'a Model<'a>, neighbours: &'a [Vec<usize>], options: &'a VrptwOptions, seed: u64) -> Self {
+        Search { m, neighbours, options, rng: ChaCha8Rng::seed_from_u64(seed) }
+    }
+
+    fn run(mut self) -> State {
+        let started = Instant::now();
+        let mut current = State { routes: Vec::new(), unassigned: (1..self.m.p.coords.len()).collect() };
+        let all = std::mem::take(&mut current.unassigned);
+        self.recreate(&mut current, all);
+        let mut best = current.clone();
+        let mut current_cost = current.cost();
+        let mut iteration = 0usize;
+        while iteration < self.options.iterations {
+            let elapsed = started.elapsed();
+            if elapsed >= self.options.time_limit {
+                break;
+            }
+            let progress = if self.options.iterations == usize::MAX {
+                elapsed.as_secs_f64() / self.options.time_limit.as_secs_f64()
+            } else {
+                iteration as f64 / self.options.iterations as f64
+            };
+            let temperature = START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE).powf(progress);
+            let mut candidate = current.clone();
+            let removed = self.ruin(&mut candidate);
+            self.recreate(&mut candidate, removed);
+            let cost = candidate.cost();
+            // Annealing: accept anything better than the current cost plus a random slack.
+            let threshold = current_cost - temperature * self.rng.random::<f64>().max(f64::MIN_POSITIVE).ln();
+            if cost < threshold {
+                current = candidate;
+                current_cost = cost;
+                if current_cost < best.cost() - 1e-9 {
+                    best = current.clone();
+                }
+            }
+            iteration += 1;
+        }
+        best
+    }
+
+    /// Removes strings of consecutive customers from routes near a random seed customer.
+    fn ruin(&mut self, state: &mut State) -> Vec<usize> {
+        let used: Vec<usize> = (0..state.routes.len()).filter(|&r| !state.routes[r].is_empty()).collect();
+        if used.is_empty() {
+            return Vec::new();
+        }
+        let mut route_of = vec![usize::MAX; self.m.p.coords.len()];
+        for &r in &used {
+            for &c in state.routes[r].customers() {
+                route_of[c] = r;
+            }
+        }
+        let mean_length = used.iter().map(|&r| state.routes[r].customers().len()).sum::<usize>() as f64 / used.len() as f64;
+        let max_string = MAX_STRING.min(mean_length);
+        let max_routes = 4.0 * MEAN_REMOVED / (1.0 + max_string) - 1.0;
+        let routes_to_ruin = self.rng.random_range(1.0..max_routes.max(1.0) + 1.0).floor() as usize;
+        let seed = self.rng.random_range(1..self.m.p.coords.len());
+        let mut removed = Vec::new();
+        let mut ruined = Vec::new();
+        for &c in &self.neighbours[seed] {
+            if ruined.len() >= routes_to_ruin {
+                break;
+            }
+            let r = route_of[c];
+            if r == usize::MAX || ruined.contains(&r) {
+                continue;
+            }
+            let customers = state.routes[r].customers().to_vec();
+            let at = customers.iter().position(|&x| x == c).expect("route_of is current");
+            let longest = max_string.min(customers.len() as f64);
+            let length = self.rng.random_range(1.0..longest + 1.0).floor() as usize;
+            let take = if self.rng.random::<f64>() < SPLIT_RATE && length < customers.len() {
+                self.split_string(customers.len(), length, at)
+            } else {
+                let start = self.string_start(customers.len(), length, at);
+                (start..start + length).collect()
+            };
+            let route = &mut state.routes[r];
+            for &i in &take {
+                removed.push(customers[i]);
+            }
+            let mut keep = Vec::with_capacity(customers.len() + 2);
+            keep.push(0);
+            keep.extend(customers.iter().enumerate().filter(|(i, _)| !take.contains(i)).map(|(_, &x)| x));
+            keep.push(0);
+            route.nodes = keep;
+            route.refresh(self.m);
+            ruined.push(r);
+        }
+        removed
+    }
+
+    /// A random start for a string of `length` within `len` positions that contains `at`.
+    fn string_start(&mut self, len: usize, length: usize, at: usize) -> usize {
+        let low = (at + 1).saturating_sub(length);
+        let high = at.min(len - length);
+        self.rng.random_range(low..=high)
+    }
+
+    /// Positions removed by a split string: a string of `length + kept` containing `at`,
+    /// of which a random run of `kept` consecutive customers stays.
+    fn split_string(&mut self, len: usize, length: usize, at: usize) -> Vec<usize> {
+        let mut kept = 1;
+        while length + kept < len && self.rng.random::<f64>() > SPLIT_DEPTH {
+            kept += 1;
+        }
+        let span = length + kept;
+        let start = self.string_start(len, span, at);
+        let keep_from = start + self.rng.random_range(0..=length);
+        (start..start + span).filter(|&i| i < keep_from || i >= keep_from + kept).collect()
+    }
+
+    /// Reinserts customers one by one at their cheapest feasible point, in an order
+    /// chosen at random among: random, largest demand, farthest from the depot, nearest.
+    fn recreate(&mut self, state: &mut State, mut removed: Vec<usize>) {
+        removed.append(&mut state.unassigned);
+        let p = self.m.p;
+        match self.rng.random_range(0..11) {
+            0..4 => removed.shuffle(&mut self.rng),
+            4..8 => removed.sort_by(|&a, &b| p.demand[b].total_cmp(&p.demand[a]).then(a.cmp(&b))),
+            8..10 => removed.sort_by(|&a, &b| self.m.d(0, b).total_cmp(&self.m.d(0, a)).then(a.cmp(&b))),
+            _ => removed.sort_by(|&a, &b| self.m.d(0, a).total_cmp(&self.m.d(0, b)).then(a.cmp(&b))),
+        }
+        state.routes.retain(|r| !r.is_empty());
+        for c in removed {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for (r, route) in state.routes.iter().enumerate() {
+                for i in 0..route.nodes.len() - 1 {
+                    if self.rng.random::<f64>() < BLINK_RATE {
+                        continue;
+                    }
+                    if let Some(delta) = route.insertion(self.m, c, i)
+                        && best.is_none_or(|(b, _, _)| delta < b)
+                    {
+                        best = Some((delta, r, i));
+                    }
+                }
+            }
+            if state.routes.len() < p.vehicles {
+                let fresh = Route::empty(self.m);
+                if let Some(delta) = fresh.insertion(self.m, c, 0)
+                    && best.is_none_or(|(b, _, _)| delta < b)
+                {
+                    state.routes.push(fresh);
+                    best = Some((delta, state.routes.len() - 1, 0));
+                }
+            }
+            match best {
+                Some((_, r, i)) => state.routes[r].insert(self.m, c, i),
+                None => state.unassigned.push(c),
+            }
+        }
+    }
+}
