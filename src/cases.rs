@@ -26,6 +26,7 @@ fn expert(id: &str, name: &str, tier: Tier, title: Title, specialties: &[Special
         day_rate: None,
         avoid_enterprises: Vec::new(),
         avoid_groups: Vec::new(),
+        city: None,
     }
 }
 
@@ -63,13 +64,13 @@ fn base(name: &str) -> Instance {
         calendar: Calendar::default(),
         policy: Policy { random_share: 0.0, seed: 7, ..Policy::default() },
         districts: vec![
-            District { id: "D1".into(), name: "运河区".into(), base: at(38.31, 116.86) },
-            District { id: "D2".into(), name: "泊头市".into(), base: at(38.08, 116.58) },
+            District { id: "D1".into(), name: "运河区".into(), base: at(38.31, 116.86), city: None },
+            District { id: "D2".into(), name: "泊头市".into(), base: at(38.08, 116.58), city: None },
         ],
         officers: vec![
-            Officer { id: "O1".into(), name: "王强".into(), district: "D1".into(), base: None, unavailable: Vec::new(), max_days: None },
-            Officer { id: "O2".into(), name: "赵敏".into(), district: "D2".into(), base: None, unavailable: Vec::new(), max_days: None },
-            Officer { id: "O3".into(), name: "孙杰".into(), district: CITY_LEVEL.into(), base: Some(at(38.30, 116.84)), unavailable: Vec::new(), max_days: None },
+            Officer { id: "O1".into(), name: "王强".into(), district: "D1".into(), base: None, unavailable: Vec::new(), max_days: None, city: None },
+            Officer { id: "O2".into(), name: "赵敏".into(), district: "D2".into(), base: None, unavailable: Vec::new(), max_days: None, city: None },
+            Officer { id: "O3".into(), name: "孙杰".into(), district: CITY_LEVEL.into(), base: Some(at(38.30, 116.84)), unavailable: Vec::new(), max_days: None, city: None },
         ],
         experts: vec![
             expert("E1", "李明", Tier::City, Title::Senior, &[S::Process, S::SafetyManagement]),

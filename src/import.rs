@@ -108,7 +108,7 @@ pub fn month_horizon(month: &str) -> Result<Horizon, ImportProblem> {
 pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
     let mut reader = Reader { dir: dir.to_path_buf(), problems: Vec::new() };
     let districts = reader.csv(DISTRICTS, true, &["id", "name", "lat", "lon"], |r| {
-        Some(District { id: r.text("id")?, name: r.text("name")?, base: r.location("lat", "lon")? })
+        Some(District { id: r.text("id")?, name: r.text("name")?, base: r.location("lat", "lon")?, city: r.optional_text("city") })
     });
     let officers = reader.csv(OFFICERS, true, &["id", "name", "district"], |r| {
         Some(Officer {
@@ -118,6 +118,7 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
             base: r.optional_location("base_lat", "base_lon")?,
             unavailable: r.list("unavailable", "E1301")?,
             max_days: r.optional("max_days", "E1303")?,
+            city: r.optional_text("city"),
         })
     });
     let experts = reader.csv(
@@ -138,6 +139,7 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
                 day_rate: r.optional("day_rate", "E1303")?,
                 avoid_enterprises: r.list("avoid_enterprises", "")?,
                 avoid_groups: r.list("avoid_groups", "")?,
+                city: r.optional_text("city"),
             })
         },
     );

@@ -56,9 +56,16 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Derives the context; fails only if the road network is unusable.
     pub fn new(instance: &'a Instance) -> Result<Context<'a>, TravelError> {
-        let days = calendar::sweep_days(instance);
         let history = due::history_by_firm(instance);
         let due = due::derive_with_history(instance, &history);
+        Self::with_due(instance, due)
+    }
+
+    /// The context for a due list derived elsewhere: a city's share of a province's list,
+    /// whose `enterprise_index` points into `instance` (the city's own instance).
+    pub fn with_due(instance: &'a Instance, due: DueList) -> Result<Context<'a>, TravelError> {
+        let days = calendar::sweep_days(instance);
+        let history = due::history_by_firm(instance);
         let firms: Vec<_> = due.enterprise_index.iter().map(|&i| &instance.enterprises[i]).collect();
         let reqs: Vec<Requirement> = firms.iter().map(|f| requirements::derive(instance, f)).collect();
         let req_masks = reqs.iter().map(|r| mask_of(&r.specialties)).collect();

@@ -20,6 +20,7 @@
 pub mod bound;
 pub mod calendar;
 pub mod checker;
+pub mod cities;
 pub mod construct;
 pub mod context;
 pub mod due;

@@ -182,6 +182,40 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         }
     }
 
+    // Cities (multi-city instances): all districts or none name one; officers and experts
+    // name only known cities; a city-level officer says which city.
+    let district_city: HashMap<&str, Option<&str>> = instance.districts.iter().map(|d| (d.id.as_str(), d.city.as_deref())).collect();
+    let cities: HashSet<&str> = instance.districts.iter().filter_map(|d| d.city.as_deref()).collect();
+    if !cities.is_empty() {
+        for (i, d) in instance.districts.iter().enumerate().filter(|(_, d)| d.city.is_none()) {
+            c.push("E1517", Error, "districts", Some(i), "city", "", format!("district {} has no city while others do", d.id), "give every district its city, or none of them");
+        }
+    }
+    let known_city = |c: &mut Collector, section: &'static str, i: usize, id: &str, city: &str| {
+        if cities.is_empty() {
+            c.push("E1517", Error, section, Some(i), "city", city, format!("{id} names city `{city}` but no district has a city"), "give the districts their cities, or leave this empty");
+        } else if !cities.contains(city) {
+            c.push("E1517", Error, section, Some(i), "city", city, format!("{id} names unknown city `{city}`"), "use a city named by a district");
+        }
+    };
+    for (i, o) in instance.officers.iter().enumerate() {
+        match (&o.city, district_city.get(o.district.as_str())) {
+            (Some(city), Some(Some(own))) if city != own => {
+                c.push("E1517", Error, "officers", Some(i), "city", city, format!("officer {} of district {} names city `{city}`, the district is in {own}", o.id, o.district), "leave it empty: a district officer's city is the district's");
+            }
+            (Some(city), _) => known_city(&mut c, "officers", i, &o.id, city),
+            (None, _) if o.district == CITY_LEVEL && !cities.is_empty() => {
+                c.push("E1517", Error, "officers", Some(i), "city", "", format!("city-level officer {} does not say which city", o.id), "give the officer's city");
+            }
+            (None, _) => {}
+        }
+    }
+    for (i, e) in instance.experts.iter().enumerate() {
+        if let Some(city) = &e.city {
+            known_city(&mut c, "experts", i, &e.id, city);
+        }
+    }
+
     // Experts.
     let mut pool_specialties: HashSet<Specialty> = HashSet::new();
     for (i, e) in instance.experts.iter().enumerate() {

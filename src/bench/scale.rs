@@ -47,10 +47,9 @@ pub fn run(options: &ScaleBench) -> Result<()> {
         let name = format!("{scale:?}").to_lowercase();
         let dir = options.work.join(&name);
         let registries = dir.join("registries");
-        if !registries.join("enterprises.csv").exists() {
-            let data = generate(*scale, 1, "2027-03-01".parse().expect("valid date"));
-            write_registries(&data.instance, &registries)?;
-        }
+        // Always regenerated: a cached copy could come from an older generator.
+        let data = generate(*scale, 1, "2027-03-01".parse().expect("valid date"));
+        write_registries(&data.instance, &registries)?;
         let imported = import_dir(&registries, month_horizon("2027-03").map_err(|p| anyhow::anyhow!("{p}"))?, &format!("{name}-2027-03"));
         let Some(instance) = imported.instance else { bail!("{name}: the generated registries do not import") };
         let instance_path = dir.join("instance.json");

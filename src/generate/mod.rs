@@ -118,11 +118,13 @@ impl Builder {
     fn city(&mut self, prefix: &str, city_name: &str, centre: (f64, f64), template: &[DistrictSeed], firm_factor: f64, experts: usize) {
         let first_firm = self.instance.enterprises.len();
         let first_expert = self.instance.experts.len();
+        // Multi-city scales name each record's city so that cities are planned apart.
+        let city = (!prefix.is_empty()).then(|| city_name.to_string());
         for seed in template {
             let base = shift(seed.seat, centre);
             let id = format!("{prefix}{}", seed.code);
             let name = if prefix.is_empty() { seed.name.to_string() } else { format!("{city_name}{}", seed.name) };
-            self.instance.districts.push(District { id: id.clone(), name, base });
+            self.instance.districts.push(District { id: id.clone(), name, base, city: city.clone() });
             let officer = names::person(&mut self.rng);
             self.instance.officers.push(Officer {
                 id: format!("{prefix}O-{}", seed.code),
@@ -131,6 +133,7 @@ impl Builder {
                 base: None,
                 unavailable: Vec::new(),
                 max_days: None,
+                city: None,
             });
         }
         // City-level officers take the firms beyond a district officer's 443.
@@ -144,6 +147,7 @@ impl Builder {
                 base: Some(shift(template[0].seat, centre)),
                 unavailable: Vec::new(),
                 max_days: None,
+                city: city.clone(),
             });
         }
         for officer in self.instance.officers.iter_mut().rev().take(template.len() + city_officers) {
@@ -160,7 +164,7 @@ impl Builder {
         for seed in template {
             self.firms(prefix, centre, seed, firm_factor, city_officers);
         }
-        self.experts(prefix, centre, experts, first_firm);
+        self.experts(prefix, city.as_deref(), centre, experts, first_firm);
         self.history_and_findings(first_firm, first_expert);
         self.city_roads(prefix, centre, template);
     }
@@ -285,7 +289,7 @@ impl Builder {
         }
     }
 
-    fn experts(&mut self, prefix: &str, centre: (f64, f64), count: usize, first_firm: usize) {
+    fn experts(&mut self, prefix: &str, city: Option<&str>, centre: (f64, f64), count: usize, first_firm: usize) {
         use Specialty as S;
         // Primary specialties weighted by the demand of the sector mix.
         let primary: &[(S, u32)] = &[
@@ -371,6 +375,8 @@ impl Builder {
                 day_rate: None,
                 avoid_enterprises,
                 avoid_groups,
+                // Provincial and national experts are the province's shared pool.
+                city: if tier == Tier::City { city.map(str::to_string) } else { None },
             });
         }
     }

@@ -39,21 +39,41 @@ fn write_toml<T: Serialize>(dir: &Path, file: &str, comment: &str, value: &T) ->
 /// Writes the instance's registries (not its name or horizon) as CSV and TOML files.
 pub fn write_registries(instance: &Instance, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    write_csv(dir, import::DISTRICTS, &["id", "name", "lat", "lon"], instance.districts.iter().map(|d| {
-        vec![d.id.clone(), d.name.clone(), coord(d.base.lat), coord(d.base.lon)]
+    // The `city` column appears only in multi-city registries, so a single city's files
+    // keep the plain layout.
+    let cities = instance.districts.iter().any(|d| d.city.is_some());
+    let with_city = |mut header: Vec<&'static str>| {
+        if cities {
+            header.push("city");
+        }
+        header
+    };
+    let city_cell = |row: &mut Vec<String>, city: &Option<String>| {
+        if cities {
+            row.push(city.clone().unwrap_or_default());
+        }
+    };
+    write_csv(dir, import::DISTRICTS, &with_city(vec!["id", "name", "lat", "lon"]), instance.districts.iter().map(|d| {
+        let mut row = vec![d.id.clone(), d.name.clone(), coord(d.base.lat), coord(d.base.lon)];
+        city_cell(&mut row, &d.city);
+        row
     }))?;
-    write_csv(dir, import::OFFICERS, &["id", "name", "district", "base_lat", "base_lon", "unavailable", "max_days"], instance.officers.iter().map(|o| {
-        vec![o.id.clone(), o.name.clone(), o.district.clone(), o.base.map(|b| coord(b.lat)).unwrap_or_default(), o.base.map(|b| coord(b.lon)).unwrap_or_default(), join(&o.unavailable), opt(&o.max_days)]
+    write_csv(dir, import::OFFICERS, &with_city(vec!["id", "name", "district", "base_lat", "base_lon", "unavailable", "max_days"]), instance.officers.iter().map(|o| {
+        let mut row = vec![o.id.clone(), o.name.clone(), o.district.clone(), o.base.map(|b| coord(b.lat)).unwrap_or_default(), o.base.map(|b| coord(b.lon)).unwrap_or_default(), join(&o.unavailable), opt(&o.max_days)];
+        city_cell(&mut row, &o.city);
+        row
     }))?;
     write_csv(
         dir,
         import::EXPERTS,
-        &["id", "name", "tier", "title", "specialties", "certified_until", "home_lat", "home_lon", "unavailable", "max_days", "day_rate", "avoid_enterprises", "avoid_groups"],
+        &with_city(vec!["id", "name", "tier", "title", "specialties", "certified_until", "home_lat", "home_lon", "unavailable", "max_days", "day_rate", "avoid_enterprises", "avoid_groups"]),
         instance.experts.iter().map(|e| {
-            vec![
+            let mut row = vec![
                 e.id.clone(), e.name.clone(), e.tier.to_string(), e.title.to_string(), join(&e.specialties), e.certified_until.to_string(),
                 coord(e.home.lat), coord(e.home.lon), join(&e.unavailable), opt(&e.max_days), opt(&e.day_rate), join(&e.avoid_enterprises), join(&e.avoid_groups),
-            ]
+            ];
+            city_cell(&mut row, &e.city);
+            row
         }),
     )?;
     write_csv(

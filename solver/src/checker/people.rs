@@ -1,5 +1,6 @@
 //! Hard rules 3 and 4: experts certified on the day and within max_days; officers within
-//! max_days and, unless city-level, only in their own district.
+//! max_days and, unless city-level, only in their own district. In an instance with
+//! cities, officers and experts who belong to a city work only in that city.
 
 use std::collections::HashMap;
 
@@ -20,6 +21,15 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                 );
             }
             *expert_days.entry(expert.id.as_str()).or_default() += 1;
+        }
+        for (visit, firm) in ix.visits(crew) {
+            let Some(city) = instance.district_city(&firm.district) else { continue };
+            let officer_city = ix.officers.get(crew.officer.as_str()).and_then(|o| instance.officer_city(o).map(|c| (o, c)));
+            let officer = officer_city.filter(|(_, c)| *c != city).map(|(o, c)| format!("officer {} ({c})", o.id));
+            let experts = ix.crew_experts(crew).into_iter().filter_map(|e| e.city.as_deref().filter(|c| *c != city).map(|c| format!("expert {} ({c})", e.id)));
+            for outsider in officer.into_iter().chain(experts) {
+                out.visit("city.scope", crew, &visit.enterprise, format!("{outsider} may not work on {} in {city}", firm.id));
+            }
         }
         if let Some(officer) = ix.officers.get(crew.officer.as_str()) {
             *officer_days.entry(officer.id.as_str()).or_default() += 1;

@@ -81,6 +81,10 @@ pub fn schedule_single(ctx: &Context<'_>, base: usize, d: usize) -> bool {
 /// assert_eq!(roster.kpis.scheduled, 2);
 /// ```
 pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, SolveError> {
+    let cities = crate::cities::cities(instance);
+    if cities.len() > 1 {
+        return crate::cities::solve(instance, options, &cities);
+    }
     let started = Instant::now();
     let threads = options.threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -89,41 +93,48 @@ pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, 
         .map_err(|e| SolveError::Threads { threads, message: e.to_string() })?;
     pool.install(|| {
         let ctx = Context::new(instance)?;
-        let mut state = greedy::State::new(&ctx);
-        let total = ctx.due_count();
-        let mut stopped_at = total;
-        let mut scheduled = 0;
-        for d in 0..total {
-            if options.time_limit.is_some_and(|limit| started.elapsed() >= limit) {
-                stopped_at = d;
-                break;
-            }
-            if let Some(mv) = greedy::best_move(&ctx, &state, d) {
-                state.apply(d, mv);
-                scheduled += 1;
-            }
-            if let Some(progress) = options.progress {
-                progress(Progress { considered: d + 1, total, scheduled, iteration: 0, iterations: options.iterations });
-            }
-        }
-        let deadline = options.time_limit.map(|limit| started + limit);
-        let state = if stopped_at == total {
-            lns::improve(&ctx, state, instance.policy.seed, threads, options.iterations, deadline, options.progress)
-        } else {
-            state
-        };
-        let mut roster = assemble(&ctx, &state, stopped_at, started, threads, options.time_limit);
-        if options.iterations > 0 {
-            roster.solver.algorithm = format!("greedy-priority-insertion + ruin-and-recreate ({} iterations x {threads} workers)", options.iterations);
-        }
-        // A bound that cannot be computed leaves `bound` empty rather than failing the plan.
-        if let Ok(bound) = crate::bound::coverage_bound(&ctx) {
-            roster.kpis.bound = Some(bound);
-            roster.kpis.gap = Some(bound - roster.kpis.weighted_coverage);
-        }
-        roster.solver.seconds = started.elapsed().as_secs_f64();
-        Ok(roster)
+        Ok(solve_context(&ctx, options, threads, started, true))
     })
+}
+
+/// The solve proper, inside a worker pool: construction, improvement, assembly and bound.
+/// `with_bound: false` leaves the bound to the caller (a city's bound needs a wider pool).
+pub(crate) fn solve_context(ctx: &Context<'_>, options: &SolveOptions<'_>, threads: usize, started: Instant, with_bound: bool) -> Roster {
+    let instance = ctx.instance;
+    let mut state = greedy::State::new(ctx);
+    let total = ctx.due_count();
+    let mut stopped_at = total;
+    let mut scheduled = 0;
+    for d in 0..total {
+        if options.time_limit.is_some_and(|limit| started.elapsed() >= limit) {
+            stopped_at = d;
+            break;
+        }
+        if let Some(mv) = greedy::best_move(ctx, &state, d) {
+            state.apply(d, mv);
+            scheduled += 1;
+        }
+        if let Some(progress) = options.progress {
+            progress(Progress { considered: d + 1, total, scheduled, iteration: 0, iterations: options.iterations });
+        }
+    }
+    let deadline = options.time_limit.map(|limit| started + limit);
+    let state = if stopped_at == total {
+        lns::improve(ctx, state, instance.policy.seed, threads, options.iterations, deadline, options.progress)
+    } else {
+        state
+    };
+    let mut roster = assemble(ctx, &state, stopped_at, started, threads, options.time_limit);
+    if options.iterations > 0 {
+        roster.solver.algorithm = format!("greedy-priority-insertion + ruin-and-recreate ({} iterations x {threads} workers)", options.iterations);
+    }
+    // A bound that cannot be computed leaves `bound` empty rather than failing the plan.
+    if with_bound && let Ok(bound) = crate::bound::coverage_bound(ctx) {
+        roster.kpis.bound = Some(bound);
+        roster.kpis.gap = Some(bound - roster.kpis.weighted_coverage);
+    }
+    roster.solver.seconds = started.elapsed().as_secs_f64();
+    roster
 }
 
 fn assemble(

@@ -236,6 +236,11 @@ pub struct District {
     pub name: String,
     /// The district bureau, where district officers' crews start and end.
     pub base: Location,
+    /// The city (prefecture) the district belongs to, in a province or nation instance.
+    /// Either every district names one or none does; with cities, each city is planned
+    /// on its own and only experts without a city are shared between them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
 }
 
 /// The district an officer works in: one district id, or `city` for anywhere.
@@ -259,6 +264,10 @@ pub struct Officer {
     /// Most crew-days in the horizon; default `policy.officer_max_days`.
     #[serde(default)]
     pub max_days: Option<u32>,
+    /// In an instance with cities: the city of a `city`-level officer, who then works
+    /// anywhere in that city (a district officer's city is their district's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
 }
 
 /// A certified safety expert.
@@ -293,6 +302,11 @@ pub struct Expert {
     /// Enterprise groups the expert must not check.
     #[serde(default)]
     pub avoid_groups: Vec<String>,
+    /// In an instance with cities: the city whose pool the expert belongs to; the expert
+    /// works only there. Experts without a city (typically provincial and national) are
+    /// shared between the cities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
 }
 
 /// A registered enterprise.
@@ -448,6 +462,16 @@ impl Instance {
         officer.base.or_else(|| {
             self.districts.iter().find(|d| d.id == officer.district).map(|d| d.base)
         })
+    }
+
+    /// The city of a district (`None` in a single-city instance or for an unknown id).
+    pub fn district_city(&self, district: &str) -> Option<&str> {
+        self.districts.iter().find(|d| d.id == district).and_then(|d| d.city.as_deref())
+    }
+
+    /// The city an officer works in: their own `city`, else their district's.
+    pub fn officer_city<'a>(&'a self, officer: &'a Officer) -> Option<&'a str> {
+        officer.city.as_deref().or_else(|| self.district_city(&officer.district))
     }
 
     /// The firm's opening hours, or the policy default.

@@ -1,0 +1,317 @@
+//! The master allocation: which city each shared expert (one without a `city`) works for
+//! during the horizon.
+//!
+//! Each city needs expert-days of two kinds: **lead days** — crew-days at firms whose
+//! minimum tier is provincial (or national), which only an expert of that tier can lead —
+//! and **extra days** — the expert-days its crews need beyond what its own pool can give.
+//! A due firm f needs `r_f` = min(1, (minutes on site + 60) / day window) crew-days and
+//! `team_f · r_f` expert-days. With `a_e` the days expert e can work (max_days, capped by
+//! the days certified and available), the MILP is
+//!
+//! ```text
+//! max  Σ_c Σ_T ω_cT u_cT + Σ_c ω_c v_c − ε Σ_e,c km(e, c) x_ec
+//! s.t. Σ_c x_ec ≤ 1                      each shared expert goes to one city at most
+//!      u_cT ≤ Σ_{e of tier ≥ T} a_e x_ec  lead days of tier T come from such experts
+//!      v_c  ≤ Σ_e a_e x_ec                extra days
+//!      0 ≤ u_cT ≤ lead demand of c (less its own pool's), 0 ≤ v_c ≤ extra demand, x binary
+//! ```
+//!
+//! with ω the mean priority weight per crew-day (lead) or expert-day (extra) of the city's
+//! due firms and ε a tie-break towards cities near the expert's home. The demands are
+//! estimates, so each term continues past its estimate at 30 % and then 10 % of its weight
+//! (concave pieces, still linear): spare experts go where they most likely help. The LP relaxation
+//! (clarabel) bounds the value; its solution is rounded (each expert to its largest
+//! fraction) and improved by moving single experts between cities while the exact value
+//! rises. Built with `highs`, HiGHS solves the MILP itself (from that start, 10 s at most).
+
+use std::collections::HashMap;
+
+use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, clarabel, variable};
+
+use crate::calendar;
+use crate::due::DueList;
+use crate::model::{Instance, Tier};
+use crate::requirements;
+
+/// Where the shared experts go.
+#[derive(Debug, Clone)]
+pub struct Allocation {
+    /// City index (into the sorted city list) of each shared expert (`None` only when there
+    /// are no cities).
+    pub city: Vec<Option<usize>>,
+    /// The master objective of this allocation.
+    pub value: f64,
+    /// The LP relaxation's value, an upper bound on `value` (equal when proven optimal).
+    pub bound: f64,
+    /// How the allocation was found.
+    pub method: &'static str,
+}
+
+/// Tiers that can be required of a crew's lead above the city pool.
+const LEAD_TIERS: [Tier; 2] = [Tier::Provincial, Tier::National];
+/// Tie-break weight per km between an expert's home and a city's centre.
+const KM_TIE_BREAK: f64 = 1e-6;
+
+/// The demand side of the master problem and the experts' days.
+struct Master {
+    cities: usize,
+    /// Days each shared expert can work.
+    days: Vec<f64>,
+    /// Tier of each shared expert.
+    tiers: Vec<Tier>,
+    /// km from each shared expert's home to each city's centre.
+    km: Vec<Vec<f64>>,
+    /// Lead demand per city and lead tier, as concave pieces (crew-days, weight per day).
+    lead: Vec<[Vec<Piece>; 2]>,
+    /// Extra expert-days per city, as concave pieces (expert-days, weight per day).
+    extra: Vec<Vec<Piece>>,
+}
+
+/// Part of a city's demand: up to `amount` days, each worth `weight`. A city's pieces come
+/// in decreasing weight, so the value of a supply is concave: the estimated need first,
+/// then slack (days beyond the estimate still help the city's search, but less).
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    amount: f64,
+    weight: f64,
+}
+
+/// Value of `supply` days over concave pieces.
+fn fill(pieces: &[Piece], mut supply: f64) -> f64 {
+    let mut value = 0.0;
+    for p in pieces {
+        let used = supply.min(p.amount);
+        value += used * p.weight;
+        supply -= used;
+    }
+    value
+}
+
+/// The estimated need at full weight, then slack worth 30 % and 10 % of it.
+fn pieces(need: f64, scale: f64, weight: f64) -> Vec<Piece> {
+    [(need, 1.0), (0.5 * scale, 0.3), (scale, 0.1)]
+        .into_iter()
+        .filter(|(amount, _)| *amount > 0.0 && weight > 0.0)
+        .map(|(amount, share)| Piece { amount, weight: weight * share })
+        .collect()
+}
+
+impl Master {
+    fn new(instance: &Instance, due: &DueList, cities: &[String], shared: &[usize]) -> Master {
+        let days = calendar::sweep_days(instance);
+        let available = |e: usize| -> f64 {
+            let x = &instance.experts[e];
+            let on_duty = days.iter().filter(|d| x.certified_until >= **d && !x.unavailable.contains(d)).count() as u32;
+            on_duty.min(instance.expert_max_days(x)) as f64
+        };
+        let city_index: HashMap<&str, usize> = cities.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+        let district_city: HashMap<&str, usize> =
+            instance.districts.iter().filter_map(|d| Some((d.id.as_str(), *city_index.get(d.city.as_deref()?)?))).collect();
+        let window = instance.policy.day_end.0.saturating_sub(instance.policy.day_start.0).max(1) as f64;
+
+        // Demand from the due list, less what each city's own pool supplies.
+        let n = cities.len();
+        let mut lead = vec![[(0.0, 0.0); 2]; n];
+        let mut expert_days = vec![(0.0, 0.0); n];
+        for (d, &e) in due.enterprise_index.iter().enumerate() {
+            let firm = &instance.enterprises[e];
+            let Some(&c) = district_city.get(firm.district.as_str()) else { continue };
+            let req = requirements::derive(instance, firm);
+            let share = ((req.duration_min as f64 + 60.0) / window).min(1.0);
+            let weight = due.due[d].weight;
+            for (t, tier) in LEAD_TIERS.iter().enumerate() {
+                if req.min_tier >= *tier {
+                    lead[c][t].0 += share;
+                    lead[c][t].1 += weight * share;
+                }
+            }
+            expert_days[c].0 += req.team_size as f64 * share;
+            expert_days[c].1 += weight * share;
+        }
+        let mut own_days = vec![0.0; n];
+        let mut own_lead = vec![[0.0; 2]; n];
+        for (e, x) in instance.experts.iter().enumerate() {
+            if let Some(&c) = x.city.as_deref().and_then(|c| city_index.get(c)) {
+                own_days[c] += available(e);
+                for (t, tier) in LEAD_TIERS.iter().enumerate() {
+                    if x.tier >= *tier {
+                        own_lead[c][t] += available(e);
+                    }
+                }
+            }
+        }
+        let per_unit = |(amount, weight): (f64, f64)| if amount > 0.0 { weight / amount } else { 0.0 };
+        let lead = (0..n)
+            .map(|c| [0, 1].map(|t| pieces((lead[c][t].0 - own_lead[c][t]).max(0.0), lead[c][t].0, per_unit(lead[c][t]))))
+            .collect();
+        let extra =
+            (0..n).map(|c| pieces((expert_days[c].0 - own_days[c]).max(0.0), expert_days[c].0, per_unit(expert_days[c]))).collect();
+
+        let centres: Vec<(f64, f64)> = (0..n)
+            .map(|c| {
+                let bases: Vec<_> = instance.districts.iter().filter(|d| district_city.get(d.id.as_str()) == Some(&c)).map(|d| d.base).collect();
+                let k = bases.len().max(1) as f64;
+                (bases.iter().map(|b| b.lat).sum::<f64>() / k, bases.iter().map(|b| b.lon).sum::<f64>() / k)
+            })
+            .collect();
+        let km = shared
+            .iter()
+            .map(|&e| {
+                let home = instance.experts[e].home;
+                centres.iter().map(|&(lat, lon)| home.great_circle_km(crate::model::Location { lat, lon })).collect()
+            })
+            .collect();
+        Master { cities: n, days: shared.iter().map(|&e| available(e)).collect(), tiers: shared.iter().map(|&e| instance.experts[e].tier).collect(), km, lead, extra }
+    }
+
+    /// The exact objective of an allocation.
+    fn value(&self, city: &[Option<usize>]) -> f64 {
+        let mut supply = vec![0.0; self.cities];
+        let mut lead_supply = vec![[0.0; 2]; self.cities];
+        let mut tie_break = 0.0;
+        for (e, c) in city.iter().enumerate() {
+            let Some(c) = *c else { continue };
+            supply[c] += self.days[e];
+            for (t, tier) in LEAD_TIERS.iter().enumerate() {
+                if self.tiers[e] >= *tier {
+                    lead_supply[c][t] += self.days[e];
+                }
+            }
+            tie_break += KM_TIE_BREAK * self.km[e][c];
+        }
+        let mut value = -tie_break;
+        for c in 0..self.cities {
+            for t in 0..2 {
+                value += fill(&self.lead[c][t], lead_supply[c][t]);
+            }
+            value += fill(&self.extra[c], supply[c]);
+        }
+        value
+    }
+
+    /// The model over x (continuous or binary, as the caller made them).
+    fn model(&self, vars: &mut ProblemVariables, x: &[Vec<Variable>]) -> (Expression, Vec<good_lp::Constraint>) {
+        let mut objective = Expression::from(0.0);
+        let mut constraints = Vec::new();
+        for row in x {
+            constraints.push(row.iter().copied().sum::<Expression>().eq(1.0));
+        }
+        // Pieces filled from supply: Σ pieces ≤ supply; concavity makes the LP fill them in order.
+        let mut demand = |pieces: &[Piece], supply: Expression, objective: &mut Expression, constraints: &mut Vec<good_lp::Constraint>| {
+            if pieces.is_empty() {
+                return;
+            }
+            let mut used = Expression::from(0.0);
+            for p in pieces {
+                let v = vars.add(variable().min(0.0).max(p.amount));
+                *objective += p.weight * v;
+                used += v;
+            }
+            constraints.push((used - supply).leq(0.0));
+        };
+        for c in 0..self.cities {
+            for (t, tier) in LEAD_TIERS.iter().enumerate() {
+                let supply: Expression = x.iter().enumerate().filter(|(e, _)| self.tiers[*e] >= *tier).map(|(e, row)| self.days[e] * row[c]).sum();
+                demand(&self.lead[c][t], supply, &mut objective, &mut constraints);
+            }
+            let supply: Expression = x.iter().enumerate().map(|(e, row)| self.days[e] * row[c]).sum();
+            demand(&self.extra[c], supply, &mut objective, &mut constraints);
+        }
+        for (e, row) in x.iter().enumerate() {
+            for (c, &var) in row.iter().enumerate() {
+                objective -= KM_TIE_BREAK * self.km[e][c] * var;
+            }
+        }
+        (objective, constraints)
+    }
+
+    /// The LP relaxation: its value and the fractional allocation.
+    fn relaxation(&self) -> Option<(f64, Vec<Vec<f64>>)> {
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Vec<Variable>> = self.days.iter().map(|_| (0..self.cities).map(|_| vars.add(variable().min(0.0).max(1.0))).collect()).collect();
+        let (objective, constraints) = self.model(&mut vars, &x);
+        let solution = vars.maximise(objective.clone()).using(clarabel).with_all(constraints).solve().ok()?;
+        let value = solution.eval(&objective);
+        Some((value + 1e-6 * (1.0 + value.abs()), x.iter().map(|row| row.iter().map(|&v| solution.value(v)).collect()).collect()))
+    }
+
+    /// Moves single experts between cities while the value rises.
+    fn improve(&self, city: &mut [Option<usize>]) {
+        let mut value = self.value(city);
+        for _ in 0..50 {
+            let mut better = false;
+            for e in 0..city.len() {
+                let was = city[e];
+                for target in (0..self.cities).map(Some) {
+                    if target == was {
+                        continue;
+                    }
+                    city[e] = target;
+                    let candidate = self.value(city);
+                    if candidate > value + 1e-9 {
+                        value = candidate;
+                        better = true;
+                        break;
+                    }
+                    city[e] = was;
+                }
+            }
+            if !better {
+                break;
+            }
+        }
+    }
+}
+
+/// Shares the experts listed in `shared` out between `cities` (see the module docs).
+pub fn share_out(instance: &Instance, due: &DueList, cities: &[String], shared: &[usize]) -> Allocation {
+    let master = Master::new(instance, due, cities, shared);
+    if shared.is_empty() || cities.is_empty() {
+        return Allocation { city: vec![None; shared.len()], value: 0.0, bound: 0.0, method: "nothing to share" };
+    }
+    let (bound, fractions) = match master.relaxation() {
+        Some(lp) => lp,
+        // Without an LP, start from the nearest city.
+        None => (f64::INFINITY, master.km.iter().map(|row| row.iter().map(|k| -k).collect()).collect()),
+    };
+    let mut city: Vec<Option<usize>> = fractions
+        .iter()
+        .map(|row| row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0))).map(|(c, _)| c))
+        .collect();
+    master.improve(&mut city);
+    #[cfg_attr(not(feature = "highs"), allow(unused_mut))]
+    let mut allocation = Allocation { value: master.value(&city), city, bound, method: "MILP: LP relaxation, rounding and single moves" };
+    #[cfg(feature = "highs")]
+    milp::solve(&master, &mut allocation);
+    allocation
+}
+
+#[cfg(feature = "highs")]
+mod milp {
+    use good_lp::solvers::highs::highs;
+    use good_lp::{ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithInitialSolution, variable};
+
+    use super::{Allocation, Master};
+
+    /// Solves the MILP with HiGHS from the heuristic allocation; keeps it if HiGHS fails.
+    pub(super) fn solve(master: &Master, allocation: &mut Allocation) {
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Vec<Variable>> = master.days.iter().map(|_| (0..master.cities).map(|_| vars.add(variable().binary())).collect()).collect();
+        let (objective, constraints) = master.model(&mut vars, &x);
+        let initial: Vec<(Variable, f64)> =
+            x.iter().zip(&allocation.city).flat_map(|(row, c)| row.iter().enumerate().map(move |(k, &v)| (v, (Some(k) == *c) as u8 as f64))).collect();
+        let model = vars.maximise(objective).using(highs).set_time_limit(10.0).set_threads(1).with_initial_solution(initial).with_all(constraints);
+        let Ok(solution) = model.solve() else { return };
+        let city: Vec<Option<usize>> = x.iter().map(|row| row.iter().position(|&v| solution.value(v) > 0.5)).collect();
+        let value = master.value(&city);
+        if value >= allocation.value - 1e-9 {
+            let optimal = matches!(solution.status(), SolutionStatus::Optimal);
+            *allocation = Allocation {
+                city,
+                value,
+                bound: if optimal { value } else { allocation.bound },
+                method: if optimal { "MILP (HiGHS, optimal)" } else { "MILP (HiGHS, time limit)" },
+            };
+        }
+    }
+}

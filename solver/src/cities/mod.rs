@@ -1,0 +1,220 @@
+//! Province and nation scale: plan each city on its own, after sharing out the experts
+//! who belong to no city.
+//!
+//! An instance whose districts name cities is solved in three steps:
+//!
+//! 1. the due list is derived once for the whole instance (one draw, one record);
+//! 2. [`master::share_out`] gives each shared expert (no `city`: the provincial and
+//!    national pools) to one city for the horizon, by a MILP over the cities' demand for
+//!    lead-tier and extra expert-days;
+//! 3. each city becomes an instance of its own — its districts, firms, officers, own
+//!    experts and the shared experts it was given, with its part of the due list — and the
+//!    cities are solved in parallel (one worker each, so the result does not depend on the
+//!    thread count); the rosters are merged into one document.
+//!
+//! The bound is valid for the whole instance: each city's LP relaxation is solved with
+//! *every* shared expert available to it (which relaxes the sharing), and the weighted sum
+//! of the cities' bounds bounds the weighted coverage of any roster.
+
+pub mod master;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::construct::{Progress, SolveError, SolveOptions, solve_context, std_dev};
+use crate::context::Context;
+use crate::due::{self, DueList};
+use crate::model::{Instance, Kpis, Roster};
+use crate::travel::round_km;
+
+/// The cities named by the districts, sorted (empty for a single-city instance).
+pub fn cities(instance: &Instance) -> Vec<String> {
+    let mut cities: Vec<String> = instance.districts.iter().filter_map(|d| d.city.clone()).collect();
+    cities.sort();
+    cities.dedup();
+    cities
+}
+
+/// One city's instance: its districts, firms (with their history and findings), the
+/// officers of the city, and the experts `keep` admits. Calendar, policy and travel are
+/// the whole instance's.
+pub fn city_instance(instance: &Instance, city: &str, keep: impl Fn(usize) -> bool) -> Instance {
+    let districts: Vec<_> = instance.districts.iter().filter(|d| d.city.as_deref() == Some(city)).cloned().collect();
+    let district_ids: HashSet<&str> = districts.iter().map(|d| d.id.as_str()).collect();
+    let enterprises: Vec<_> = instance.enterprises.iter().filter(|f| district_ids.contains(f.district.as_str())).cloned().collect();
+    let firm_ids: HashSet<&str> = enterprises.iter().map(|f| f.id.as_str()).collect();
+    Instance {
+        name: format!("{} / {city}", instance.name),
+        horizon: instance.horizon,
+        policy: instance.policy.clone(),
+        calendar: instance.calendar.clone(),
+        officers: instance.officers.iter().filter(|o| instance.officer_city(o) == Some(city)).cloned().collect(),
+        experts: instance.experts.iter().enumerate().filter(|(e, _)| keep(*e)).map(|(_, x)| x.clone()).collect(),
+        history: instance.history.iter().filter(|h| firm_ids.contains(h.enterprise.as_str())).cloned().collect(),
+        findings: instance.findings.iter().filter(|f| firm_ids.contains(f.enterprise.as_str())).cloned().collect(),
+        travel: instance.travel.clone(),
+        districts,
+        enterprises,
+    }
+}
+
+/// The part of the whole due list that falls in `city`, re-indexed into the city's instance.
+fn city_due(whole: &DueList, instance: &Instance, city: &Instance) -> DueList {
+    let index: HashMap<&str, usize> = city.enterprises.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
+    let mut part = DueList { due: Vec::new(), enterprise_index: Vec::new(), follow_up_deadline: Vec::new(), excluded: Vec::new(), draw: whole.draw.clone() };
+    for (d, &e) in whole.enterprise_index.iter().enumerate() {
+        if let Some(&i) = index.get(instance.enterprises[e].id.as_str()) {
+            part.due.push(whole.due[d].clone());
+            part.enterprise_index.push(i);
+            part.follow_up_deadline.push(whole.follow_up_deadline[d]);
+        }
+    }
+    part
+}
+
+/// A city's result.
+struct CityPlan {
+    roster: Roster,
+    /// Upper bound on the city's weighted coverage with every shared expert available.
+    bound: Option<f64>,
+    /// Sum of the city's due weights.
+    weight: f64,
+}
+
+/// Solves an instance with cities (see the module documentation).
+pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[String]) -> Result<Roster, SolveError> {
+    let started = Instant::now();
+    let threads = options.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| SolveError::Threads { threads, message: e.to_string() })?;
+    pool.install(|| {
+        let history = due::history_by_firm(instance);
+        let whole = due::derive_with_history(instance, &history);
+        let shared: Vec<usize> = (0..instance.experts.len()).filter(|&e| instance.experts[e].city.is_none()).collect();
+        let allocation = master::share_out(instance, &whole, cities, &shared);
+        let city_of: HashMap<usize, usize> = shared.iter().copied().zip(allocation.city.iter().copied()).filter_map(|(e, c)| c.map(|c| (e, c))).collect();
+
+        // Progress over all cities: each city reports its own counts, the sum goes up.
+        let considered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
+        let scheduled: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
+        let total = whole.due.len();
+        // Each city gets an equal share of the thread-time.
+        let city_limit = options.time_limit.map(|t| t.mul_f64(threads as f64 / cities.len() as f64).max(Duration::from_millis(100)));
+
+        let plans: Vec<Result<CityPlan, SolveError>> = cities
+            .par_iter()
+            .enumerate()
+            .map(|(c, city)| {
+                let own = |e: usize| instance.experts[e].city.as_deref() == Some(city.as_str());
+                let sub = city_instance(instance, city, |e| own(e) || city_of.get(&e) == Some(&c));
+                let ctx = Context::with_due(&sub, city_due(&whole, instance, &sub))?;
+                let report = |p: Progress| {
+                    considered[c].store(p.considered, Ordering::Relaxed);
+                    scheduled[c].store(p.scheduled, Ordering::Relaxed);
+                    if let Some(parent) = options.progress {
+                        let sum = |v: &[AtomicUsize]| v.iter().map(|a| a.load(Ordering::Relaxed)).sum();
+                        parent(Progress { considered: sum(&considered), total, scheduled: sum(&scheduled), iteration: 0, iterations: 0 });
+                    }
+                };
+                let city_options = SolveOptions { threads: 1, time_limit: city_limit, iterations: options.iterations, progress: Some(&report) };
+                let roster = solve_context(&ctx, &city_options, 1, Instant::now(), false);
+                let weight = ctx.due.due.iter().map(|d| d.weight).sum();
+                drop(ctx);
+                // The relaxation: the same city with every shared expert.
+                let relaxed = city_instance(instance, city, |e| own(e) || instance.experts[e].city.is_none());
+                let relaxed_ctx = Context::with_due(&relaxed, city_due(&whole, instance, &relaxed))?;
+                let bound = crate::bound::coverage_bound(&relaxed_ctx).ok();
+                Ok(CityPlan { roster, bound, weight })
+            })
+            .collect();
+        let plans = plans.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let mut roster = merge(instance, whole, plans);
+        roster.solver.threads = threads as u32;
+        roster.solver.time_limit = options.time_limit.map(|t| t.as_secs_f64());
+        roster.solver.algorithm = format!(
+            "city decomposition: {} cities, {} shared experts shared out by {} (value {:.1}, LP bound {:.1}); per city greedy-priority-insertion + ruin-and-recreate ({} iterations)",
+            cities.len(),
+            shared.len(),
+            allocation.method,
+            allocation.value,
+            allocation.bound,
+            options.iterations
+        );
+        roster.solver.seconds = started.elapsed().as_secs_f64();
+        Ok(roster)
+    })
+}
+
+/// One roster from the cities' rosters: crews and unscheduled firms together, the whole
+/// due list, exclusions and draw, and KPIs recomputed over everything.
+fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
+    let order: HashMap<&str, usize> = whole.due.iter().enumerate().map(|(i, d)| (d.enterprise.as_str(), i)).collect();
+    let total_weight: f64 = plans.iter().map(|p| p.weight).sum();
+    let bound = plans
+        .iter()
+        .map(|p| p.bound.map(|b| b * p.weight))
+        .sum::<Option<f64>>()
+        .map(|b| if total_weight > 0.0 { (b / total_weight).min(1.0) } else { 1.0 });
+    let mut crews = Vec::new();
+    let mut unscheduled = Vec::new();
+    let mut first: Option<Roster> = None;
+    for plan in plans {
+        let mut r = plan.roster;
+        crews.append(&mut r.crews);
+        unscheduled.append(&mut r.unscheduled);
+        first.get_or_insert(r);
+    }
+    crews.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.officer.cmp(&b.officer)));
+    unscheduled.sort_by_key(|u| order.get(u.enterprise.as_str()).copied().unwrap_or(usize::MAX));
+
+    let experts: HashMap<&str, &crate::model::Expert> = instance.experts.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut used: HashMap<&str, u32> = HashMap::new();
+    let mut rates = 0.0;
+    for crew in &crews {
+        for id in &crew.experts {
+            *used.entry(id.as_str()).or_default() += 1;
+            rates += experts.get(id.as_str()).map_or(0.0, |e| instance.expert_day_rate(e));
+        }
+    }
+    let distance_km = round_km(crews.iter().map(|c| c.distance_km).sum());
+    let utilisation: Vec<f64> = instance
+        .experts
+        .iter()
+        .filter(|e| instance.expert_max_days(e) > 0)
+        .map(|e| used.get(e.id.as_str()).copied().unwrap_or(0) as f64 / instance.expert_max_days(e) as f64)
+        .collect();
+    let visited: HashSet<&str> = crews.iter().flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str())).collect();
+    let due_weight: f64 = whole.due.iter().map(|d| d.weight).sum();
+    let done_weight: f64 = whole.due.iter().filter(|d| visited.contains(d.enterprise.as_str())).map(|d| d.weight).sum();
+    let coverage = if due_weight > 0.0 { done_weight / due_weight } else { 1.0 };
+    let kpis = Kpis {
+        due: whole.due.len() as u32,
+        mandatory_due: whole.due.iter().filter(|d| d.mandatory).count() as u32,
+        scheduled: whole.due.iter().filter(|d| visited.contains(d.enterprise.as_str())).count() as u32,
+        mandatory_scheduled: whole.due.iter().filter(|d| d.mandatory && visited.contains(d.enterprise.as_str())).count() as u32,
+        weighted_coverage: coverage,
+        expert_days: used.values().sum(),
+        cost_cny: ((rates + distance_km * instance.policy.cost_per_km) * 100.0).round() / 100.0,
+        distance_km,
+        workload_spread: std_dev(&utilisation),
+        bound,
+        gap: bound.map(|b| b - coverage),
+    };
+    let template = first.expect("at least one city");
+    Roster {
+        plan: instance.name.clone(),
+        horizon: instance.horizon,
+        kpis,
+        crews,
+        due: whole.due,
+        unscheduled,
+        excluded: whole.excluded,
+        draw: whole.draw,
+        solver: template.solver,
+    }
+}
