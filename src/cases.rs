@@ -100,6 +100,7 @@ pub fn all() -> Vec<(&'static str, Instance)> {
         ("afternoon_opening_hours", afternoon_opening_hours()),
         ("random_draw", random_draw()),
         ("expert_days_run_out", expert_days_run_out()),
+        ("shared_experts_two_cities", shared_experts_two_cities()),
     ]
 }
 
@@ -230,5 +231,26 @@ fn expert_days_run_out() -> Instance {
             f
         })
         .collect();
+    i
+}
+
+/// Two cities: D1 (沧州, with city-level officer O3) and D2 (衡水). City experts E1–E3
+/// belong to 沧州, E5 and E6 to 衡水; provincial E4 and national E7 are shared. Each city
+/// has one red chemical firm needing a provincial lead and process, equipment and
+/// electrical skills. 衡水's own pool has only construction and electrical, so the master
+/// allocation must send E4 (process, equipment) there and E7 to 沧州.
+fn shared_experts_two_cities() -> Instance {
+    let mut i = base("shared-experts-two-cities");
+    i.districts[0].city = Some("沧州".into());
+    i.districts[1].city = Some("衡水".into());
+    i.officers[2].city = Some("沧州".into());
+    for (e, city) in [(0, "沧州"), (1, "沧州"), (2, "沧州"), (4, "衡水"), (5, "衡水")] {
+        i.experts[e].city = Some(city.into());
+    }
+    i.enterprises = vec![
+        firm("F-CZ", "D1", Sector::HazardousChemicals, Risk::Red, 0.02),
+        firm("F-HS", "D2", Sector::HazardousChemicals, Risk::Red, 0.02),
+        firm("F-HS2", "D2", Sector::Construction, Risk::Yellow, -0.02),
+    ];
     i
 }

@@ -127,3 +127,15 @@ fn the_bound_is_exact_where_the_optimum_is_known_and_sees_capacity() {
     let r = solve_checked(&case("expert_days_run_out"), 1);
     assert!(r.kpis.bound.unwrap() <= 0.30, "{:?}", r.kpis.bound);
 }
+
+#[test]
+fn shared_experts_go_to_the_city_that_lacks_their_skills() {
+    let roster = solve_checked(&case("shared_experts_two_cities"), 2);
+    assert_eq!(roster.kpis.scheduled, 3, "{:#?}", roster.unscheduled);
+    let (hengshui, _) = visit(&roster, "F-HS").expect("F-HS visited");
+    assert!(hengshui.experts.contains(&"E4".to_string()), "衡水 has no process or equipment expert of its own: {:?}", hengshui.experts);
+    let (cangzhou, _) = visit(&roster, "F-CZ").expect("F-CZ visited");
+    assert!(cangzhou.experts.contains(&"E7".to_string()), "E7 is the lead left for 沧州: {:?}", cangzhou.experts);
+    assert!(roster.solver.algorithm.starts_with("city decomposition: 2 cities, 2 shared experts"), "{}", roster.solver.algorithm);
+    assert!(roster.kpis.bound.unwrap() >= roster.kpis.weighted_coverage);
+}

@@ -53,6 +53,37 @@ fn visit_outside_the_horizon() {
     assert_only("calendar.outside_horizon", |_, r| r.crews[1].date = date("2027-03-15"));
 }
 
+/// Makes the base instance a two-city one: D1 in 沧州, D2 in 衡水, O3 of 沧州.
+fn two_cities(i: &mut Instance) {
+    i.districts[0].city = Some("沧州".into());
+    i.districts[1].city = Some("衡水".into());
+    i.officers[2].city = Some("沧州".into());
+}
+
+// Hard rule 4 with cities.
+#[test]
+fn the_base_roster_stays_valid_with_cities() {
+    let (mut instance, roster) = base();
+    two_cities(&mut instance);
+    assert_eq!(check(&instance, &roster), vec![]);
+}
+
+#[test]
+fn expert_of_another_city() {
+    assert_only("city.scope", |i, _| {
+        two_cities(i);
+        i.experts[2].city = Some("衡水".into()); // E3, on both crews in D1
+    });
+}
+
+#[test]
+fn officer_of_another_city() {
+    assert_only("city.scope", |i, _| {
+        two_cities(i);
+        i.officers[0].city = Some("衡水".into()); // O1 leads both crews in D1
+    });
+}
+
 #[test]
 fn visit_on_a_saturday() {
     assert_only("calendar.not_working_day", |_, r| r.crews[1].date = date("2027-03-06"));

@@ -352,6 +352,33 @@ fn e1516_responsible_officer_of_another_district() {
 }
 
 #[test]
+fn e1517_cities_named_by_some_districts_only() {
+    let p = expect_code("E1517", |d| {
+        edit_csv(d, "districts.csv", |header, rows| {
+            header.push("city".into());
+            for (k, row) in rows.iter_mut().enumerate() {
+                row.push(if k == 0 { "沧州".into() } else { String::new() });
+            }
+        });
+        append_text(d, "districts.csv", "ZZ,别区,38.2,116.2,\n");
+    });
+    assert_eq!(p.file, "districts.csv");
+}
+
+#[test]
+fn e1517_expert_of_an_unknown_city() {
+    let p = expect_code("E1517", |d| {
+        edit_csv(d, "experts.csv", |header, rows| {
+            header.push("city".into());
+            for row in rows.iter_mut() {
+                row.push("衡水".into());
+            }
+        });
+    });
+    assert!(p.message.contains("no district has a city"), "{}", p.message);
+}
+
+#[test]
 fn w2001_portfolio_over_the_cap_is_a_warning() {
     let p = expect_code("W2001", |d| set_policy(d, "max_firms_per_officer = 100"));
     assert_eq!(p.level, Level::Warning);

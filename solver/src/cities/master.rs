@@ -1,9 +1,11 @@
 //! The master allocation: which city each shared expert (one without a `city`) works for
 //! during the horizon.
 //!
-//! Each city needs expert-days of two kinds: **lead days** — crew-days at firms whose
-//! minimum tier is provincial (or national), which only an expert of that tier can lead —
-//! and **extra days** — the expert-days its crews need beyond what its own pool can give.
+//! Each city needs expert-days of three kinds: **lead days** — crew-days at firms whose
+//! minimum tier is provincial (or national), which only an expert of that tier can lead —,
+//! **specialist days** — crew-days at firms needing specialty s, beyond what its own
+//! pool's experts with s can give — and **extra days** — the expert-days its crews need
+//! beyond what its own pool can give.
 //! A due firm f needs `r_f` = min(1, (minutes on site + 60) / day window) crew-days and
 //! `team_f · r_f` expert-days. With `a_e` the days expert e can work (max_days, capped by
 //! the days certified and available), the MILP is
@@ -13,7 +15,7 @@
 //! s.t. Σ_c x_ec ≤ 1                      each shared expert goes to one city at most
 //!      u_cT ≤ Σ_{e of tier ≥ T} a_e x_ec  lead days of tier T come from such experts
 //!      v_c  ≤ Σ_e a_e x_ec                extra days
-//!      0 ≤ u_cT ≤ lead demand of c (less its own pool's), 0 ≤ v_c ≤ extra demand, x binary
+//!      0 ≤ u, y, v ≤ the city's demand less its own pool's supply, x binary
 //! ```
 //!
 //! with ω the mean priority weight per crew-day (lead) or expert-day (extra) of the city's
@@ -30,7 +32,7 @@ use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, cla
 
 use crate::calendar;
 use crate::due::DueList;
-use crate::model::{Instance, Tier};
+use crate::model::{Instance, Specialty, Tier};
 use crate::requirements;
 
 /// Where the shared experts go.
@@ -65,6 +67,10 @@ struct Master {
     lead: Vec<[Vec<Piece>; 2]>,
     /// Extra expert-days per city, as concave pieces (expert-days, weight per day).
     extra: Vec<Vec<Piece>>,
+    /// Specialist days per city and specialty (`Specialty::ALL` order), as concave pieces.
+    specialist: Vec<Vec<Vec<Piece>>>,
+    /// Specialties of each shared expert, as `Specialty::ALL` indices.
+    skills: Vec<Vec<usize>>,
 }
 
 /// Part of a city's demand: up to `amount` days, each worth `weight`. A city's pieces come
@@ -113,6 +119,8 @@ impl Master {
         let n = cities.len();
         let mut lead = vec![[(0.0, 0.0); 2]; n];
         let mut expert_days = vec![(0.0, 0.0); n];
+        let specialties = Specialty::ALL.len();
+        let mut specialist = vec![vec![(0.0, 0.0); specialties]; n];
         for (d, &e) in due.enterprise_index.iter().enumerate() {
             let firm = &instance.enterprises[e];
             let Some(&c) = district_city.get(firm.district.as_str()) else { continue };
@@ -127,12 +135,20 @@ impl Master {
             }
             expert_days[c].0 += req.team_size as f64 * share;
             expert_days[c].1 += weight * share;
+            for s in &req.specialties {
+                specialist[c][*s as usize].0 += share;
+                specialist[c][*s as usize].1 += weight * share;
+            }
         }
         let mut own_days = vec![0.0; n];
         let mut own_lead = vec![[0.0; 2]; n];
+        let mut own_skill = vec![vec![0.0; specialties]; n];
         for (e, x) in instance.experts.iter().enumerate() {
             if let Some(&c) = x.city.as_deref().and_then(|c| city_index.get(c)) {
                 own_days[c] += available(e);
+                for s in &x.specialties {
+                    own_skill[c][*s as usize] += available(e);
+                }
                 for (t, tier) in LEAD_TIERS.iter().enumerate() {
                     if x.tier >= *tier {
                         own_lead[c][t] += available(e);
@@ -146,6 +162,10 @@ impl Master {
             .collect();
         let extra =
             (0..n).map(|c| pieces((expert_days[c].0 - own_days[c]).max(0.0), expert_days[c].0, per_unit(expert_days[c]))).collect();
+        let specialist = (0..n)
+            .map(|c| (0..specialties).map(|s| pieces((specialist[c][s].0 - own_skill[c][s]).max(0.0), specialist[c][s].0, per_unit(specialist[c][s]))).collect())
+            .collect();
+        let skills = shared.iter().map(|&e| instance.experts[e].specialties.iter().map(|s| *s as usize).collect()).collect();
 
         let centres: Vec<(f64, f64)> = (0..n)
             .map(|c| {
@@ -161,17 +181,22 @@ impl Master {
                 centres.iter().map(|&(lat, lon)| home.great_circle_km(crate::model::Location { lat, lon })).collect()
             })
             .collect();
-        Master { cities: n, days: shared.iter().map(|&e| available(e)).collect(), tiers: shared.iter().map(|&e| instance.experts[e].tier).collect(), km, lead, extra }
+        let days = shared.iter().map(|&e| available(e)).collect();
+        Master { cities: n, days, tiers: shared.iter().map(|&e| instance.experts[e].tier).collect(), km, lead, extra, specialist, skills }
     }
 
     /// The exact objective of an allocation.
     fn value(&self, city: &[Option<usize>]) -> f64 {
         let mut supply = vec![0.0; self.cities];
         let mut lead_supply = vec![[0.0; 2]; self.cities];
+        let mut skill_supply = vec![vec![0.0; Specialty::ALL.len()]; self.cities];
         let mut tie_break = 0.0;
         for (e, c) in city.iter().enumerate() {
             let Some(c) = *c else { continue };
             supply[c] += self.days[e];
+            for &s in &self.skills[e] {
+                skill_supply[c][s] += self.days[e];
+            }
             for (t, tier) in LEAD_TIERS.iter().enumerate() {
                 if self.tiers[e] >= *tier {
                     lead_supply[c][t] += self.days[e];
@@ -181,10 +206,11 @@ impl Master {
         }
         let mut value = -tie_break;
         for c in 0..self.cities {
-            for t in 0..2 {
-                value += fill(&self.lead[c][t], lead_supply[c][t]);
-            }
+            value += self.lead[c].iter().zip(lead_supply[c]).map(|(pieces, supply)| fill(pieces, supply)).sum::<f64>();
             value += fill(&self.extra[c], supply[c]);
+            for (s, pieces) in self.specialist[c].iter().enumerate() {
+                value += fill(pieces, skill_supply[c][s]);
+            }
         }
         value
     }
@@ -216,6 +242,13 @@ impl Master {
             }
             let supply: Expression = x.iter().enumerate().map(|(e, row)| self.days[e] * row[c]).sum();
             demand(&self.extra[c], supply, &mut objective, &mut constraints);
+            for (s, pieces) in self.specialist[c].iter().enumerate() {
+                if pieces.is_empty() {
+                    continue;
+                }
+                let supply: Expression = x.iter().enumerate().filter(|(e, _)| self.skills[*e].contains(&s)).map(|(e, row)| self.days[e] * row[c]).sum();
+                demand(pieces, supply, &mut objective, &mut constraints);
+            }
         }
         for (e, row) in x.iter().enumerate() {
             for (c, &var) in row.iter().enumerate() {
