@@ -12,6 +12,8 @@ use std::ops::Add;
 use petgraph::algo::dijkstra;
 use petgraph::graph::{NodeIndex, UnGraph};
 use rayon::prelude::*;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
 
 use crate::model::{Instance, Location, Network};
 
@@ -80,6 +82,15 @@ impl Add for PathCost {
 
 struct RoadGraph {
     graph: UnGraph<Location, PathCost>,
+    /// The nodes as points on the unit sphere: straight-line (chord) distance grows with
+    /// great-circle distance, so the R-tree's nearest node is the great-circle nearest.
+    nodes: RTree<GeomWithData<[f64; 3], NodeIndex>>,
+}
+
+/// A location on the unit sphere.
+fn on_sphere(at: Location) -> [f64; 3] {
+    let (lat, lon) = (at.lat.to_radians(), at.lon.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
 /// The travel model of one instance.
@@ -127,6 +138,16 @@ impl TravelModel {
         }
         LegMatrix { cols, legs }
     }
+
+    /// The leg of each (from, to) pair: the same legs as [`TravelModel::legs`], computed
+    /// pair by pair, for a few legs among many places (a roster's tours) where a matrix
+    /// over all the places would not fit in memory.
+    pub fn pairs(&self, pairs: &[(Location, Location)]) -> Vec<Option<Leg>> {
+        match &self.roads {
+            None => pairs.par_iter().map(|&(from, to)| Some(great_circle_leg(from, to))).collect(),
+            Some(roads) => roads.pairs(pairs),
+        }
+    }
 }
 
 fn great_circle_leg(from: Location, to: Location) -> Leg {
@@ -156,19 +177,48 @@ impl RoadGraph {
             let minutes = edge.km / edge.class.speed_kmh() * 60.0;
             graph.add_edge(a, b, PathCost { minutes, km: edge.km });
         }
-        Ok(RoadGraph { graph })
+        let nodes = RTree::bulk_load(graph.node_indices().map(|ix| GeomWithData::new(on_sphere(graph[ix]), ix)).collect());
+        Ok(RoadGraph { graph, nodes })
     }
 
-    /// The nearest node and the connector to it.
+    /// The nearest node (great-circle; the lowest index among equals) and the connector.
     fn snap(&self, at: Location) -> (NodeIndex, PathCost) {
-        let (ix, gc_km) = self
-            .graph
-            .node_indices()
-            .map(|ix| (ix, at.great_circle_km(self.graph[ix])))
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
-            .expect("a road graph has at least one node");
-        let km = gc_km * DETOUR;
-        (ix, PathCost { minutes: km / CONNECTOR_KMH * 60.0, km })
+        let here = on_sphere(at);
+        // Candidates in chord order; near-equal chords are re-ranked by great-circle km
+        // and index so that the choice does not depend on the tree's layout.
+        let mut candidates = self.nodes.nearest_neighbor_iter_with_distance_2(&here);
+        let (first, first_d2) = candidates.next().expect("a road graph has at least one node");
+        let mut best = (at.great_circle_km(self.graph[first.data]), first.data);
+        for (node, d2) in candidates {
+            if d2 > first_d2 * (1.0 + 1e-9) + 1e-18 {
+                break;
+            }
+            let km = at.great_circle_km(self.graph[node.data]);
+            if km < best.0 || (km == best.0 && node.data < best.1) {
+                best = (km, node.data);
+            }
+        }
+        let km = best.0 * DETOUR;
+        (best.1, PathCost { minutes: km / CONNECTOR_KMH * 60.0, km })
+    }
+
+    /// The leg of each (from, to) pair, each by a shortest-path search that stops at its
+    /// goal (cheap for the short trips of a tour, whatever the network's size).
+    fn pairs(&self, pairs: &[(Location, Location)]) -> Vec<Option<Leg>> {
+        pairs
+            .par_iter()
+            .map(|&(from, to)| {
+                if from == to {
+                    return Some(Leg::ZERO);
+                }
+                let ((a, from_conn), (b, to_conn)) = (self.snap(from), self.snap(to));
+                let costs = dijkstra(&self.graph, a, Some(b), |e| *e.weight());
+                costs.get(&b).map(|path| {
+                    let total = from_conn + *path + to_conn;
+                    Leg::from_exact(total.minutes, total.km)
+                })
+            })
+            .collect()
     }
 
     fn fill(&self, from: &[Location], to: &[Location], legs: &mut [Option<Leg>]) {

@@ -92,37 +92,33 @@ impl<'a> Index<'a> {
         index
     }
 
-    /// The travel model's legs of every crew's tour, from one shared leg matrix.
+    /// The travel model's legs of every crew's tour, each leg on its own (a matrix over
+    /// every stop of a province's roster would not fit in memory).
     fn model_tours(&self, roster: &Roster) -> Vec<Result<Vec<Option<Leg>>, Unroutable>> {
         let model = match TravelModel::new(self.instance) {
             Ok(model) => model,
             Err(e) => return roster.crews.iter().map(|_| Err(Unroutable::Because(format!("the road network is unusable: {e}")))).collect(),
         };
-        let mut locations = Vec::new();
-        let mut stops_per_crew = Vec::new();
+        let mut pairs = Vec::new();
+        let mut legs_per_crew = Vec::new();
         for crew in &roster.crews {
             let Some(officer) = self.officers.get(crew.officer.as_str()) else {
-                stops_per_crew.push(Err(Unroutable::UnknownOfficer));
+                legs_per_crew.push(Err(Unroutable::UnknownOfficer));
                 continue;
             };
             let Some(base) = self.instance.officer_base(officer) else {
-                stops_per_crew.push(Err(Unroutable::Because(format!("officer {} has no base to start from", crew.officer))));
+                legs_per_crew.push(Err(Unroutable::Because(format!("officer {} has no base to start from", crew.officer))));
                 continue;
             };
-            let mut stops = vec![locations.len()];
-            locations.push(base);
-            for (_, firm) in self.visits(crew) {
-                stops.push(locations.len());
-                locations.push(firm.location);
-            }
-            stops.push(stops[0]);
-            stops_per_crew.push(Ok(stops));
+            let mut stops = vec![base];
+            stops.extend(self.visits(crew).map(|(_, firm)| firm.location));
+            stops.push(base);
+            let first = pairs.len();
+            pairs.extend(stops.windows(2).map(|w| (w[0], w[1])));
+            legs_per_crew.push(Ok(first..pairs.len()));
         }
-        let matrix = model.matrix(&locations);
-        stops_per_crew
-            .into_iter()
-            .map(|stops| stops.map(|s| s.windows(2).map(|w| matrix.get(w[0], w[1])).collect()))
-            .collect()
+        let legs = model.pairs(&pairs);
+        legs_per_crew.into_iter().map(|range| range.map(|r| legs[r].to_vec())).collect()
     }
 
     fn requirement(&self, firm: &Enterprise) -> Requirement {

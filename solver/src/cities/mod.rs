@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use crate::construct::{Progress, SolveError, SolveOptions, solve_context, std_dev};
 use crate::context::Context;
 use crate::due::{self, DueList};
-use crate::model::{Instance, Kpis, Roster};
+use crate::model::{District, Enterprise, Instance, Kpis, Network, Officer, Roster, Travel};
 use crate::travel::round_km;
 
 /// The cities named by the districts, sorted (empty for a single-city instance).
@@ -46,19 +46,50 @@ pub fn city_instance(instance: &Instance, city: &str, keep: impl Fn(usize) -> bo
     let district_ids: HashSet<&str> = districts.iter().map(|d| d.id.as_str()).collect();
     let enterprises: Vec<_> = instance.enterprises.iter().filter(|f| district_ids.contains(f.district.as_str())).cloned().collect();
     let firm_ids: HashSet<&str> = enterprises.iter().map(|f| f.id.as_str()).collect();
+    let officers: Vec<_> = instance.officers.iter().filter(|o| instance.officer_city(o) == Some(city)).cloned().collect();
     Instance {
         name: format!("{} / {city}", instance.name),
         horizon: instance.horizon,
         policy: instance.policy.clone(),
         calendar: instance.calendar.clone(),
-        officers: instance.officers.iter().filter(|o| instance.officer_city(o) == Some(city)).cloned().collect(),
+        travel: instance.travel.as_ref().map(|t| city_roads(t, &districts, &enterprises, &officers)),
+        officers,
         experts: instance.experts.iter().enumerate().filter(|(e, _)| keep(*e)).map(|(_, x)| x.clone()).collect(),
         history: instance.history.iter().filter(|h| firm_ids.contains(h.enterprise.as_str())).cloned().collect(),
         findings: instance.findings.iter().filter(|f| firm_ids.contains(f.enterprise.as_str())).cloned().collect(),
-        travel: instance.travel.clone(),
         districts,
         enterprises,
     }
+}
+
+/// How far (degrees) around a city's places its road network reaches: a trip inside a
+/// city has no reason to leave the city's box by more than this. The checker, which
+/// routes on the whole network, would report any leg this changes.
+const ROAD_MARGIN_DEG: f64 = 0.5;
+
+/// The part of the road network in a box around the city's bases and firms, so that a
+/// city's shortest paths search a city-sized graph, not a nation's.
+fn city_roads(travel: &Travel, districts: &[District], firms: &[Enterprise], officers: &[Officer]) -> Travel {
+    let Some(network) = &travel.network else { return travel.clone() };
+    let bases = officers.iter().filter_map(|o| o.base);
+    let places: Vec<_> = districts.iter().map(|d| d.base).chain(firms.iter().map(|f| f.location)).chain(bases).collect();
+    if places.is_empty() {
+        return travel.clone();
+    }
+    let (lat0, lat1) = places.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.lat), b.max(p.lat)));
+    let (lon0, lon1) = places.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.lon), b.max(p.lon)));
+    let inside = |lat: f64, lon: f64| {
+        (lat0 - ROAD_MARGIN_DEG..=lat1 + ROAD_MARGIN_DEG).contains(&lat) && (lon0 - ROAD_MARGIN_DEG..=lon1 + ROAD_MARGIN_DEG).contains(&lon)
+    };
+    let nodes: Vec<_> = network.nodes.iter().filter(|n| inside(n.lat, n.lon)).cloned().collect();
+    if nodes.is_empty() {
+        return travel.clone();
+    }
+    let kept: HashSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    let edges = network.edges.iter().filter(|e| kept.contains(e.from.as_str()) && kept.contains(e.to.as_str())).cloned().collect();
+    let mut city = travel.clone();
+    city.network = Some(Network { nodes, edges });
+    city
 }
 
 /// The part of the whole due list that falls in `city`, re-indexed into the city's instance.
