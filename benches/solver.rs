@@ -1,6 +1,8 @@
-//! Baseline benches: travel legs over the Cangzhou road network, and solves of the tiny
-//! and Cangzhou fixtures. `cargo bench` prints criterion's table; later performance work
-//! compares against these.
+//! Benches of the hot paths: travel legs over the Cangzhou road network (matrix and
+//! pair by pair), the LP bound (build and solve), the routing core's ruin-and-recreate
+//! (insertion scoring), and solves of the tiny and Cangzhou fixtures (construction = move
+//! evaluation and insertion; improvement = ruin-and-recreate). `cargo bench` prints
+//! criterion's table; performance work compares against these.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -35,6 +37,10 @@ fn travel(c: &mut Criterion) {
     group.bench_function(format!("cangzhou network matrix {}x{}", places.len(), places.len()), |b| {
         b.iter(|| black_box(model.matrix(black_box(&places))))
     });
+    let tour: Vec<(Location, Location)> = places.windows(2).map(|w| (w[0], w[1])).collect();
+    group.bench_function(format!("cangzhou network, {} legs pair by pair", tour.len()), |b| {
+        b.iter(|| black_box(model.pairs(black_box(&tour))))
+    });
     let great_circle = TravelModel::great_circle();
     group.bench_function(format!("great-circle matrix {}x{}", places.len(), places.len()), |b| {
         b.iter(|| black_box(great_circle.matrix(black_box(&places))))
@@ -56,5 +62,38 @@ fn solves(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, travel, solves);
+fn bound(c: &mut Criterion) {
+    let city = cangzhou();
+    let ctx = sweep_solver::context::Context::new(&city).unwrap();
+    let mut group = c.benchmark_group("bound");
+    group.sample_size(10);
+    group.bench_function("cangzhou LP relaxation, build and solve", |b| {
+        b.iter(|| black_box(sweep_solver::bound::coverage_bound(black_box(&ctx)).unwrap()))
+    });
+    group.finish();
+}
+
+fn routing(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/solomon/R101.txt");
+    let r101 = hazard_sweep::bench::solomon::parse_instance(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut group = c.benchmark_group("routing");
+    group.sample_size(10);
+    group.bench_function("solomon R101, 1000 ruin-and-recreate iterations", |b| {
+        let options = sweep_solver::vrptw::VrptwOptions { iterations: 1000, ..Default::default() };
+        b.iter(|| black_box(sweep_solver::vrptw::solve(black_box(&r101), &options)))
+    });
+    group.finish();
+}
+
+fn improvement(c: &mut Criterion) {
+    let city = cangzhou();
+    let mut group = c.benchmark_group("improve");
+    group.sample_size(10);
+    group.bench_function("cangzhou 2027-03, construction + 200 ruin-and-recreate iterations, 1 thread", |b| {
+        b.iter(|| black_box(solve(&city, &SolveOptions { threads: 1, iterations: 200, ..Default::default() }).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, travel, bound, routing, solves, improvement);
 criterion_main!(benches);

@@ -11,6 +11,7 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     let instance = ix.instance;
     let mut expert_days: HashMap<&str, u32> = HashMap::new();
     let mut officer_days: HashMap<&str, u32> = HashMap::new();
+    let district_city: HashMap<&str, &str> = instance.districts.iter().filter_map(|d| Some((d.id.as_str(), d.city.as_deref()?))).collect();
     for crew in &roster.crews {
         for expert in ix.crew_experts(crew) {
             if expert.certified_until < crew.date {
@@ -23,8 +24,11 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
             *expert_days.entry(expert.id.as_str()).or_default() += 1;
         }
         for (visit, firm) in ix.visits(crew) {
-            let Some(city) = instance.district_city(&firm.district) else { continue };
-            let officer_city = ix.officers.get(crew.officer.as_str()).and_then(|o| instance.officer_city(o).map(|c| (o, c)));
+            let Some(&city) = district_city.get(firm.district.as_str()) else { continue };
+            let officer_city = ix
+                .officers
+                .get(crew.officer.as_str())
+                .and_then(|o| o.city.as_deref().or_else(|| district_city.get(o.district.as_str()).copied()).map(|c| (o, c)));
             let officer = officer_city.filter(|(_, c)| *c != city).map(|(o, c)| format!("officer {} ({c})", o.id));
             let experts = ix.crew_experts(crew).into_iter().filter_map(|e| e.city.as_deref().filter(|c| *c != city).map(|c| format!("expert {} ({c})", e.id)));
             for outsider in officer.into_iter().chain(experts) {

@@ -19,7 +19,9 @@
 //! ```
 //!
 //! with ω the mean priority weight per crew-day (lead) or expert-day (extra) of the city's
-//! due firms and ε a tie-break towards cities near the expert's home. The demands are
+//! due firms and ε a tie-break towards cities near the expert's home. Each expert may go
+//! only to the 12 cities nearest their home (all of a province; a neighbourhood of a
+//! nation), which keeps the nation's model to 12 variables an expert. The demands are
 //! estimates, so each term continues past its estimate at 30 % and then 10 % of its weight
 //! (concave pieces, still linear): spare experts go where they most likely help. The LP relaxation
 //! (clarabel) bounds the value; its solution is rounded (each expert to its largest
@@ -45,6 +47,8 @@ pub struct Allocation {
     pub value: f64,
     /// The LP relaxation's value, an upper bound on `value` (equal when proven optimal).
     pub bound: f64,
+    /// The cities each shared expert may be sent to (the nearest few to their home).
+    pub reach: Vec<Vec<usize>>,
     /// How the allocation was found.
     pub method: &'static str,
 }
@@ -53,6 +57,9 @@ pub struct Allocation {
 const LEAD_TIERS: [Tier; 2] = [Tier::Provincial, Tier::National];
 /// Tie-break weight per km between an expert's home and a city's centre.
 const KM_TIE_BREAK: f64 = 1e-6;
+/// A shared expert may go to this many cities nearest their home: all of a province's
+/// eleven, a neighbourhood of a nation's 330 (nobody is sent across the country).
+const CANDIDATE_CITIES: usize = 12;
 
 /// The demand side of the master problem and the experts' days.
 struct Master {
@@ -61,8 +68,9 @@ struct Master {
     days: Vec<f64>,
     /// Tier of each shared expert.
     tiers: Vec<Tier>,
-    /// km from each shared expert's home to each city's centre.
-    km: Vec<Vec<f64>>,
+    /// The cities each shared expert may go to (the nearest few to their home) with the
+    /// km from home to the city's centre.
+    candidates: Vec<Vec<(usize, f64)>>,
     /// Lead demand per city and lead tier, as concave pieces (crew-days, weight per day).
     lead: Vec<[Vec<Piece>; 2]>,
     /// Extra expert-days per city, as concave pieces (expert-days, weight per day).
@@ -174,53 +182,75 @@ impl Master {
                 (bases.iter().map(|b| b.lat).sum::<f64>() / k, bases.iter().map(|b| b.lon).sum::<f64>() / k)
             })
             .collect();
-        let km = shared
+        let candidates = shared
             .iter()
             .map(|&e| {
                 let home = instance.experts[e].home;
-                centres.iter().map(|&(lat, lon)| home.great_circle_km(crate::model::Location { lat, lon })).collect()
+                let mut near: Vec<(usize, f64)> =
+                    centres.iter().enumerate().map(|(c, &(lat, lon))| (c, home.great_circle_km(crate::model::Location { lat, lon }))).collect();
+                near.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                near.truncate(CANDIDATE_CITIES);
+                near
             })
             .collect();
         let days = shared.iter().map(|&e| available(e)).collect();
-        Master { cities: n, days, tiers: shared.iter().map(|&e| instance.experts[e].tier).collect(), km, lead, extra, specialist, skills }
+        Master { cities: n, days, tiers: shared.iter().map(|&e| instance.experts[e].tier).collect(), candidates, lead, extra, specialist, skills }
+    }
+
+    /// What expert e adds to a city's supply.
+    fn add(&self, supply: &mut Supply, e: usize, sign: f64) {
+        let days = sign * self.days[e];
+        supply.total += days;
+        for (t, tier) in LEAD_TIERS.iter().enumerate() {
+            if self.tiers[e] >= *tier {
+                supply.lead[t] += days;
+            }
+        }
+        for &s in &self.skills[e] {
+            supply.skill[s] += days;
+        }
+    }
+
+    /// The value of city c's demand met by `supply`.
+    fn city_value(&self, c: usize, supply: &Supply) -> f64 {
+        self.lead[c].iter().zip(supply.lead).map(|(pieces, days)| fill(pieces, days)).sum::<f64>()
+            + fill(&self.extra[c], supply.total)
+            + self.specialist[c].iter().zip(&supply.skill).map(|(pieces, &days)| fill(pieces, days)).sum::<f64>()
+    }
+
+    fn km(&self, e: usize, c: usize) -> f64 {
+        self.candidates[e].iter().find(|(city, _)| *city == c).map_or(0.0, |(_, km)| *km)
+    }
+
+    fn supplies(&self, city: &[Option<usize>]) -> Vec<Supply> {
+        let mut supplies = vec![Supply::new(); self.cities];
+        for (e, c) in city.iter().enumerate() {
+            if let Some(c) = *c {
+                self.add(&mut supplies[c], e, 1.0);
+            }
+        }
+        supplies
     }
 
     /// The exact objective of an allocation.
     fn value(&self, city: &[Option<usize>]) -> f64 {
-        let mut supply = vec![0.0; self.cities];
-        let mut lead_supply = vec![[0.0; 2]; self.cities];
-        let mut skill_supply = vec![vec![0.0; Specialty::ALL.len()]; self.cities];
-        let mut tie_break = 0.0;
-        for (e, c) in city.iter().enumerate() {
-            let Some(c) = *c else { continue };
-            supply[c] += self.days[e];
-            for &s in &self.skills[e] {
-                skill_supply[c][s] += self.days[e];
-            }
-            for (t, tier) in LEAD_TIERS.iter().enumerate() {
-                if self.tiers[e] >= *tier {
-                    lead_supply[c][t] += self.days[e];
-                }
-            }
-            tie_break += KM_TIE_BREAK * self.km[e][c];
-        }
-        let mut value = -tie_break;
-        for c in 0..self.cities {
-            value += self.lead[c].iter().zip(lead_supply[c]).map(|(pieces, supply)| fill(pieces, supply)).sum::<f64>();
-            value += fill(&self.extra[c], supply[c]);
-            for (s, pieces) in self.specialist[c].iter().enumerate() {
-                value += fill(pieces, skill_supply[c][s]);
-            }
-        }
-        value
+        let supplies = self.supplies(city);
+        let tie_break: f64 = city.iter().enumerate().filter_map(|(e, c)| c.map(|c| KM_TIE_BREAK * self.km(e, c))).sum();
+        (0..self.cities).map(|c| self.city_value(c, &supplies[c])).sum::<f64>() - tie_break
     }
 
-    /// The model over x (continuous or binary, as the caller made them).
+    /// The model over x (continuous or binary, as the caller made them): `x[e]` holds one
+    /// variable per candidate city of expert e.
     fn model(&self, vars: &mut ProblemVariables, x: &[Vec<Variable>]) -> (Expression, Vec<good_lp::Constraint>) {
         let mut objective = Expression::from(0.0);
         let mut constraints = Vec::new();
-        for row in x {
+        let mut at_city: Vec<Vec<(usize, Variable)>> = vec![Vec::new(); self.cities];
+        for (e, row) in x.iter().enumerate() {
             constraints.push(row.iter().copied().sum::<Expression>().eq(1.0));
+            for (&(c, km), &v) in self.candidates[e].iter().zip(row) {
+                at_city[c].push((e, v));
+                objective -= KM_TIE_BREAK * km * v;
+            }
         }
         // Pieces filled from supply: Σ pieces ≤ supply; concavity makes the LP fill them in order.
         let mut demand = |pieces: &[Piece], supply: Expression, objective: &mut Expression, constraints: &mut Vec<good_lp::Constraint>| {
@@ -235,58 +265,61 @@ impl Master {
             }
             constraints.push((used - supply).leq(0.0));
         };
-        for c in 0..self.cities {
+        for (c, here) in at_city.iter().enumerate() {
+            let supply = |keep: &dyn Fn(usize) -> bool| -> Expression { here.iter().filter(|(e, _)| keep(*e)).map(|&(e, v)| self.days[e] * v).sum() };
             for (t, tier) in LEAD_TIERS.iter().enumerate() {
-                let supply: Expression = x.iter().enumerate().filter(|(e, _)| self.tiers[*e] >= *tier).map(|(e, row)| self.days[e] * row[c]).sum();
-                demand(&self.lead[c][t], supply, &mut objective, &mut constraints);
+                demand(&self.lead[c][t], supply(&|e| self.tiers[e] >= *tier), &mut objective, &mut constraints);
             }
-            let supply: Expression = x.iter().enumerate().map(|(e, row)| self.days[e] * row[c]).sum();
-            demand(&self.extra[c], supply, &mut objective, &mut constraints);
+            demand(&self.extra[c], supply(&|_| true), &mut objective, &mut constraints);
             for (s, pieces) in self.specialist[c].iter().enumerate() {
-                if pieces.is_empty() {
-                    continue;
+                if !pieces.is_empty() {
+                    demand(pieces, supply(&|e| self.skills[e].contains(&s)), &mut objective, &mut constraints);
                 }
-                let supply: Expression = x.iter().enumerate().filter(|(e, _)| self.skills[*e].contains(&s)).map(|(e, row)| self.days[e] * row[c]).sum();
-                demand(pieces, supply, &mut objective, &mut constraints);
-            }
-        }
-        for (e, row) in x.iter().enumerate() {
-            for (c, &var) in row.iter().enumerate() {
-                objective -= KM_TIE_BREAK * self.km[e][c] * var;
             }
         }
         (objective, constraints)
     }
 
-    /// The LP relaxation: its value and the fractional allocation.
+    /// The LP relaxation: its value and, per expert, the fraction for each candidate city.
     fn relaxation(&self) -> Option<(f64, Vec<Vec<f64>>)> {
         let mut vars = ProblemVariables::new();
-        let x: Vec<Vec<Variable>> = self.days.iter().map(|_| (0..self.cities).map(|_| vars.add(variable().min(0.0).max(1.0))).collect()).collect();
+        let x: Vec<Vec<Variable>> = self.candidates.iter().map(|near| near.iter().map(|_| vars.add(variable().min(0.0).max(1.0))).collect()).collect();
         let (objective, constraints) = self.model(&mut vars, &x);
         let solution = vars.maximise(objective.clone()).using(clarabel).with_all(constraints).solve().ok()?;
         let value = solution.eval(&objective);
         Some((value + 1e-6 * (1.0 + value.abs()), x.iter().map(|row| row.iter().map(|&v| solution.value(v)).collect()).collect()))
     }
 
-    /// Moves single experts between cities while the value rises.
+    /// Moves single experts to another candidate city while the value rises; each move is
+    /// scored on the two cities it changes.
     fn improve(&self, city: &mut [Option<usize>]) {
-        let mut value = self.value(city);
+        let mut supplies = self.supplies(city);
         for _ in 0..50 {
             let mut better = false;
             for e in 0..city.len() {
-                let was = city[e];
-                for target in (0..self.cities).map(Some) {
-                    if target == was {
+                let Some(from) = city[e] else { continue };
+                let before_from = self.city_value(from, &supplies[from]);
+                let mut without = supplies[from].clone();
+                self.add(&mut without, e, -1.0);
+                let after_from = self.city_value(from, &without);
+                let mut best: Option<(f64, usize)> = None;
+                for &(to, km) in &self.candidates[e] {
+                    if to == from {
                         continue;
                     }
-                    city[e] = target;
-                    let candidate = self.value(city);
-                    if candidate > value + 1e-9 {
-                        value = candidate;
-                        better = true;
-                        break;
+                    let mut with = supplies[to].clone();
+                    self.add(&mut with, e, 1.0);
+                    let gain = after_from - before_from + self.city_value(to, &with) - self.city_value(to, &supplies[to])
+                        - KM_TIE_BREAK * (km - self.km(e, from));
+                    if gain > 1e-9 && best.is_none_or(|(g, _)| gain > g) {
+                        best = Some((gain, to));
                     }
-                    city[e] = was;
+                }
+                if let Some((_, to)) = best {
+                    supplies[from] = without;
+                    self.add(&mut supplies[to], e, 1.0);
+                    city[e] = Some(to);
+                    better = true;
                 }
             }
             if !better {
@@ -296,24 +329,41 @@ impl Master {
     }
 }
 
+/// Days a city gets from its shared experts: in all, per lead tier, per specialty.
+#[derive(Debug, Clone)]
+struct Supply {
+    total: f64,
+    lead: [f64; 2],
+    skill: Vec<f64>,
+}
+
+impl Supply {
+    fn new() -> Supply {
+        Supply { total: 0.0, lead: [0.0; 2], skill: vec![0.0; Specialty::ALL.len()] }
+    }
+}
+
 /// Shares the experts listed in `shared` out between `cities` (see the module docs).
 pub fn share_out(instance: &Instance, due: &DueList, cities: &[String], shared: &[usize]) -> Allocation {
     let master = Master::new(instance, due, cities, shared);
     if shared.is_empty() || cities.is_empty() {
-        return Allocation { city: vec![None; shared.len()], value: 0.0, bound: 0.0, method: "nothing to share" };
+        return Allocation { city: vec![None; shared.len()], value: 0.0, bound: 0.0, reach: vec![Vec::new(); shared.len()], method: "nothing to share" };
     }
     let (bound, fractions) = match master.relaxation() {
         Some(lp) => lp,
-        // Without an LP, start from the nearest city.
-        None => (f64::INFINITY, master.km.iter().map(|row| row.iter().map(|k| -k).collect()).collect()),
+        // Without an LP, start from the nearest city (candidates come nearest first).
+        None => (f64::INFINITY, master.candidates.iter().map(|near| near.iter().enumerate().map(|(k, _)| -(k as f64)).collect()).collect()),
     };
     let mut city: Vec<Option<usize>> = fractions
         .iter()
-        .map(|row| row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0))).map(|(c, _)| c))
+        .zip(&master.candidates)
+        .map(|(row, near)| row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0))).map(|(k, _)| near[k].0))
         .collect();
     master.improve(&mut city);
     #[cfg_attr(not(feature = "highs"), allow(unused_mut))]
-    let mut allocation = Allocation { value: master.value(&city), city, bound, method: "MILP: LP relaxation, rounding and single moves" };
+    let reach = master.candidates.iter().map(|near| near.iter().map(|(c, _)| *c).collect()).collect();
+    #[cfg_attr(not(feature = "highs"), allow(unused_mut))]
+    let mut allocation = Allocation { value: master.value(&city), city, bound, reach, method: "MILP: LP relaxation, rounding and single moves" };
     #[cfg(feature = "highs")]
     milp::solve(&master, &mut allocation);
     allocation
@@ -329,22 +379,27 @@ mod milp {
     /// Solves the MILP with HiGHS from the heuristic allocation; keeps it if HiGHS fails.
     pub(super) fn solve(master: &Master, allocation: &mut Allocation) {
         let mut vars = ProblemVariables::new();
-        let x: Vec<Vec<Variable>> = master.days.iter().map(|_| (0..master.cities).map(|_| vars.add(variable().binary())).collect()).collect();
+        let x: Vec<Vec<Variable>> = master.candidates.iter().map(|near| near.iter().map(|_| vars.add(variable().binary())).collect()).collect();
         let (objective, constraints) = master.model(&mut vars, &x);
-        let initial: Vec<(Variable, f64)> =
-            x.iter().zip(&allocation.city).flat_map(|(row, c)| row.iter().enumerate().map(move |(k, &v)| (v, (Some(k) == *c) as u8 as f64))).collect();
+        let initial: Vec<(Variable, f64)> = x
+            .iter()
+            .zip(&allocation.city)
+            .zip(&master.candidates)
+            .flat_map(|((row, c), near)| row.iter().zip(near).map(move |(&v, &(city, _))| (v, (Some(city) == *c) as u8 as f64)))
+            .collect();
         let model = vars.maximise(objective).using(highs).set_time_limit(10.0).set_threads(1).with_initial_solution(initial).with_all(constraints);
         let Ok(solution) = model.solve() else { return };
-        let city: Vec<Option<usize>> = x.iter().map(|row| row.iter().position(|&v| solution.value(v) > 0.5)).collect();
+        let city: Vec<Option<usize>> =
+            x.iter().zip(&master.candidates).map(|(row, near)| row.iter().position(|&v| solution.value(v) > 0.5).map(|k| near[k].0)).collect();
         let value = master.value(&city);
         if value >= allocation.value - 1e-9 {
             let optimal = matches!(solution.status(), SolutionStatus::Optimal);
-            *allocation = Allocation {
-                city,
-                value,
-                bound: if optimal { value } else { allocation.bound },
-                method: if optimal { "MILP (HiGHS, optimal)" } else { "MILP (HiGHS, time limit)" },
-            };
+            allocation.city = city;
+            allocation.value = value;
+            if optimal {
+                allocation.bound = value;
+            }
+            allocation.method = if optimal { "MILP (HiGHS, optimal)" } else { "MILP (HiGHS, time limit)" };
         }
     }
 }

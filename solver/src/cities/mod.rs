@@ -12,9 +12,11 @@
 //!    cities are solved in parallel (one worker each, so the result does not depend on the
 //!    thread count); the rosters are merged into one document.
 //!
-//! The bound is valid for the whole instance: each city's LP relaxation is solved with
-//! *every* shared expert available to it (which relaxes the sharing), and the weighted sum
-//! of the cities' bounds bounds the weighted coverage of any roster.
+//! The bound: each city's LP relaxation is solved with every shared expert that may be
+//! sent there available to it (which relaxes the sharing), and the weighted sum of the
+//! cities' bounds bounds the weighted coverage of any roster that sends shared experts
+//! only to cities within their reach — the 12 cities nearest their home, which is every
+//! city of a province (there the bound holds for every valid roster).
 
 pub mod master;
 
@@ -38,28 +40,112 @@ pub fn cities(instance: &Instance) -> Vec<String> {
     cities
 }
 
-/// One city's instance: its districts, firms (with their history and findings), the
-/// officers of the city, and the experts `keep` admits. Calendar, policy and travel are
-/// the whole instance's.
-pub fn city_instance(instance: &Instance, city: &str, keep: impl Fn(usize) -> bool) -> Instance {
-    let districts: Vec<_> = instance.districts.iter().filter(|d| d.city.as_deref() == Some(city)).cloned().collect();
-    let district_ids: HashSet<&str> = districts.iter().map(|d| d.id.as_str()).collect();
-    let enterprises: Vec<_> = instance.enterprises.iter().filter(|f| district_ids.contains(f.district.as_str())).cloned().collect();
-    let firm_ids: HashSet<&str> = enterprises.iter().map(|f| f.id.as_str()).collect();
-    let officers: Vec<_> = instance.officers.iter().filter(|o| instance.officer_city(o) == Some(city)).cloned().collect();
+/// Which records belong to which city, computed once (a nation has 330 cities and
+/// millions of firms; filtering the whole instance per city would not scale).
+pub struct Partition {
+    /// Per city: indices of its districts, enterprises, officers and own experts.
+    districts: Vec<Vec<usize>>,
+    enterprises: Vec<Vec<usize>>,
+    officers: Vec<Vec<usize>>,
+    experts: Vec<Vec<usize>>,
+    /// Per city: indices of its firms' history and findings.
+    history: Vec<Vec<usize>>,
+    findings: Vec<Vec<usize>>,
+    /// City of each enterprise (`usize::MAX`: a district without a known city).
+    enterprise_city: Vec<usize>,
+}
+
+impl Partition {
+    /// Sorts every record of `instance` into `cities` (sorted, as from [`cities`]).
+    pub fn new(instance: &Instance, cities: &[String]) -> Partition {
+        let n = cities.len();
+        let city_index: HashMap<&str, usize> = cities.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+        let of_city = |city: Option<&str>| city.and_then(|c| city_index.get(c).copied());
+        let mut part = Partition {
+            districts: vec![Vec::new(); n],
+            enterprises: vec![Vec::new(); n],
+            officers: vec![Vec::new(); n],
+            experts: vec![Vec::new(); n],
+            history: vec![Vec::new(); n],
+            findings: vec![Vec::new(); n],
+            enterprise_city: Vec::with_capacity(instance.enterprises.len()),
+        };
+        let mut district_city: HashMap<&str, usize> = HashMap::new();
+        for (i, d) in instance.districts.iter().enumerate() {
+            if let Some(c) = of_city(d.city.as_deref()) {
+                part.districts[c].push(i);
+                district_city.insert(d.id.as_str(), c);
+            }
+        }
+        let mut firm_city: HashMap<&str, usize> = HashMap::with_capacity(instance.enterprises.len());
+        for (i, f) in instance.enterprises.iter().enumerate() {
+            let c = district_city.get(f.district.as_str()).copied();
+            part.enterprise_city.push(c.unwrap_or(usize::MAX));
+            if let Some(c) = c {
+                part.enterprises[c].push(i);
+                firm_city.insert(f.id.as_str(), c);
+            }
+        }
+        for (i, o) in instance.officers.iter().enumerate() {
+            let c = of_city(o.city.as_deref()).or_else(|| district_city.get(o.district.as_str()).copied());
+            if let Some(c) = c {
+                part.officers[c].push(i);
+            }
+        }
+        for (i, e) in instance.experts.iter().enumerate() {
+            if let Some(c) = of_city(e.city.as_deref()) {
+                part.experts[c].push(i);
+            }
+        }
+        for (i, h) in instance.history.iter().enumerate() {
+            if let Some(&c) = firm_city.get(h.enterprise.as_str()) {
+                part.history[c].push(i);
+            }
+        }
+        for (i, f) in instance.findings.iter().enumerate() {
+            if let Some(&c) = firm_city.get(f.enterprise.as_str()) {
+                part.findings[c].push(i);
+            }
+        }
+        part
+    }
+}
+
+/// City c's instance: its districts, firms (with their history and findings), its
+/// officers, its own experts and the extra experts listed. Calendar and policy are the
+/// whole instance's; the road network is the part around the city.
+pub fn city_instance(instance: &Instance, part: &Partition, c: usize, name: &str, extra_experts: &[usize]) -> Instance {
+    let districts: Vec<District> = part.districts[c].iter().map(|&i| instance.districts[i].clone()).collect();
+    let enterprises: Vec<Enterprise> = part.enterprises[c].iter().map(|&i| instance.enterprises[i].clone()).collect();
+    let officers: Vec<Officer> = part.officers[c].iter().map(|&i| instance.officers[i].clone()).collect();
+    let mut experts: Vec<usize> = part.experts[c].iter().chain(extra_experts).copied().collect();
+    experts.sort_unstable();
     Instance {
-        name: format!("{} / {city}", instance.name),
+        name: format!("{} / {name}", instance.name),
         horizon: instance.horizon,
         policy: instance.policy.clone(),
         calendar: instance.calendar.clone(),
+        experts: experts.iter().map(|&e| instance.experts[e].clone()).collect(),
+        history: part.history[c].iter().map(|&i| instance.history[i].clone()).collect(),
+        findings: part.findings[c].iter().map(|&i| instance.findings[i].clone()).collect(),
         travel: instance.travel.as_ref().map(|t| city_roads(t, &districts, &enterprises, &officers)),
         officers,
-        experts: instance.experts.iter().enumerate().filter(|(e, _)| keep(*e)).map(|(_, x)| x.clone()).collect(),
-        history: instance.history.iter().filter(|h| firm_ids.contains(h.enterprise.as_str())).cloned().collect(),
-        findings: instance.findings.iter().filter(|f| firm_ids.contains(f.enterprise.as_str())).cloned().collect(),
         districts,
         enterprises,
     }
+}
+
+/// The part of the whole due list that falls in city c, re-indexed into the city's
+/// instance (whose enterprises are `part.enterprises[c]`, in order).
+fn city_due(whole: &DueList, part: &Partition, c: usize, due_of_city: &[usize]) -> DueList {
+    let index: HashMap<usize, usize> = part.enterprises[c].iter().enumerate().map(|(i, &e)| (e, i)).collect();
+    let mut due = DueList { due: Vec::new(), enterprise_index: Vec::new(), follow_up_deadline: Vec::new(), excluded: Vec::new(), draw: whole.draw.clone() };
+    for &d in due_of_city {
+        due.due.push(whole.due[d].clone());
+        due.enterprise_index.push(index[&whole.enterprise_index[d]]);
+        due.follow_up_deadline.push(whole.follow_up_deadline[d]);
+    }
+    due
 }
 
 /// How far (degrees) around a city's places its road network reaches: a trip inside a
@@ -92,20 +178,6 @@ fn city_roads(travel: &Travel, districts: &[District], firms: &[Enterprise], off
     city
 }
 
-/// The part of the whole due list that falls in `city`, re-indexed into the city's instance.
-fn city_due(whole: &DueList, instance: &Instance, city: &Instance) -> DueList {
-    let index: HashMap<&str, usize> = city.enterprises.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
-    let mut part = DueList { due: Vec::new(), enterprise_index: Vec::new(), follow_up_deadline: Vec::new(), excluded: Vec::new(), draw: whole.draw.clone() };
-    for (d, &e) in whole.enterprise_index.iter().enumerate() {
-        if let Some(&i) = index.get(instance.enterprises[e].id.as_str()) {
-            part.due.push(whole.due[d].clone());
-            part.enterprise_index.push(i);
-            part.follow_up_deadline.push(whole.follow_up_deadline[d]);
-        }
-    }
-    part
-}
-
 /// A city's result.
 struct CityPlan {
     roster: Roster,
@@ -128,7 +200,27 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
         let whole = due::derive_with_history(instance, &history);
         let shared: Vec<usize> = (0..instance.experts.len()).filter(|&e| instance.experts[e].city.is_none()).collect();
         let allocation = master::share_out(instance, &whole, cities, &shared);
-        let city_of: HashMap<usize, usize> = shared.iter().copied().zip(allocation.city.iter().copied()).filter_map(|(e, c)| c.map(|c| (e, c))).collect();
+        let part = Partition::new(instance, cities);
+        let mut given: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
+        for (&e, c) in shared.iter().zip(&allocation.city) {
+            if let Some(c) = *c {
+                given[c].push(e);
+            }
+        }
+        // The relaxation behind the bound lets every shared expert work in every city it
+        // may be sent to.
+        let mut reachable: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
+        for (&e, reach) in shared.iter().zip(&allocation.reach) {
+            for &c in reach {
+                reachable[c].push(e);
+            }
+        }
+        let mut due_of_city: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
+        for (d, &e) in whole.enterprise_index.iter().enumerate() {
+            if let Some(list) = due_of_city.get_mut(part.enterprise_city[e]) {
+                list.push(d);
+            }
+        }
 
         // Progress over all cities: each city reports its own counts, the sum goes up.
         let considered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
@@ -141,9 +233,8 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
             .par_iter()
             .enumerate()
             .map(|(c, city)| {
-                let own = |e: usize| instance.experts[e].city.as_deref() == Some(city.as_str());
-                let sub = city_instance(instance, city, |e| own(e) || city_of.get(&e) == Some(&c));
-                let ctx = Context::with_due(&sub, city_due(&whole, instance, &sub))?;
+                let sub = city_instance(instance, &part, c, city, &given[c]);
+                let ctx = Context::with_due(&sub, city_due(&whole, &part, c, &due_of_city[c]))?;
                 let report = |p: Progress| {
                     considered[c].store(p.considered, Ordering::Relaxed);
                     scheduled[c].store(p.scheduled, Ordering::Relaxed);
@@ -157,8 +248,8 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
                 let weight = ctx.due.due.iter().map(|d| d.weight).sum();
                 drop(ctx);
                 // The relaxation: the same city with every shared expert.
-                let relaxed = city_instance(instance, city, |e| own(e) || instance.experts[e].city.is_none());
-                let relaxed_ctx = Context::with_due(&relaxed, city_due(&whole, instance, &relaxed))?;
+                let relaxed = city_instance(instance, &part, c, city, &reachable[c]);
+                let relaxed_ctx = Context::with_due(&relaxed, city_due(&whole, &part, c, &due_of_city[c]))?;
                 let bound = crate::bound::coverage_bound(&relaxed_ctx).ok();
                 Ok(CityPlan { roster, bound, weight })
             })

@@ -464,16 +464,6 @@ impl Instance {
         })
     }
 
-    /// The city of a district (`None` in a single-city instance or for an unknown id).
-    pub fn district_city(&self, district: &str) -> Option<&str> {
-        self.districts.iter().find(|d| d.id == district).and_then(|d| d.city.as_deref())
-    }
-
-    /// The city an officer works in: their own `city`, else their district's.
-    pub fn officer_city<'a>(&'a self, officer: &'a Officer) -> Option<&'a str> {
-        officer.city.as_deref().or_else(|| self.district_city(&officer.district))
-    }
-
     /// The firm's opening hours, or the policy default.
     pub fn hours(&self, enterprise: &Enterprise) -> Hours {
         enterprise.hours.unwrap_or(self.policy.default_hours)
