@@ -441,7 +441,8 @@ fn run_solve(instance: &Instance, threads: usize, iterations: usize, time_limit:
             bar.set_length(p.iterations as u64);
             bar.set_position(p.iteration as u64);
         }
-        bar.set_message(format!("{} of {} scheduled", p.scheduled, p.total));
+        let gap = p.bound.map_or(String::new(), |b| format!(", gap ≤ {:.2} pts", 100.0 * (b - p.coverage)));
+        bar.set_message(format!("{} of {} scheduled, coverage {:.2} %{gap}", p.scheduled, p.total, 100.0 * p.coverage));
     };
     let options = SolveOptions { threads, time_limit, iterations, progress: Some(&progress) };
     let roster = solve(instance, &options)?;

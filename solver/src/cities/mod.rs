@@ -225,6 +225,9 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
         // Progress over all cities: each city reports its own counts, the sum goes up.
         let considered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
         let scheduled: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
+        // Each city's covered weight, in millionths of the whole due weight.
+        let covered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
+        let whole_weight: f64 = whole.due.iter().map(|d| d.weight).sum();
         let total = whole.due.len();
         // Each city gets an equal share of the thread-time.
         let city_limit = options.time_limit.map(|t| t.mul_f64(threads as f64 / cities.len() as f64).max(Duration::from_millis(100)));
@@ -235,12 +238,16 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
             .map(|(c, city)| {
                 let sub = city_instance(instance, &part, c, city, &given[c]);
                 let ctx = Context::with_due(&sub, city_due(&whole, &part, c, &due_of_city[c]))?;
+                let city_weight: f64 = due_of_city[c].iter().map(|&d| whole.due[d].weight).sum();
                 let report = |p: Progress| {
                     considered[c].store(p.considered, Ordering::Relaxed);
                     scheduled[c].store(p.scheduled, Ordering::Relaxed);
+                    let share = if whole_weight > 0.0 { p.coverage * city_weight / whole_weight } else { 0.0 };
+                    covered[c].store((share * 1e6) as usize, Ordering::Relaxed);
                     if let Some(parent) = options.progress {
-                        let sum = |v: &[AtomicUsize]| v.iter().map(|a| a.load(Ordering::Relaxed)).sum();
-                        parent(Progress { considered: sum(&considered), total, scheduled: sum(&scheduled), iteration: 0, iterations: 0 });
+                        let sum = |v: &[AtomicUsize]| v.iter().map(|a| a.load(Ordering::Relaxed)).sum::<usize>();
+                        let coverage = sum(&covered) as f64 / 1e6;
+                        parent(Progress { considered: sum(&considered), total, scheduled: sum(&scheduled), iteration: 0, iterations: 0, coverage, bound: None });
                     }
                 };
                 let city_options = SolveOptions { threads: 1, time_limit: city_limit, iterations: options.iterations, progress: Some(&report) };

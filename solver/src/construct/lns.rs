@@ -92,7 +92,10 @@ fn search(
             && iteration % 10 == 0
         {
             let scheduled = best.placed.iter().filter(|p| p.is_some()).count();
-            report(Progress { considered: ctx.due_count(), total: ctx.due_count(), scheduled, iteration, iterations });
+            let total: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
+            let done: f64 = (0..ctx.due_count()).filter(|&d| best.placed[d].is_some()).map(|d| ctx.due.due[d].weight).sum();
+            let coverage = if total > 0.0 { done / total } else { 1.0 };
+            report(Progress { considered: ctx.due_count(), total: ctx.due_count(), scheduled, iteration, iterations, coverage, bound: None });
         }
         let (kept, touched) = ruin(ctx, &current, &mut rng);
         let mut candidate = State::rebuild(ctx, kept);

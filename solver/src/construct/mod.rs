@@ -48,6 +48,10 @@ pub struct Progress {
     pub iteration: usize,
     /// Improvement iterations per worker.
     pub iterations: usize,
+    /// Weighted coverage of the best roster so far (0–1).
+    pub coverage: f64,
+    /// The proven bound on weighted coverage, when already known.
+    pub bound: Option<f64>,
 }
 
 /// Why a solve could not run at all (bad input is the validator's business).
@@ -101,6 +105,17 @@ pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, 
 /// `with_bound: false` leaves the bound to the caller (a city's bound needs a wider pool).
 pub(crate) fn solve_context(ctx: &Context<'_>, options: &SolveOptions<'_>, threads: usize, started: Instant, with_bound: bool) -> Roster {
     let instance = ctx.instance;
+    // The bound comes first (milliseconds at city scale) so that progress can show the gap.
+    // A bound that cannot be computed leaves `bound` empty rather than failing the plan.
+    let bound = if with_bound { crate::bound::coverage_bound(ctx).ok() } else { None };
+    let with_gap = |p: Progress| {
+        if let Some(report) = options.progress {
+            report(Progress { bound, ..p });
+        }
+    };
+    let progress: Option<&(dyn Fn(Progress) + Sync)> = options.progress.map(|_| &with_gap as &(dyn Fn(Progress) + Sync));
+    let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
+    let mut placed_weight = 0.0;
     let mut state = greedy::State::new(ctx);
     let total = ctx.due_count();
     let mut stopped_at = total;
@@ -113,14 +128,16 @@ pub(crate) fn solve_context(ctx: &Context<'_>, options: &SolveOptions<'_>, threa
         if let Some(mv) = greedy::best_move(ctx, &state, d) {
             state.apply(d, mv);
             scheduled += 1;
+            placed_weight += ctx.due.due[d].weight;
         }
-        if let Some(progress) = options.progress {
-            progress(Progress { considered: d + 1, total, scheduled, iteration: 0, iterations: options.iterations });
+        if let Some(progress) = progress {
+            let coverage = if total_weight > 0.0 { placed_weight / total_weight } else { 1.0 };
+            progress(Progress { considered: d + 1, total, scheduled, iteration: 0, iterations: options.iterations, coverage, bound: None });
         }
     }
     let deadline = options.time_limit.map(|limit| started + limit);
     let state = if stopped_at == total {
-        lns::improve(ctx, state, instance.policy.seed, threads, options.iterations, deadline, options.progress)
+        lns::improve(ctx, state, instance.policy.seed, threads, options.iterations, deadline, progress)
     } else {
         state
     };
@@ -128,8 +145,7 @@ pub(crate) fn solve_context(ctx: &Context<'_>, options: &SolveOptions<'_>, threa
     if options.iterations > 0 {
         roster.solver.algorithm = format!("greedy-priority-insertion + ruin-and-recreate ({} iterations x {threads} workers)", options.iterations);
     }
-    // A bound that cannot be computed leaves `bound` empty rather than failing the plan.
-    if with_bound && let Ok(bound) = crate::bound::coverage_bound(ctx) {
+    if let Some(bound) = bound {
         roster.kpis.bound = Some(bound);
         roster.kpis.gap = Some(bound - roster.kpis.weighted_coverage);
     }
