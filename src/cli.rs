@@ -229,6 +229,9 @@ struct SolveArgs {
     /// Seed of the random draw and the solver (overrides the policy's).
     #[arg(long)]
     seed: Option<u64>,
+    /// Seed of the improvement search only: the same due list, another search.
+    #[arg(long)]
+    search_seed: Option<u64>,
     /// Print the process's peak memory after the solve (used by `bench scale`).
     #[arg(long, hide = true)]
     report_memory: bool,
@@ -370,7 +373,7 @@ fn demo(dir: &Path, out: &Path, threads: usize) -> Result<ExitCode> {
     let instance = import_registries(dir, &month)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     write_json(Some(&out.join("instance.json")), &instance)?;
-    let roster = run_solve(&instance, threads, DEFAULT_ITERATIONS, None)?;
+    let roster = run_solve(&instance, threads, DEFAULT_ITERATIONS, None, None)?;
     write_json(Some(&out.join("roster.json")), &roster)?;
     print!("{}", report::summary(&roster));
     let violations = check(&instance, &roster);
@@ -406,7 +409,7 @@ fn solve_command(args: SolveArgs) -> Result<ExitCode> {
         bail!("--time-limit must be a positive number of seconds, got {limit}");
     }
     let limit = args.time_limit.map(Duration::from_secs_f64);
-    let roster = run_solve(&instance, args.threads, args.iterations, limit)?;
+    let roster = run_solve(&instance, args.threads, args.iterations, limit, args.search_seed)?;
     write_json(args.output.as_deref(), &roster)?;
     eprint!("{}", report::summary(&roster));
     if args.report_memory {
@@ -417,7 +420,7 @@ fn solve_command(args: SolveArgs) -> Result<ExitCode> {
 }
 
 /// Solves with a progress bar that appears once the run has taken a second.
-fn run_solve(instance: &Instance, threads: usize, iterations: usize, time_limit: Option<Duration>) -> Result<Roster> {
+fn run_solve(instance: &Instance, threads: usize, iterations: usize, time_limit: Option<Duration>, search_seed: Option<u64>) -> Result<Roster> {
     if threads == 0 {
         bail!("--threads must be at least 1");
     }
@@ -444,7 +447,7 @@ fn run_solve(instance: &Instance, threads: usize, iterations: usize, time_limit:
         let gap = p.bound.map_or(String::new(), |b| format!(", gap ≤ {:.2} pts", 100.0 * (b - p.coverage)));
         bar.set_message(format!("{} of {} scheduled, coverage {:.2} %{gap}", p.scheduled, p.total, 100.0 * p.coverage));
     };
-    let options = SolveOptions { threads, time_limit, iterations, progress: Some(&progress) };
+    let options = SolveOptions { threads, time_limit, iterations, progress: Some(&progress), search_seed };
     let roster = solve(instance, &options)?;
     bar.finish_and_clear();
     Ok(roster)

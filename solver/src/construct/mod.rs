@@ -27,11 +27,14 @@ pub struct SolveOptions<'a> {
     pub iterations: usize,
     /// Called after each firm is considered.
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// Seed of the improvement search alone; `None`: the policy's seed, which also drives
+    /// the random draw. Another search seed re-plans the same due list.
+    pub search_seed: Option<u64>,
 }
 
 impl Default for SolveOptions<'_> {
     fn default() -> Self {
-        SolveOptions { threads: 1, time_limit: None, iterations: 0, progress: None }
+        SolveOptions { threads: 1, time_limit: None, iterations: 0, progress: None, search_seed: None }
     }
 }
 
@@ -137,13 +140,16 @@ pub(crate) fn solve_context(ctx: &Context<'_>, options: &SolveOptions<'_>, threa
     }
     let deadline = options.time_limit.map(|limit| started + limit);
     let state = if stopped_at == total {
-        lns::improve(ctx, state, instance.policy.seed, threads, options.iterations, deadline, progress)
+        lns::improve(ctx, state, options.search_seed.unwrap_or(instance.policy.seed), threads, options.iterations, deadline, progress)
     } else {
         state
     };
     let mut roster = assemble(ctx, &state, stopped_at, started, threads, options.time_limit);
     if options.iterations > 0 {
         roster.solver.algorithm = format!("greedy-priority-insertion + ruin-and-recreate ({} iterations x {threads} workers)", options.iterations);
+        if let Some(seed) = options.search_seed {
+            roster.solver.algorithm += &format!(", search seed {seed}");
+        }
     }
     if let Some(bound) = bound {
         roster.kpis.bound = Some(bound);
