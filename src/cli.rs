@@ -97,6 +97,15 @@ enum Command {
         #[arg(value_enum)]
         document: Document,
     },
+    /// Run the HTTP service (plans over HTTP, stored in SQLite).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "HAZARD_SWEEP_ADDR")]
+        addr: std::net::SocketAddr,
+        /// Database: a SQLite file (created if missing), e.g. sqlite://hazard-sweep.db.
+        #[arg(long, default_value = "sqlite://hazard-sweep.db", env = "HAZARD_SWEEP_DATABASE_URL")]
+        database_url: String,
+    },
     /// Solve the committed Cangzhou fixture for the month after its data, and check it.
     Demo {
         /// Fixture folder.
@@ -320,6 +329,15 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, out, threads } => demo(&dir, &out, threads),
+        Command::Serve { addr, database_url } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+                .with_writer(std::io::stderr)
+                .init();
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime.block_on(sweep_service::serve(addr, &database_url)).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench { which: BenchCommand::Scale { scales, threads, iterations, time_limit, work, csv } } => {
             crate::bench::scale::run(&crate::bench::scale::ScaleBench { scales, threads, iterations, time_limit, work, csv })?;
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,86 @@
+//! The one error shape of the API: `{code, message, details[]}`, each detail naming the
+//! field (a JSON path) and what is wrong with it.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+/// One thing wrong with a request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detail {
+    /// Where: a JSON path such as `instance.enterprises[3].district`, or a parameter name.
+    pub field: String,
+    /// A stable code (the importer's `E1xxx` codes for instance data).
+    pub code: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+/// An error answer.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    details: Vec<Detail>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+    details: &'a [Detail],
+}
+
+impl ApiError {
+    /// An error with a status, a stable code and a sentence.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into(), details: Vec::new() }
+    }
+
+    /// Adds the per-field details.
+    pub fn with_details(mut self, details: Vec<Detail>) -> ApiError {
+        self.details = details;
+        self
+    }
+
+    /// 404 for a missing resource.
+    pub fn not_found(what: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", what)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body { code: self.code, message: &self.message, details: &self.details };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        // The database is the service's problem, not the caller's: 503, logged.
+        tracing::error!(error = %e, "store failure");
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "the plan store is unavailable; try again")
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> ApiError {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as JSON with `Content-Type: application/json`")
+            }
+            JsonRejection::JsonSyntaxError(e) => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {}", e.body_text())),
+            JsonRejection::JsonDataError(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.body_text()),
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the body is larger than the service accepts")
+            }
+            other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
+        }
+    }
+}
