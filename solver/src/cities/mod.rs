@@ -187,96 +187,89 @@ struct CityPlan {
     weight: f64,
 }
 
-/// Solves an instance with cities (see the module documentation).
-pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[String]) -> Result<Roster, SolveError> {
-    let started = Instant::now();
-    let threads = options.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| SolveError::Threads { threads, message: e.to_string() })?;
-    pool.install(|| {
-        let history = due::history_by_firm(instance);
-        let whole = due::derive_with_history(instance, &history);
-        let shared: Vec<usize> = (0..instance.experts.len()).filter(|&e| instance.experts[e].city.is_none()).collect();
-        let allocation = master::share_out(instance, &whole, cities, &shared);
-        let part = Partition::new(instance, cities);
-        let mut given: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
-        for (&e, c) in shared.iter().zip(&allocation.city) {
-            if let Some(c) = *c {
-                given[c].push(e);
-            }
+/// Solves an instance with cities (see the module documentation), inside the caller's
+/// pool of `threads` workers.
+pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[String], threads: usize, started: Instant) -> Result<Roster, SolveError> {
+    let history = due::history_by_firm(instance);
+    let whole = due::derive_with_history(instance, &history);
+    let shared: Vec<usize> = (0..instance.experts.len()).filter(|&e| instance.experts[e].city.is_none()).collect();
+    let allocation = master::share_out(instance, &whole, cities, &shared);
+    let part = Partition::new(instance, cities);
+    let mut given: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
+    for (&e, c) in shared.iter().zip(&allocation.city) {
+        if let Some(c) = *c {
+            given[c].push(e);
         }
-        // The relaxation behind the bound lets every shared expert work in every city it
-        // may be sent to.
-        let mut reachable: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
-        for (&e, reach) in shared.iter().zip(&allocation.reach) {
-            for &c in reach {
-                reachable[c].push(e);
-            }
+    }
+    // The relaxation behind the bound lets every shared expert work in every city it
+    // may be sent to.
+    let mut reachable: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
+    for (&e, reach) in shared.iter().zip(&allocation.reach) {
+        for &c in reach {
+            reachable[c].push(e);
         }
-        let mut due_of_city: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
-        for (d, &e) in whole.enterprise_index.iter().enumerate() {
-            if let Some(list) = due_of_city.get_mut(part.enterprise_city[e]) {
-                list.push(d);
-            }
+    }
+    let mut due_of_city: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
+    for (d, &e) in whole.enterprise_index.iter().enumerate() {
+        if let Some(list) = due_of_city.get_mut(part.enterprise_city[e]) {
+            list.push(d);
         }
+    }
 
-        // Progress over all cities: each city reports its own counts, the sum goes up.
-        let considered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
-        let scheduled: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
-        // Each city's covered weight, in millionths of the whole due weight.
-        let covered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
-        let whole_weight: f64 = whole.due.iter().map(|d| d.weight).sum();
-        let total = whole.due.len();
-        // Each city gets an equal share of the thread-time.
-        let city_limit = options.time_limit.map(|t| t.mul_f64(threads as f64 / cities.len() as f64).max(Duration::from_millis(100)));
+    // Progress over all cities: each city reports its own counts, the sum goes up.
+    let considered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
+    let scheduled: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
+    // Each city's covered weight, in millionths of the whole due weight.
+    let covered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
+    let whole_weight: f64 = whole.due.iter().map(|d| d.weight).sum();
+    let total = whole.due.len();
+    // Each city gets an equal share of the thread-time.
+    let city_limit = options.time_limit.map(|t| t.mul_f64(threads as f64 / cities.len() as f64).max(Duration::from_millis(100)));
 
-        let plans: Vec<Result<CityPlan, SolveError>> = cities
-            .par_iter()
-            .enumerate()
-            .map(|(c, city)| {
-                let sub = city_instance(instance, &part, c, city, &given[c]);
-                let ctx = Context::with_due(&sub, city_due(&whole, &part, c, &due_of_city[c]))?;
-                let city_weight: f64 = due_of_city[c].iter().map(|&d| whole.due[d].weight).sum();
-                let report = |p: Progress| {
-                    considered[c].store(p.considered, Ordering::Relaxed);
-                    scheduled[c].store(p.scheduled, Ordering::Relaxed);
-                    let share = if whole_weight > 0.0 { p.coverage * city_weight / whole_weight } else { 0.0 };
-                    covered[c].store((share * 1e6) as usize, Ordering::Relaxed);
-                    if let Some(parent) = options.progress {
-                        let sum = |v: &[AtomicUsize]| v.iter().map(|a| a.load(Ordering::Relaxed)).sum::<usize>();
-                        let coverage = sum(&covered) as f64 / 1e6;
-                        parent(Progress { considered: sum(&considered), total, scheduled: sum(&scheduled), iteration: 0, iterations: 0, coverage, bound: None });
-                    }
-                };
-                let city_options = SolveOptions { threads: 1, time_limit: city_limit, iterations: options.iterations, progress: Some(&report), search_seed: options.search_seed };
-                let roster = solve_context(&ctx, &city_options, 1, Instant::now(), false);
-                let weight = ctx.due.due.iter().map(|d| d.weight).sum();
-                drop(ctx);
-                // The relaxation: the same city with every shared expert.
-                let relaxed = city_instance(instance, &part, c, city, &reachable[c]);
-                let relaxed_ctx = Context::with_due(&relaxed, city_due(&whole, &part, c, &due_of_city[c]))?;
-                let bound = crate::bound::coverage_bound(&relaxed_ctx).ok();
-                Ok(CityPlan { roster, bound, weight })
-            })
-            .collect();
-        let plans = plans.into_iter().collect::<Result<Vec<_>, _>>()?;
-        let mut roster = merge(instance, whole, plans);
-        roster.solver.threads = threads as u32;
-        roster.solver.time_limit = options.time_limit.map(|t| t.as_secs_f64());
-        roster.solver.algorithm = format!(
-            "city decomposition: {} cities, {} shared experts shared out by {} (value {:.1}, LP bound {:.1}); per city greedy-priority-insertion + ruin-and-recreate ({} iterations)",
-            cities.len(),
-            shared.len(),
-            allocation.method,
-            allocation.value,
-            allocation.bound,
-            options.iterations
-        );
-        roster.solver.seconds = started.elapsed().as_secs_f64();
-        Ok(roster)
-    })
+    let plans: Vec<Result<CityPlan, SolveError>> = cities
+        .par_iter()
+        .enumerate()
+        .map(|(c, city)| {
+            let sub = city_instance(instance, &part, c, city, &given[c]);
+            let ctx = Context::with_due(&sub, city_due(&whole, &part, c, &due_of_city[c]))?;
+            let city_weight: f64 = due_of_city[c].iter().map(|&d| whole.due[d].weight).sum();
+            let report = |p: Progress| {
+                considered[c].store(p.considered, Ordering::Relaxed);
+                scheduled[c].store(p.scheduled, Ordering::Relaxed);
+                let share = if whole_weight > 0.0 { p.coverage * city_weight / whole_weight } else { 0.0 };
+                covered[c].store((share * 1e6) as usize, Ordering::Relaxed);
+                if let Some(parent) = options.progress {
+                    let sum = |v: &[AtomicUsize]| v.iter().map(|a| a.load(Ordering::Relaxed)).sum::<usize>();
+                    let coverage = sum(&covered) as f64 / 1e6;
+                    parent(Progress { considered: sum(&considered), total, scheduled: sum(&scheduled), iteration: 0, iterations: 0, coverage, bound: None });
+                }
+            };
+            let city_options = SolveOptions { threads: 1, time_limit: city_limit, iterations: options.iterations, progress: Some(&report), search_seed: options.search_seed };
+            let roster = solve_context(&ctx, &city_options, 1, Instant::now(), false);
+            let weight = ctx.due.due.iter().map(|d| d.weight).sum();
+            drop(ctx);
+            // The relaxation: the same city with every shared expert.
+            let relaxed = city_instance(instance, &part, c, city, &reachable[c]);
+            let relaxed_ctx = Context::with_due(&relaxed, city_due(&whole, &part, c, &due_of_city[c]))?;
+            let bound = crate::bound::coverage_bound(&relaxed_ctx).ok();
+            Ok(CityPlan { roster, bound, weight })
+        })
+        .collect();
+    let plans = plans.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut roster = merge(instance, whole, plans);
+    roster.solver.threads = threads as u32;
+    roster.solver.time_limit = options.time_limit.map(|t| t.as_secs_f64());
+    roster.solver.algorithm = format!(
+        "city decomposition: {} cities, {} shared experts shared out by {} (value {:.1}, LP bound {:.1}); per city greedy-priority-insertion + ruin-and-recreate ({} iterations)",
+        cities.len(),
+        shared.len(),
+        allocation.method,
+        allocation.value,
+        allocation.bound,
+        options.iterations
+    );
+    roster.solver.seconds = started.elapsed().as_secs_f64();
+    Ok(roster)
 }
 
 /// One roster from the cities' rosters: crews and unscheduled firms together, the whole

@@ -88,10 +88,6 @@ pub fn schedule_single(ctx: &Context<'_>, base: usize, d: usize) -> bool {
 /// assert_eq!(roster.kpis.scheduled, 2);
 /// ```
 pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, SolveError> {
-    let cities = crate::cities::cities(instance);
-    if cities.len() > 1 {
-        return crate::cities::solve(instance, options, &cities);
-    }
     let started = Instant::now();
     let threads = options.threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -99,6 +95,10 @@ pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, 
         .build()
         .map_err(|e| SolveError::Threads { threads, message: e.to_string() })?;
     pool.install(|| {
+        let cities = crate::cities::cities(instance);
+        if cities.len() > 1 {
+            return crate::cities::solve(instance, options, &cities, threads, started);
+        }
         let ctx = Context::new(instance)?;
         Ok(solve_context(&ctx, options, threads, started, true))
     })
