@@ -345,10 +345,14 @@ impl Supply {
 
 /// Shares the experts listed in `shared` out between `cities` (see the module docs).
 pub fn share_out(instance: &Instance, due: &DueList, cities: &[String], shared: &[usize]) -> Allocation {
-    let master = Master::new(instance, due, cities, shared);
     if shared.is_empty() || cities.is_empty() {
         return Allocation { city: vec![None; shared.len()], value: 0.0, bound: 0.0, reach: vec![Vec::new(); shared.len()], method: "nothing to share" };
     }
+    allocate(&Master::new(instance, due, cities, shared))
+}
+
+/// Solves the master problem: LP relaxation, rounding, single moves (then HiGHS, if built).
+fn allocate(master: &Master) -> Allocation {
     let (bound, fractions) = match master.relaxation() {
         Some(lp) => lp,
         // Without an LP, start from the nearest city (candidates come nearest first).
@@ -360,12 +364,11 @@ pub fn share_out(instance: &Instance, due: &DueList, cities: &[String], shared: 
         .map(|(row, near)| row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0))).map(|(k, _)| near[k].0))
         .collect();
     master.improve(&mut city);
-    #[cfg_attr(not(feature = "highs"), allow(unused_mut))]
     let reach = master.candidates.iter().map(|near| near.iter().map(|(c, _)| *c).collect()).collect();
     #[cfg_attr(not(feature = "highs"), allow(unused_mut))]
     let mut allocation = Allocation { value: master.value(&city), city, bound, reach, method: "MILP: LP relaxation, rounding and single moves" };
     #[cfg(feature = "highs")]
-    milp::solve(&master, &mut allocation);
+    milp::solve(master, &mut allocation);
     allocation
 }
 
@@ -401,5 +404,52 @@ mod milp {
             }
             allocation.method = if optimal { "MILP (HiGHS, optimal)" } else { "MILP (HiGHS, time limit)" };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two cities each short of 4 provincial lead days, the second's days worth twice as
+    /// much; two provincial experts of 4 days, both nearer the first city; and a city-tier
+    /// expert with the only process skill, which the first city lacks.
+    fn two_cities() -> Master {
+        let lead = |days: f64, weight: f64| [pieces(days, days, weight), Vec::new()];
+        let mut specialist = vec![vec![Vec::new(); Specialty::ALL.len()]; 2];
+        specialist[0][Specialty::Process as usize] = pieces(3.0, 3.0, 1.0);
+        Master {
+            cities: 2,
+            days: vec![4.0, 4.0, 3.0],
+            tiers: vec![Tier::Provincial, Tier::Provincial, Tier::City],
+            candidates: vec![vec![(0, 10.0), (1, 50.0)]; 3],
+            lead: vec![lead(4.0, 1.0), lead(4.0, 2.0)],
+            extra: vec![Vec::new(), Vec::new()],
+            specialist,
+            skills: vec![vec![], vec![], vec![Specialty::Process as usize]],
+        }
+    }
+
+    #[test]
+    fn each_city_gets_what_it_lacks_and_the_value_stays_under_the_lp_bound() {
+        let master = two_cities();
+        let allocation = allocate(&master);
+        let mut provincial: Vec<Option<usize>> = allocation.city[..2].to_vec();
+        provincial.sort();
+        assert_eq!(provincial, vec![Some(0), Some(1)], "one lead expert each: {:?}", allocation.city);
+        assert_eq!(allocation.city[2], Some(0), "the process expert goes where process is missing");
+        // 4 lead days at 1 + 4 at 2 + 3 process days at 1, less the km tie-break.
+        assert!((allocation.value - 15.0).abs() < 1e-3, "{}", allocation.value);
+        assert!(allocation.bound >= allocation.value - 1e-9, "{} < {}", allocation.bound, allocation.value);
+    }
+
+    #[test]
+    fn single_moves_never_lower_the_value() {
+        let master = two_cities();
+        let mut city = vec![Some(0), Some(0), Some(1)];
+        let before = master.value(&city);
+        master.improve(&mut city);
+        assert!(master.value(&city) >= before);
+        assert_eq!(city[2], Some(0));
     }
 }
