@@ -333,6 +333,7 @@ fn run(command: Command) -> Result<ExitCode> {
             tracing_subscriber::fmt()
                 .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
                 .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .init();
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime.block_on(sweep_service::serve(addr, &database_url)).map_err(|e| anyhow::anyhow!("{e}"))?;

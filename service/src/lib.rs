@@ -82,6 +82,7 @@ pub async fn serve(addr: SocketAddr, database_url: &str) -> Result<(), Box<dyn s
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+    tracing::info!("stopped");
     Ok(())
 }
 
