@@ -129,3 +129,71 @@ async fn a_restart_reports_the_interrupted_plan() {
     let roster = reqwest::get(format!("{base}/api/v1/plans/1/roster")).await.unwrap();
     assert_eq!(roster.status(), 409);
 }
+
+/// A free local port (bound and released; the server binds it right after).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts `hazard-sweep serve` as a child process and waits until it answers.
+async fn spawn_server(db: &std::path::Path, port: u16) -> std::process::Child {
+    let child = std::process::Command::new(common::bin())
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url", &format!("sqlite://{}", db.display())])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+            return child;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not start");
+}
+
+#[tokio::test]
+async fn killing_the_server_mid_solve_leaves_the_plan_reported_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plans.db");
+    let instance = common::import_month(&common::root().join("fixtures/cangzhou"), "2027-03");
+    let port = free_port();
+    let mut server = spawn_server(&db, port).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    // Long enough to be killed while running.
+    let created: Value = client
+        .post(format!("{base}/api/v1/plans"))
+        .json(&json!({ "instance": instance, "iterations": 10_000_000, "time_limit": 300 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().unwrap();
+    let mut running = false;
+    for _ in 0..400 {
+        let plan: Value = client.get(format!("{base}/api/v1/plans/{id}")).send().await.unwrap().json().await.unwrap();
+        if plan["status"] == "running" {
+            running = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(running, "the plan never started");
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let port = free_port();
+    let mut server = spawn_server(&db, port).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let plans: Value = client.get(format!("{base}/api/v1/plans")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(plans.as_array().unwrap().len(), 1, "{plans}");
+    assert_eq!(plans[0]["status"], "failed", "{plans}");
+    assert!(plans[0]["error"].as_str().unwrap().contains("interrupted"), "{plans}");
+    // The instance it was being solved from is still there, whole.
+    let stored: Instance = client.get(format!("{base}/api/v1/plans/{id}/instance")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(stored.enterprises.len(), instance.enterprises.len());
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
