@@ -25,15 +25,20 @@ fn two_firms() -> Value {
     serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap()
 }
 
-async fn wait_done(client: &reqwest::Client, base: &str, id: i64) -> Value {
+/// Polls a plan every 50 ms (up to 30 s) until `done` says so; returns that view.
+async fn poll_plan(client: &reqwest::Client, base: &str, id: i64, done: impl Fn(&Value) -> bool) -> Option<Value> {
     for _ in 0..600 {
         let plan: Value = client.get(format!("{base}/api/v1/plans/{id}")).send().await.unwrap().json().await.unwrap();
-        if plan["status"] == "done" || plan["status"] == "failed" {
-            return plan;
+        if done(&plan) {
+            return Some(plan);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("plan {id} did not finish");
+    None
+}
+
+async fn wait_done(client: &reqwest::Client, base: &str, id: i64) -> Value {
+    poll_plan(client, base, id, |p| p["status"] == "done" || p["status"] == "failed").await.unwrap_or_else(|| panic!("plan {id} did not finish"))
 }
 
 #[tokio::test]
@@ -171,16 +176,7 @@ async fn killing_the_server_mid_solve_leaves_the_plan_reported_not_lost() {
         .await
         .unwrap();
     let id = created["id"].as_i64().unwrap();
-    let mut running = false;
-    for _ in 0..400 {
-        let plan: Value = client.get(format!("{base}/api/v1/plans/{id}")).send().await.unwrap().json().await.unwrap();
-        if plan["status"] == "running" {
-            running = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(running, "the plan never started");
+    assert!(poll_plan(&client, &base, id, |p| p["status"] == "running").await.is_some(), "the plan never started");
     server.kill().unwrap();
     server.wait().unwrap();
 

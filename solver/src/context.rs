@@ -64,6 +64,16 @@ impl<'a> Context<'a> {
     /// The context for a due list derived elsewhere: a city's share of a province's list,
     /// whose `enterprise_index` points into `instance` (the city's own instance).
     pub fn with_due(instance: &'a Instance, due: DueList) -> Result<Context<'a>, TravelError> {
+        Self::build(instance, due, None)
+    }
+
+    /// The context of an instance with the same officers and due firms as `like` (only
+    /// the experts differ), reusing its leg matrix instead of routing again.
+    pub fn with_experts_of(instance: &'a Instance, due: DueList, like: &Context<'_>) -> Result<Context<'a>, TravelError> {
+        Self::build(instance, due, Some(like.legs.clone()))
+    }
+
+    fn build(instance: &'a Instance, due: DueList, legs: Option<LegMatrix>) -> Result<Context<'a>, TravelError> {
         let days = calendar::sweep_days(instance);
         let history = due::history_by_firm(instance);
         let firms: Vec<_> = due.enterprise_index.iter().map(|&i| &instance.enterprises[i]).collect();
@@ -92,7 +102,10 @@ impl<'a> Context<'a> {
                 locations.len() - 1
             })
             .collect();
-        let legs = TravelModel::new(instance)?.matrix(&locations);
+        let legs = match legs {
+            Some(legs) => legs,
+            None => TravelModel::new(instance)?.matrix(&locations),
+        };
 
         let due_by_id: HashMap<&str, usize> =
             firms.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();

@@ -118,14 +118,12 @@ pub fn city_instance(instance: &Instance, part: &Partition, c: usize, name: &str
     let districts: Vec<District> = part.districts[c].iter().map(|&i| instance.districts[i].clone()).collect();
     let enterprises: Vec<Enterprise> = part.enterprises[c].iter().map(|&i| instance.enterprises[i].clone()).collect();
     let officers: Vec<Officer> = part.officers[c].iter().map(|&i| instance.officers[i].clone()).collect();
-    let mut experts: Vec<usize> = part.experts[c].iter().chain(extra_experts).copied().collect();
-    experts.sort_unstable();
     Instance {
         name: format!("{} / {name}", instance.name),
         horizon: instance.horizon,
         policy: instance.policy.clone(),
         calendar: instance.calendar.clone(),
-        experts: experts.iter().map(|&e| instance.experts[e].clone()).collect(),
+        experts: city_experts(instance, part, c, extra_experts),
         history: part.history[c].iter().map(|&i| instance.history[i].clone()).collect(),
         findings: part.findings[c].iter().map(|&i| instance.findings[i].clone()).collect(),
         travel: instance.travel.as_ref().map(|t| city_roads(t, &districts, &enterprises, &officers)),
@@ -133,6 +131,13 @@ pub fn city_instance(instance: &Instance, part: &Partition, c: usize, name: &str
         districts,
         enterprises,
     }
+}
+
+/// City c's own experts and the extra ones listed, in the instance's order.
+fn city_experts(instance: &Instance, part: &Partition, c: usize, extra: &[usize]) -> Vec<crate::model::Expert> {
+    let mut experts: Vec<usize> = part.experts[c].iter().chain(extra).copied().collect();
+    experts.sort_unstable();
+    experts.iter().map(|&e| instance.experts[e].clone()).collect()
 }
 
 /// The part of the whole due list that falls in city c, re-indexed into the city's
@@ -247,10 +252,10 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
             let city_options = SolveOptions { threads: 1, time_limit: city_limit, iterations: options.iterations, progress: Some(&report), search_seed: options.search_seed };
             let roster = solve_context(&ctx, &city_options, 1, Instant::now(), false);
             let weight = ctx.due.due.iter().map(|d| d.weight).sum();
-            drop(ctx);
             // The relaxation: the same city with every shared expert.
-            let relaxed = city_instance(instance, &part, c, city, &reachable[c]);
-            let relaxed_ctx = Context::with_due(&relaxed, city_due(&whole, &part, c, &due_of_city[c]))?;
+            let relaxed = Instance { experts: city_experts(instance, &part, c, &reachable[c]), ..sub.clone() };
+            // Same officers and due firms, so the same legs.
+            let relaxed_ctx = Context::with_experts_of(&relaxed, city_due(&whole, &part, c, &due_of_city[c]), &ctx)?;
             let bound = crate::bound::coverage_bound(&relaxed_ctx).ok();
             Ok(CityPlan { roster, bound, weight })
         })
