@@ -5,5 +5,6 @@ pub mod bench;
 pub mod cases;
 pub mod cli;
 pub mod generate;
-pub mod import;
+/// The registries' reader lives in its own crate, shared with the service.
+pub use sweep_registry as import;
 pub mod report;

@@ -107,105 +107,17 @@ pub fn month_horizon(month: &str) -> Result<Horizon, ImportProblem> {
 /// Reads the registries in `dir` for the given horizon.
 pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
     let mut reader = Reader { dir: dir.to_path_buf(), problems: Vec::new() };
-    let districts = reader.csv(DISTRICTS, true, &["id", "name", "lat", "lon"], |r| {
-        Some(District { id: r.text("id")?, name: r.text("name")?, base: r.location("lat", "lon")?, city: r.optional_text("city") })
-    });
-    let officers = reader.csv(OFFICERS, true, &["id", "name", "district"], |r| {
-        Some(Officer {
-            id: r.text("id")?,
-            name: r.text("name")?,
-            district: r.text("district")?,
-            base: r.optional_location("base_lat", "base_lon")?,
-            unavailable: r.list("unavailable", "E1301")?,
-            max_days: r.optional("max_days", "E1303")?,
-            city: r.optional_text("city"),
-        })
-    });
-    let experts = reader.csv(
-        EXPERTS,
-        true,
-        &["id", "name", "tier", "title", "specialties", "certified_until", "home_lat", "home_lon"],
-        |r| {
-            Some(Expert {
-                id: r.text("id")?,
-                name: r.text("name")?,
-                tier: r.parse("tier", "E1404")?,
-                title: r.parse("title", "E1405")?,
-                specialties: r.list("specialties", "E1402")?,
-                certified_until: r.parse("certified_until", "E1301")?,
-                home: r.location("home_lat", "home_lon")?,
-                unavailable: r.list("unavailable", "E1301")?,
-                max_days: r.optional("max_days", "E1303")?,
-                day_rate: r.optional("day_rate", "E1303")?,
-                avoid_enterprises: r.list("avoid_enterprises", "")?,
-                avoid_groups: r.list("avoid_groups", "")?,
-                city: r.optional_text("city"),
-            })
-        },
-    );
-    let enterprises = reader.csv(
-        ENTERPRISES,
-        true,
-        &["id", "name", "district", "lat", "lon", "sector", "risk", "officer"],
-        |r| {
-            let open: Option<Clock> = r.optional("open", "E1302")?;
-            let close: Option<Clock> = r.optional("close", "E1302")?;
-            Some(Enterprise {
-                id: r.text("id")?,
-                name: r.text("name")?,
-                district: r.text("district")?,
-                location: r.location("lat", "lon")?,
-                group: r.optional_text("group"),
-                sector: r.parse("sector", "E1401")?,
-                risk: r.parse("risk", "E1406")?,
-                major_hazard_level: r.optional("major_hazard_level", "E1409")?.unwrap_or(0),
-                processes: r.list("processes", "E1403")?,
-                standardization: r.optional("standardization", "E1410")?,
-                blacklisted: r.flag("blacklisted")?,
-                officer: r.text("officer")?,
-                hours: match (open, close) {
-                    (None, None) => None,
-                    (open, close) => {
-                        let default = Hours { open: Clock::hm(8, 30), close: Clock::hm(17, 30) };
-                        Some(Hours { open: open.unwrap_or(default.open), close: close.unwrap_or(default.close) })
-                    }
-                },
-                closed_dates: r.list("closed_dates", "E1301")?,
-                required_specialties: r.optional_list("required_specialties", "E1402")?,
-                min_tier: r.optional("min_tier", "E1404")?,
-                team_size: r.optional("team_size", "E1303")?,
-                duration_min: r.optional("duration_min", "E1303")?,
-            })
-        },
-    );
-    let history = reader.csv(HISTORY, false, &["enterprise", "date", "kind"], |r| {
-        Some(Inspection {
-            enterprise: r.text("enterprise")?,
-            date: r.parse("date", "E1301")?,
-            experts: r.list("experts", "")?,
-            kind: r.parse("kind", "E1407")?,
-        })
-    });
-    let findings = reader.csv(FINDINGS, false, &["id", "enterprise", "severity", "found_on", "deadline", "rectified"], |r| {
-        Some(Finding {
-            id: r.text("id")?,
-            enterprise: r.text("enterprise")?,
-            severity: r.parse("severity", "E1408")?,
-            found_on: r.parse("found_on", "E1301")?,
-            deadline: r.parse("deadline", "E1301")?,
-            rectified: r.flag("rectified")?,
-        })
-    });
+    let districts = reader.section(DISTRICTS, true, read_districts);
+    let officers = reader.section(OFFICERS, true, read_officers);
+    let experts = reader.section(EXPERTS, true, read_experts);
+    let enterprises = reader.section(ENTERPRISES, true, read_enterprises);
+    let history = reader.section(HISTORY, false, read_history);
+    let findings = reader.section(FINDINGS, false, read_findings);
     let calendar: Calendar = reader.toml(CALENDAR).unwrap_or_default();
     let policy: Policy = reader.toml(POLICY).unwrap_or_default();
     let travel = if dir.join(ROAD_NODES).exists() || dir.join(ROAD_EDGES).exists() {
-        let nodes = reader.csv(ROAD_NODES, true, &["id", "lat", "lon"], |r| {
-            let at = r.location("lat", "lon")?;
-            Some(Node { id: r.text("id")?, lat: at.lat, lon: at.lon })
-        });
-        let edges = reader.csv(ROAD_EDGES, true, &["from", "to", "km", "class"], |r| {
-            Some(Edge { from: r.text("from")?, to: r.text("to")?, km: r.parse("km", "E1303")?, class: r.parse("class", "E1411")? })
-        });
+        let nodes = reader.section(ROAD_NODES, true, read_road_nodes);
+        let edges = reader.section(ROAD_EDGES, true, read_road_edges);
         Some(Travel { network: Some(Network { nodes: nodes.records, edges: edges.records }) })
     } else {
         None
@@ -243,18 +155,141 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
     Imported { instance: ok.then_some(instance), problems }
 }
 
+/// Reads `districts.csv` text; problems are added to `problems`.
+pub fn read_districts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<District> {
+    parse_csv(text, DISTRICTS, &["id", "name", "lat", "lon"], problems, |r| {
+        Some(District { id: r.text("id")?, name: r.text("name")?, base: r.location("lat", "lon")?, city: r.optional_text("city") })
+    })
+}
+
+/// Reads `officers.csv` text.
+pub fn read_officers(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Officer> {
+    parse_csv(text, OFFICERS, &["id", "name", "district"], problems, |r| {
+        Some(Officer {
+            id: r.text("id")?,
+            name: r.text("name")?,
+            district: r.text("district")?,
+            base: r.optional_location("base_lat", "base_lon")?,
+            unavailable: r.list("unavailable", "E1301")?,
+            max_days: r.optional("max_days", "E1303")?,
+            city: r.optional_text("city"),
+        })
+    })
+}
+
+/// Reads `experts.csv` text.
+pub fn read_experts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Expert> {
+    parse_csv(text, EXPERTS, &["id", "name", "tier", "title", "specialties", "certified_until", "home_lat", "home_lon"], problems, |r| {
+        Some(Expert {
+            id: r.text("id")?,
+            name: r.text("name")?,
+            tier: r.parse("tier", "E1404")?,
+            title: r.parse("title", "E1405")?,
+            specialties: r.list("specialties", "E1402")?,
+            certified_until: r.parse("certified_until", "E1301")?,
+            home: r.location("home_lat", "home_lon")?,
+            unavailable: r.list("unavailable", "E1301")?,
+            max_days: r.optional("max_days", "E1303")?,
+            day_rate: r.optional("day_rate", "E1303")?,
+            avoid_enterprises: r.list("avoid_enterprises", "")?,
+            avoid_groups: r.list("avoid_groups", "")?,
+            city: r.optional_text("city"),
+        })
+    })
+}
+
+/// Reads `enterprises.csv` text.
+pub fn read_enterprises(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Enterprise> {
+    parse_csv(text, ENTERPRISES, &["id", "name", "district", "lat", "lon", "sector", "risk", "officer"], problems, |r| {
+        let open: Option<Clock> = r.optional("open", "E1302")?;
+        let close: Option<Clock> = r.optional("close", "E1302")?;
+        Some(Enterprise {
+            id: r.text("id")?,
+            name: r.text("name")?,
+            district: r.text("district")?,
+            location: r.location("lat", "lon")?,
+            group: r.optional_text("group"),
+            sector: r.parse("sector", "E1401")?,
+            risk: r.parse("risk", "E1406")?,
+            major_hazard_level: r.optional("major_hazard_level", "E1409")?.unwrap_or(0),
+            processes: r.list("processes", "E1403")?,
+            standardization: r.optional("standardization", "E1410")?,
+            blacklisted: r.flag("blacklisted")?,
+            officer: r.text("officer")?,
+            hours: match (open, close) {
+                (None, None) => None,
+                (open, close) => {
+                    let default = Hours { open: Clock::hm(8, 30), close: Clock::hm(17, 30) };
+                    Some(Hours { open: open.unwrap_or(default.open), close: close.unwrap_or(default.close) })
+                }
+            },
+            closed_dates: r.list("closed_dates", "E1301")?,
+            required_specialties: r.optional_list("required_specialties", "E1402")?,
+            min_tier: r.optional("min_tier", "E1404")?,
+            team_size: r.optional("team_size", "E1303")?,
+            duration_min: r.optional("duration_min", "E1303")?,
+        })
+    })
+}
+
+/// Reads `history.csv` text.
+pub fn read_history(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Inspection> {
+    parse_csv(text, HISTORY, &["enterprise", "date", "kind"], problems, |r| {
+        Some(Inspection { enterprise: r.text("enterprise")?, date: r.parse("date", "E1301")?, experts: r.list("experts", "")?, kind: r.parse("kind", "E1407")? })
+    })
+}
+
+/// Reads `findings.csv` text.
+pub fn read_findings(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Finding> {
+    parse_csv(text, FINDINGS, &["id", "enterprise", "severity", "found_on", "deadline", "rectified"], problems, |r| {
+        Some(Finding {
+            id: r.text("id")?,
+            enterprise: r.text("enterprise")?,
+            severity: r.parse("severity", "E1408")?,
+            found_on: r.parse("found_on", "E1301")?,
+            deadline: r.parse("deadline", "E1301")?,
+            rectified: r.flag("rectified")?,
+        })
+    })
+}
+
+/// Reads `road_nodes.csv` text.
+pub fn read_road_nodes(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Node> {
+    parse_csv(text, ROAD_NODES, &["id", "lat", "lon"], problems, |r| {
+        let at = r.location("lat", "lon")?;
+        Some(Node { id: r.text("id")?, lat: at.lat, lon: at.lon })
+    })
+}
+
+/// Reads `road_edges.csv` text.
+pub fn read_road_edges(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Edge> {
+    parse_csv(text, ROAD_EDGES, &["from", "to", "km", "class"], problems, |r| {
+        Some(Edge { from: r.text("from")?, to: r.text("to")?, km: r.parse("km", "E1303")?, class: r.parse("class", "E1411")? })
+    })
+}
+
 /// Line numbers of each section's records, to place semantic problems in their file.
-struct Lines {
-    districts: Vec<usize>,
-    officers: Vec<usize>,
-    experts: Vec<usize>,
-    enterprises: Vec<usize>,
-    history: Vec<usize>,
-    findings: Vec<usize>,
+/// A section read from somewhere other than a CSV file (the service's stored records)
+/// has no lines: its problems name the record's position instead.
+#[derive(Debug, Default)]
+pub struct Lines {
+    /// Lines of `districts.csv`'s records.
+    pub districts: Vec<usize>,
+    /// Lines of `officers.csv`'s records.
+    pub officers: Vec<usize>,
+    /// Lines of `experts.csv`'s records.
+    pub experts: Vec<usize>,
+    /// Lines of `enterprises.csv`'s records.
+    pub enterprises: Vec<usize>,
+    /// Lines of `history.csv`'s records.
+    pub history: Vec<usize>,
+    /// Lines of `findings.csv`'s records.
+    pub findings: Vec<usize>,
 }
 
 impl Lines {
-    fn locate(&self, p: Problem) -> ImportProblem {
+    /// Places a semantic problem in its file, line and column.
+    pub fn locate(&self, p: Problem) -> ImportProblem {
         let (file, lines): (&str, &[usize]) = match p.place.section {
             "districts" => (DISTRICTS, &self.districts),
             "officers" => (OFFICERS, &self.officers),
@@ -292,9 +327,13 @@ struct Reader {
     problems: Vec<ImportProblem>,
 }
 
-struct Section<T> {
-    records: Vec<T>,
-    lines: Vec<usize>,
+/// The records read from one CSV file, with the line each came from.
+#[derive(Debug)]
+pub struct Section<T> {
+    /// The records, in file order.
+    pub records: Vec<T>,
+    /// The line of each record (1 = the header).
+    pub lines: Vec<usize>,
 }
 
 impl Reader {
@@ -351,60 +390,68 @@ impl Reader {
         }
     }
 
-    fn csv<T>(
-        &mut self,
-        file: &str,
-        required: bool,
-        required_columns: &[&str],
-        mut build: impl FnMut(&mut Row<'_>) -> Option<T>,
-    ) -> Section<T> {
-        let mut section = Section { records: Vec::new(), lines: Vec::new() };
-        let Some(text) = self.text(file, required) else { return section };
-        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(str::to_string).collect(),
-            Err(e) => {
-                self.file_problem("E1004", file, Some(1), format!("the header cannot be read: {e}"), "the first line must name the columns");
-                return section;
-            }
-        };
-        let missing: Vec<&&str> = required_columns.iter().filter(|c| !headers.iter().any(|h| h == **c)).collect();
-        for column in &missing {
-            self.problems.push(ImportProblem {
-                code: "E1003",
-                level: Level::Error,
-                file: file.into(),
-                line: Some(1),
-                column: Some(column.to_string()),
-                value: String::new(),
-                message: format!("column `{column}` is missing"),
-                hint: "add the column; see docs/data-format.md for each file's columns".into(),
-            });
+    /// Reads one CSV file (if present) with its section reader.
+    fn section<T>(&mut self, file: &str, required: bool, read: fn(&str, &mut Vec<ImportProblem>) -> Section<T>) -> Section<T> {
+        match self.text(file, required) {
+            Some(text) => read(&text, &mut self.problems),
+            None => Section { records: Vec::new(), lines: Vec::new() },
         }
-        if !missing.is_empty() {
+    }
+}
+
+/// Parses one CSV text: checks the header for `required_columns`, then builds a record
+/// from each non-empty row, recording every problem (a bad row is skipped, never fatal).
+fn parse_csv<T>(text: &str, file: &str, required_columns: &[&str], problems: &mut Vec<ImportProblem>, mut build: impl FnMut(&mut Row<'_>) -> Option<T>) -> Section<T> {
+    let mut section = Section { records: Vec::new(), lines: Vec::new() };
+    let problem = |code: &'static str, line: Option<usize>, message: String, hint: &str| ImportProblem {
+        code,
+        level: Level::Error,
+        file: file.into(),
+        line,
+        column: None,
+        value: String::new(),
+        message,
+        hint: hint.into(),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_string).collect(),
+        Err(e) => {
+            problems.push(problem("E1004", Some(1), format!("the header cannot be read: {e}"), "the first line must name the columns"));
             return section;
         }
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize);
-                    self.file_problem("E1004", file, line, format!("the row cannot be read: {e}"), "every row must have as many fields as the header; quote fields that contain commas");
-                    continue;
-                }
-            };
-            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
-            if record.iter().all(str::is_empty) {
+    };
+    let missing: Vec<&&str> = required_columns.iter().filter(|c| !headers.iter().any(|h| h == **c)).collect();
+    for column in &missing {
+        problems.push(ImportProblem {
+            column: Some(column.to_string()),
+            ..problem("E1003", Some(1), format!("column `{column}` is missing"), "add the column; see docs/data-format.md for each file's columns")
+        });
+    }
+    if !missing.is_empty() {
+        return section;
+    }
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize);
+                problems.push(problem("E1004", line, format!("the row cannot be read: {e}"), "every row must have as many fields as the header; quote fields that contain commas"));
                 continue;
             }
-            let mut row = Row { file, line, headers: &headers, record: &record, problems: &mut self.problems };
-            if let Some(value) = build(&mut row) {
-                section.records.push(value);
-                section.lines.push(line);
-            }
+        };
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        if record.iter().all(str::is_empty) {
+            continue;
         }
-        section
+        let mut row = Row { file, line, headers: &headers, record: &record, problems };
+        if let Some(value) = build(&mut row) {
+            section.records.push(value);
+            section.lines.push(line);
+        }
     }
+    section
 }
 
 /// One CSV row being read; each accessor records a problem and returns `None` on bad data.
@@ -603,3 +650,50 @@ pub fn read_instance_json(text: &str, file: &str) -> Imported {
         }
     }
 }
+
+/// One kind of registry record as the service stores it: its name in URLs and in the
+/// instance, its CSV file and reader, and the key that identifies a record.
+pub trait RegistryRecord: Clone + Serialize + serde::de::DeserializeOwned + Send + Sync + 'static {
+    /// The registry's name: the URL segment and the instance section (`enterprises`).
+    const NAME: &'static str;
+    /// The CSV file the command line reads it from.
+    const FILE: &'static str;
+    /// The record's identity within its registry (its id; for history, firm, date and kind).
+    fn key(&self) -> String;
+    /// Reads the registry's CSV text.
+    fn read_csv(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Self>;
+    /// The registry's records in an instance.
+    fn records(instance: &Instance) -> &Vec<Self>;
+    /// The same, to change them.
+    fn records_mut(instance: &mut Instance) -> &mut Vec<Self>;
+}
+
+macro_rules! registry_record {
+    ($t:ty, $name:literal, $file:ident, $read:ident, $field:ident, |$r:ident| $key:expr) => {
+        impl RegistryRecord for $t {
+            const NAME: &'static str = $name;
+            const FILE: &'static str = $file;
+            fn key(&self) -> String {
+                let $r = self;
+                $key
+            }
+            fn read_csv(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Self> {
+                $read(text, problems)
+            }
+            fn records(instance: &Instance) -> &Vec<Self> {
+                &instance.$field
+            }
+            fn records_mut(instance: &mut Instance) -> &mut Vec<Self> {
+                &mut instance.$field
+            }
+        }
+    };
+}
+
+registry_record!(District, "districts", DISTRICTS, read_districts, districts, |r| r.id.clone());
+registry_record!(Officer, "officers", OFFICERS, read_officers, officers, |r| r.id.clone());
+registry_record!(Expert, "experts", EXPERTS, read_experts, experts, |r| r.id.clone());
+registry_record!(Enterprise, "enterprises", ENTERPRISES, read_enterprises, enterprises, |r| r.id.clone());
+// A firm can have an enforcement check and an expert sweep on the same day, not two of one kind.
+registry_record!(Inspection, "history", HISTORY, read_history, history, |r| format!("{}:{}:{}", r.enterprise, r.date, r.kind));
+registry_record!(Finding, "findings", FINDINGS, read_findings, findings, |r| r.id.clone());
