@@ -97,7 +97,9 @@ enum Command {
         #[arg(value_enum)]
         document: Document,
     },
-    /// Run the HTTP service (plans over HTTP, stored in SQLite).
+    /// Run the HTTP service: registries, plans, rosters, exports and the experts' view,
+    /// stored in SQLite. On the first start it prints `planner token: <token>` (unless
+    /// HAZARD_SWEEP_PLANNER_TOKEN gives it).
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", env = "HAZARD_SWEEP_ADDR")]
@@ -105,6 +107,12 @@ enum Command {
         /// Database: a SQLite file (created if missing), e.g. sqlite://hazard-sweep.db.
         #[arg(long, default_value = "sqlite://hazard-sweep.db", env = "HAZARD_SWEEP_DATABASE_URL")]
         database_url: String,
+        /// Load the Cangzhou demo registries into an empty database.
+        #[arg(long)]
+        demo: bool,
+        /// The first planner token of a new database (read from the environment only).
+        #[arg(skip = std::env::var(sweep_service::auth::PLANNER_TOKEN_ENV).ok())]
+        planner_token: Option<String>,
     },
     /// Solve the committed Cangzhou fixture for the month after its data, and check it.
     Demo {
@@ -329,14 +337,14 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, out, threads } => demo(&dir, &out, threads),
-        Command::Serve { addr, database_url } => {
+        Command::Serve { addr, database_url, demo, planner_token } => {
             tracing_subscriber::fmt()
                 .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
                 .with_writer(std::io::stderr)
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .init();
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-            runtime.block_on(sweep_service::serve(addr, &database_url)).map_err(|e| anyhow::anyhow!("{e}"))?;
+            runtime.block_on(sweep_service::serve(sweep_service::Config { addr, database_url, demo, planner_token })).map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { which: BenchCommand::Scale { scales, threads, iterations, time_limit, work, csv } } => {

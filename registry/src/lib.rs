@@ -379,15 +379,7 @@ impl Reader {
 
     fn toml<T: serde::de::DeserializeOwned>(&mut self, file: &str) -> Option<T> {
         let text = self.text(file, false)?;
-        match toml::from_str(&text) {
-            Ok(value) => Some(value),
-            Err(e) => {
-                let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
-                let message = e.message().to_string();
-                self.file_problem("E1005", file, line, format!("the file is not valid: {message}"), "see docs/data-format.md for the keys; dates are quoted strings \"YYYY-MM-DD\"");
-                None
-            }
-        }
+        read_toml(&text, file, &mut self.problems)
     }
 
     /// Reads one CSV file (if present) with its section reader.
@@ -697,3 +689,24 @@ registry_record!(Enterprise, "enterprises", ENTERPRISES, read_enterprises, enter
 // A firm can have an enforcement check and an expert sweep on the same day, not two of one kind.
 registry_record!(Inspection, "history", HISTORY, read_history, history, |r| format!("{}:{}:{}", r.enterprise, r.date, r.kind));
 registry_record!(Finding, "findings", FINDINGS, read_findings, findings, |r| r.id.clone());
+
+/// Reads a TOML document (`calendar.toml`, `policy.toml`) from text.
+pub fn read_toml<T: serde::de::DeserializeOwned>(text: &str, file: &str, problems: &mut Vec<ImportProblem>) -> Option<T> {
+    match toml::from_str(text) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
+            problems.push(ImportProblem {
+                code: "E1005",
+                level: Level::Error,
+                file: file.into(),
+                line,
+                column: None,
+                value: String::new(),
+                message: format!("the file is not valid: {}", e.message()),
+                hint: "see docs/data-format.md for the keys; dates are quoted strings \"YYYY-MM-DD\"".into(),
+            });
+            None
+        }
+    }
+}

@@ -18,6 +18,19 @@ pub struct Detail {
     pub code: String,
     /// What is wrong, in a sentence.
     pub message: String,
+    /// The line of an uploaded CSV file (1 = the header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The offending value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl Detail {
+    /// A detail on a field.
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Detail {
+        Detail { field: field.into(), code: code.into(), message: message.into(), line: None, value: None }
+    }
 }
 
 /// An error answer.
@@ -65,7 +78,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         // The database is the service's problem, not the caller's: 503, logged.
         tracing::error!(error = %e, "store failure");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "the plan store is unavailable; try again")
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "the store is unavailable; try again")
     }
 }
 

@@ -1,16 +1,29 @@
 //! `sweep-service`: the hazard-sweep HTTP service.
 //!
-//! Planners post a plan (for now the stateless form: the instance inline); the solve runs
-//! as a job off the async runtime (one at a time, on a blocking thread); the plan, the
-//! exact instance it was solved from and its roster are stored in SQLite (WAL, full sync)
-//! and read back over the API. Every error is JSON `{code, message, details[]}`.
+//! A bureau keeps its registries here (JSON records or whole CSV files, validated like
+//! the command line's import); planners make monthly plans from them (or post an
+//! instance inline), follow the solve, export and publish the roster; experts read their
+//! own published assignments and calendar feed and decline visits; officers record the
+//! hazards found. Solves run one at a time on a blocking thread; plans, the exact
+//! instance each was solved from and its roster are stored in SQLite (WAL, full sync).
+//! Every error is JSON `{code, message, details[]}`.
 //!
 //! Layout: `store` holds every SQL statement (a PostgreSQL store replaces that module
-//! only), `plans` the plan handlers and the job runner, `error` the error shape.
+//! only); each resource module (`registries`, `plans`, `export`, `me`, `tokens`) owns its
+//! routes and handlers; `auth` the roles, `error` the error shape, `openapi` the API
+//! description built from the same route table, `telemetry` request ids and metrics.
 
+pub mod auth;
+pub mod demo;
 pub mod error;
+pub mod export;
+pub mod me;
+pub mod openapi;
 pub mod plans;
+pub mod registries;
 pub mod store;
+pub mod telemetry;
+pub mod tokens;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,6 +31,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::sync::Semaphore;
@@ -31,12 +45,16 @@ pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    /// The plan store.
+    /// The store.
     pub store: Store,
     /// One solve at a time.
     pub solver_slot: Arc<Semaphore>,
     /// Live progress of running plans.
     pub running: Arc<plans::Running>,
+    /// Registry writes one at a time: each is validated against everything stored.
+    pub registry_writer: Arc<tokio::sync::Mutex<()>>,
+    /// Published plans, parsed once (they never change).
+    pub solved: Arc<plans::SolvedCache>,
 }
 
 impl AppState {
@@ -48,25 +66,39 @@ impl AppState {
         if interrupted > 0 {
             tracing::warn!(plans = interrupted, "plans interrupted by the last stop are marked failed");
         }
-        Ok(AppState { store, solver_slot: Arc::new(Semaphore::new(1)), running: plans::running() })
+        Ok(AppState {
+            store,
+            solver_slot: Arc::new(Semaphore::new(1)),
+            running: plans::running(),
+            registry_writer: Arc::default(),
+            solved: Arc::default(),
+        })
     }
 }
 
 /// The service's routes.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/plans", get(plans::list).post(plans::create))
-        .route("/plans/{id}", get(plans::show))
-        .route("/plans/{id}/roster", get(plans::roster))
-        .route("/plans/{id}/instance", get(plans::instance));
-    Router::new()
+    // The bureau's API: planners and officers (each handler narrows further).
+    let staff = Router::new()
+        .merge(registries::routes())
+        .merge(plans::routes())
+        .merge(tokens::routes())
+        .route_layer(from_fn_with_state(state.clone(), auth::staff));
+    // The experts' own view.
+    let experts = me::routes().route_layer(from_fn_with_state(state.clone(), auth::expert));
+    let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
-        .nest("/api/v1", api)
-        .fallback(|| async { ApiError::not_found("no such route; the API is under /api/v1") })
+        .route("/metrics", get(telemetry::metrics))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/docs", get(openapi::page))
+        .nest("/api/v1", staff.merge(experts))
+        .fallback(|| async { ApiError::not_found("no such route; the API is under /api/v1 (see /api/docs)") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(telemetry::record))
+        .with_state(state);
+    telemetry::with_request_ids(router)
 }
 
 async fn ready(State(state): State<AppState>) -> impl IntoResponse {
@@ -76,11 +108,31 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// How to start the service.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// `sqlite://path.db`.
+    pub database_url: String,
+    /// Load the Cangzhou demo registries into an empty database.
+    pub demo: bool,
+    /// The first planner token of a new database (else one is generated and printed).
+    pub planner_token: Option<String>,
+}
+
 /// Serves until Ctrl-C or SIGTERM, then stops taking requests and finishes those in flight.
-pub async fn serve(addr: SocketAddr, database_url: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let state = AppState::open(database_url).await?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!(address = %listener.local_addr()?, "serving");
+pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let state = AppState::open(&config.database_url).await?;
+    if let Some(token) = auth::bootstrap(&state.store, config.planner_token.as_deref()).await? {
+        // Printed once, on the first start of a new database; only its hash is kept.
+        println!("planner token: {token}");
+    }
+    if config.demo {
+        demo::load(&state).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    tracing::info!(address = %listener.local_addr()?, "serving; API docs at /api/docs");
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -5,30 +5,60 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
-use sweep_solver::model::Instance;
+use sweep_solver::model::{Enterprise, Finding, Horizon, Instance, Policy, Roster, Severity};
 use sweep_solver::{Level, Progress, SolveOptions, solve, validate};
 
 use crate::AppState;
+use crate::auth::{Caller, Role};
 use crate::error::{ApiError, Detail};
-use crate::store::{NewPlan, PlanStatus, PlanSummary};
+use crate::store::{Decline, NewPlan, PlanStatus, PlanSummary};
 
 /// Default improvement iterations per thread (as the command line's).
 const DEFAULT_ITERATIONS: usize = 1000;
 /// Most solver threads a request may ask for.
 const MAX_THREADS: usize = 64;
 
-/// `POST /api/v1/plans`: the stateless "solve this" form, with the instance inline.
+/// The plans' routes (under `/api/v1`, behind the staff middleware).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(list).post(create))
+        .route("/plans/{id}", get(show).delete(remove))
+        .route("/plans/{id}/roster", get(roster))
+        .route("/plans/{id}/instance", get(instance))
+        .route("/plans/{id}/publish", post(publish))
+        .route("/plans/{id}/export.csv", get(crate::export::csv))
+        .route("/plans/{id}/export.xlsx", get(crate::export::xlsx))
+        .route("/plans/{id}/visits/{enterprise}/findings", post(record_finding))
+}
+
+/// `POST /api/v1/plans`: a plan of the stored registries for a month or horizon, or the
+/// stateless "solve this" form with the instance inline. Exactly one of `instance`,
+/// `month` and `horizon`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CreatePlan {
-    /// The plan instance (CONTRACT.md).
-    instance: serde_json::Value,
+    /// The plan instance (CONTRACT.md), for the stateless form.
+    #[serde(default)]
+    instance: Option<serde_json::Value>,
+    /// The month to plan from the stored registries, `YYYY-MM`.
+    #[serde(default)]
+    month: Option<String>,
+    /// Or any horizon `{start, end}` (at most `max_horizon_days`).
+    #[serde(default)]
+    horizon: Option<Horizon>,
+    /// The plan's name (default `plan-<month>` or the instance's).
+    #[serde(default)]
+    name: Option<String>,
+    /// Policy keys that differ from the stored (or inline) policy for this plan only.
+    #[serde(default)]
+    policy: Option<serde_json::Map<String, serde_json::Value>>,
     /// Solver threads (default 1).
     #[serde(default)]
     threads: Option<usize>,
@@ -54,8 +84,13 @@ struct Live {
     considered: usize,
     total: usize,
     scheduled: usize,
+    /// The best roster's weighted coverage so far (the objective's first term).
     coverage: f64,
+    /// The proven bound on it, once computed.
     bound: Option<f64>,
+    /// `bound - coverage`.
+    gap: Option<f64>,
+    /// Seconds since the solve started.
     elapsed: f64,
 }
 
@@ -67,6 +102,8 @@ struct PlanView {
     /// Live figures while running.
     #[serde(skip_serializing_if = "Option::is_none")]
     progress: Option<Live>,
+    /// Experts' declines of this plan's visits.
+    declines: Vec<Decline>,
     /// Where to go next.
     links: Links,
 }
@@ -77,10 +114,21 @@ struct Links {
     this: String,
     roster: String,
     instance: String,
+    export_csv: String,
+    export_xlsx: String,
+    publish: String,
 }
 
 fn links(id: i64) -> Links {
-    Links { this: format!("/api/v1/plans/{id}"), roster: format!("/api/v1/plans/{id}/roster"), instance: format!("/api/v1/plans/{id}/instance") }
+    let at = format!("/api/v1/plans/{id}");
+    Links {
+        roster: format!("{at}/roster"),
+        instance: format!("{at}/instance"),
+        export_csv: format!("{at}/export.csv"),
+        export_xlsx: format!("{at}/export.xlsx"),
+        publish: format!("{at}/publish"),
+        this: at,
+    }
 }
 
 /// Reads the instance with the JSON path of the first field that does not fit the contract.
@@ -89,51 +137,113 @@ fn parse_instance(value: serde_json::Value) -> Result<Instance, ApiError> {
         let field = format!("instance.{}", e.path());
         let message = e.into_inner().to_string();
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_instance", format!("{field}: {message}"))
-            .with_details(vec![Detail { field, code: "E1000".into(), message }])
+            .with_details(vec![Detail::new(field, "E1000", message)])
     })
 }
 
 /// `POST /api/v1/plans`
-pub async fn create(State(state): State<AppState>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
+pub async fn create(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
+    caller.require_planner()?;
     let Json(body) = body?;
     let request: CreatePlan = serde_path_to_error::deserialize(body).map_err(|e| {
         let field = e.path().to_string();
         let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("{field}: {message}")).with_details(vec![Detail { field, code: "invalid".into(), message }])
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("{field}: {message}")).with_details(vec![Detail::new(field, "invalid", message)])
     })?;
-    let mut instance = parse_instance(request.instance)?;
+    let (mut instance, source) = match (request.instance, &request.month, request.horizon) {
+        (Some(document), None, None) => (parse_instance(document)?, "inline"),
+        (None, Some(month), None) => {
+            let horizon = sweep_registry::month_horizon(month).map_err(|p| {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_month", p.message.clone()).with_details(vec![Detail { value: Some(month.clone()), ..Detail::new("month", p.code, p.hint) }])
+            })?;
+            (from_registries(&state, request.name.clone().unwrap_or_else(|| format!("plan-{}", month.trim())), horizon).await?, "registries")
+        }
+        (None, None, Some(horizon)) => (from_registries(&state, request.name.clone().unwrap_or_else(|| format!("plan-{}-{}", horizon.start, horizon.end)), horizon).await?, "registries"),
+        _ => {
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "give exactly one of `month`, `horizon` (plan the stored registries) and `instance` (solve this)")
+                .with_details(vec![Detail::new("month", "one_of", "exactly one of month, horizon, instance")]));
+        }
+    };
+    if let Some(name) = request.name {
+        instance.name = name;
+    }
+    if let Some(overrides) = request.policy {
+        instance.policy = override_policy(&instance.policy, overrides)?;
+    }
     if let Some(seed) = request.seed {
         instance.policy.seed = seed;
     }
     let threads = request.threads.unwrap_or(1);
     let mut problems = Vec::new();
     if !(1..=MAX_THREADS).contains(&threads) {
-        problems.push(Detail { field: "threads".into(), code: "out_of_range".into(), message: format!("threads must be 1–{MAX_THREADS}, got {threads}") });
+        problems.push(Detail::new("threads", "out_of_range", format!("threads must be 1–{MAX_THREADS}, got {threads}")));
     }
     if let Some(limit) = request.time_limit
         && !(limit.is_finite() && limit > 0.0)
     {
-        problems.push(Detail { field: "time_limit".into(), code: "out_of_range".into(), message: format!("time_limit must be a positive number of seconds, got {limit}") });
+        problems.push(Detail::new("time_limit", "out_of_range", format!("time_limit must be a positive number of seconds, got {limit}")));
     }
-    problems.extend(validate(&instance).into_iter().filter(|p| p.level == Level::Error).map(|p| Detail {
-        field: format!("instance.{}", p.place),
-        code: p.code.into(),
-        message: p.message,
+    problems.extend(validate(&instance).into_iter().filter(|p| p.level == Level::Error).map(|p| {
+        let mut detail = crate::registries::detail(&instance, p);
+        if source == "inline" {
+            detail.field = format!("instance.{}", detail.field);
+        }
+        detail
     }));
     if !problems.is_empty() {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_plan", format!("{} problems in the plan; see details", problems.len())).with_details(problems));
     }
     let iterations = request.iterations.unwrap_or(DEFAULT_ITERATIONS);
     let document = serde_json::to_string(&instance).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_instance", e.to_string()))?;
-    let id = state
-        .store
-        .insert_plan(&NewPlan { name: instance.name.clone(), instance: document, threads: threads as i64, iterations: iterations as i64, time_limit: request.time_limit })
-        .await?;
+    let new = NewPlan {
+        name: instance.name.clone(),
+        instance: document,
+        threads: threads as i64,
+        iterations: iterations as i64,
+        time_limit: request.time_limit,
+        source,
+        horizon: (instance.horizon.start.to_string(), instance.horizon.end.to_string()),
+    };
+    let id = state.store.insert_plan(&new).await?;
+    tracing::info!(plan = id, name = %instance.name, source, "plan queued");
     let options = JobOptions { threads, iterations, time_limit: request.time_limit.map(Duration::from_secs_f64) };
     tokio::spawn(run_job(state.clone(), id, instance, options));
     let plan = state.store.plan(id).await?.ok_or_else(|| ApiError::not_found(format!("plan {id} vanished")))?;
     let location = format!("/api/v1/plans/{id}");
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(PlanView { plan, progress: None, links: links(id) })).into_response())
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(PlanView { plan, progress: None, declines: Vec::new(), links: links(id) })).into_response())
+}
+
+/// The stored registries as the instance of a plan over `horizon`: the history and
+/// findings known before the horizon starts (a plan made afresh for a past month sees
+/// what its planner saw).
+async fn from_registries(state: &AppState, name: String, horizon: Horizon) -> Result<Instance, ApiError> {
+    let mut instance = state.store.registries(&name, horizon).await?;
+    if instance.enterprises.is_empty() {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_registries", "the registries hold no enterprises; upload them first (POST /api/v1/{registry}/csv), or start the service with --demo")
+            .with_details(vec![Detail::new("enterprises", "E1102", "no enterprises are stored")]));
+    }
+    instance.history.retain(|h| h.date < horizon.start);
+    instance.findings.retain(|f| f.found_on < horizon.start);
+    Ok(instance)
+}
+
+/// The policy with `overrides` laid over it, key by key; a key that is not a policy key,
+/// or a value of the wrong type, is named.
+fn override_policy(policy: &Policy, overrides: serde_json::Map<String, serde_json::Value>) -> Result<Policy, ApiError> {
+    let mut merged = serde_json::to_value(policy).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_policy", e.to_string()))?;
+    let known: Vec<String> = merged.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    for (key, value) in overrides {
+        if !known.contains(&key) {
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_policy", format!("`{key}` is not a policy key"))
+                .with_details(vec![Detail::new(format!("policy.{key}"), "unknown_field", format!("policy keys: {}", known.join(", ")))]));
+        }
+        merged[&key] = value;
+    }
+    serde_path_to_error::deserialize::<_, Policy>(merged).map_err(|e| {
+        let field = format!("policy.{}", e.path());
+        let message = e.into_inner().to_string();
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_policy", format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
+    })
 }
 
 struct JobOptions {
@@ -154,7 +264,15 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
     let started = std::time::Instant::now();
     let outcome = tokio::task::spawn_blocking(move || {
         let report = |p: Progress| {
-            let live = Live { considered: p.considered, total: p.total, scheduled: p.scheduled, coverage: p.coverage, bound: p.bound, elapsed: started.elapsed().as_secs_f64() };
+            let live = Live {
+                considered: p.considered,
+                total: p.total,
+                scheduled: p.scheduled,
+                coverage: p.coverage,
+                bound: p.bound,
+                gap: p.bound.map(|b| (b - p.coverage).max(0.0)),
+                elapsed: started.elapsed().as_secs_f64(),
+            };
             running.progress.lock().expect("progress lock").insert(id, live);
         };
         let solve_options = SolveOptions { threads: options.threads, time_limit: options.time_limit, iterations: options.iterations, progress: Some(&report), search_seed: None };
@@ -169,6 +287,9 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
     })
     .await;
     state.running.progress.lock().expect("progress lock").remove(&id);
+    let outcome_label = if matches!(outcome, Ok(Ok(_))) { "done" } else { "failed" };
+    metrics::counter!("sweep_solves_total", "outcome" => outcome_label).increment(1);
+    metrics::histogram!("sweep_solve_seconds").record(started.elapsed().as_secs_f64());
     let stored = match outcome {
         Ok(Ok((roster, coverage, bound, seconds))) => state.store.set_done(id, &roster, coverage, bound, seconds).await,
         Ok(Err(message)) => state.store.set_failed(id, &message).await,
@@ -179,33 +300,79 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
     }
 }
 
-fn plan_id(raw: &str) -> Result<i64, ApiError> {
+/// Reads a plan id from the path.
+pub fn plan_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_id", format!("`{raw}` is not a plan id")).with_details(vec![Detail {
-            field: "id".into(),
-            code: "invalid".into(),
-            message: "a plan id is a positive integer".into(),
-        }])
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_id", format!("`{raw}` is not a plan id")).with_details(vec![Detail::new("id", "invalid", "a plan id is a positive integer")])
     })
 }
+
+async fn summary(state: &AppState, id: i64) -> Result<PlanSummary, ApiError> {
+    state.store.plan(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))
+}
+
+/// A solved plan's instance and roster, read once and kept while the plan is published
+/// (a published plan never changes).
+pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> {
+    if let Some(hit) = state.solved.lock().expect("solved cache").get(&id) {
+        return Ok(hit.clone());
+    }
+    let plan = summary(state, id).await?;
+    let roster = match plan.status {
+        PlanStatus::Done => state.store.roster(id).await?.ok_or_else(|| ApiError::not_found(format!("plan {id} has no roster")))?,
+        PlanStatus::Failed => return Err(ApiError::new(StatusCode::CONFLICT, "plan_failed", format!("plan {id} failed: {}", plan.error.unwrap_or_default()))),
+        PlanStatus::Queued | PlanStatus::Running => return Err(ApiError::new(StatusCode::CONFLICT, "not_ready", format!("plan {id} is still being solved; poll /api/v1/plans/{id}"))),
+    };
+    let instance = state.store.instance(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    let corrupt = |what: &str, e: serde_json::Error| ApiError::from(crate::store::StoreError::Corrupt { what: format!("plan {id}'s {what}"), message: e.to_string() });
+    let solved = Arc::new(Solved {
+        id,
+        name: plan.name,
+        published: plan.published_at.is_some(),
+        instance: serde_json::from_str(&instance).map_err(|e| corrupt("instance", e))?,
+        roster: serde_json::from_str(&roster).map_err(|e| corrupt("roster", e))?,
+    });
+    if solved.published {
+        state.solved.lock().expect("solved cache").insert(id, solved.clone());
+    }
+    Ok(solved)
+}
+
+/// A solved plan, parsed.
+pub struct Solved {
+    /// Plan id.
+    pub id: i64,
+    /// Plan name.
+    pub name: String,
+    /// Whether it is published.
+    pub published: bool,
+    /// The instance it was solved from.
+    pub instance: Instance,
+    /// Its roster.
+    pub roster: Roster,
+}
+
+/// Parsed published plans.
+pub type SolvedCache = Mutex<HashMap<i64, Arc<Solved>>>;
 
 /// `GET /api/v1/plans`
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PlanSummary>>, ApiError> {
     Ok(Json(state.store.plans().await?))
 }
 
-/// `GET /api/v1/plans/{id}`
+/// `GET /api/v1/plans/{id}`: status, live progress while solving, declines.
 pub async fn show(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
     let id = plan_id(&raw)?;
-    let plan = state.store.plan(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    let plan = summary(&state, id).await?;
     let progress = (plan.status == PlanStatus::Running).then(|| state.running.progress.lock().expect("progress lock").get(&id).copied()).flatten();
-    Ok(Json(PlanView { plan, progress, links: links(id) }).into_response())
+    let declines = state.store.declines(id).await?;
+    Ok(Json(PlanView { plan, progress, declines, links: links(id) }).into_response())
 }
 
-/// `GET /api/v1/plans/{id}/roster`
+/// `GET /api/v1/plans/{id}/roster`: the contract roster, as stored.
 pub async fn roster(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
     let id = plan_id(&raw)?;
-    let plan = state.store.plan(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    let plan = summary(&state, id).await?;
     match plan.status {
         PlanStatus::Done => {
             let roster = state.store.roster(id).await?.ok_or_else(|| ApiError::not_found(format!("plan {id} has no roster")))?;
@@ -216,11 +383,109 @@ pub async fn roster(State(state): State<AppState>, Path(raw): Path<String>) -> R
     }
 }
 
-/// `GET /api/v1/plans/{id}/instance`
+/// `GET /api/v1/plans/{id}/instance`: the exact instance the plan is solved from.
 pub async fn instance(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
     let id = plan_id(&raw)?;
     let document = state.store.instance(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], document).into_response())
+}
+
+/// `POST /api/v1/plans/{id}/publish`: freezes a solved plan; experts see it from then on.
+pub async fn publish(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+    caller.require_planner()?;
+    let id = plan_id(&raw)?;
+    if !state.store.publish(id).await? {
+        let plan = summary(&state, id).await?;
+        return Err(match (plan.published_at, plan.status) {
+            (Some(at), _) => ApiError::new(StatusCode::CONFLICT, "already_published", format!("plan {id} was published at {at}; a published plan is frozen")),
+            (None, status) => ApiError::new(StatusCode::CONFLICT, "not_publishable", format!("plan {id} is {}; only a solved plan can be published", serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())),
+        });
+    }
+    tracing::info!(plan = id, "plan published");
+    show(State(state), Path(raw)).await
+}
+
+/// `DELETE /api/v1/plans/{id}`: drops a draft (never a published plan, nor one being solved).
+pub async fn remove(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+    caller.require_planner()?;
+    let id = plan_id(&raw)?;
+    if state.store.delete_plan(id).await? {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    let plan = summary(&state, id).await?;
+    Err(if plan.published_at.is_some() {
+        ApiError::new(StatusCode::CONFLICT, "published", format!("plan {id} is published; a published plan is kept"))
+    } else {
+        ApiError::new(StatusCode::CONFLICT, "not_ready", format!("plan {id} is still being solved"))
+    })
+}
+
+/// A hazard found on a visit, as an officer reports it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VisitFinding {
+    /// Finding id (default `<plan>-<firm>-<n>`).
+    #[serde(default)]
+    id: Option<String>,
+    /// `major` or `general`.
+    severity: Severity,
+    /// Date by which it must be rectified.
+    deadline: chrono::NaiveDate,
+    /// Date found (default: the visit's date).
+    #[serde(default)]
+    found_on: Option<chrono::NaiveDate>,
+}
+
+/// `POST /api/v1/plans/{id}/visits/{enterprise}/findings`: records a hazard found on a
+/// visit into the findings registry, where the next plan picks up its follow-up. Planners
+/// for any visit; officers for their own crews' visits.
+async fn record_finding(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((raw, enterprise)): Path<(String, String)>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let id = plan_id(&raw)?;
+    let Json(body) = body?;
+    let request: VisitFinding = serde_path_to_error::deserialize(body).map_err(|e| {
+        let field = e.path().to_string();
+        let message = e.into_inner().to_string();
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("{field}: {message}")).with_details(vec![Detail::new(field, "invalid", message)])
+    })?;
+    let plan = solved(&state, id).await?;
+    let crew = plan.roster.crews.iter().find(|c| c.visits.iter().any(|v| v.enterprise == enterprise)).ok_or_else(|| ApiError::not_found(format!("plan {id} has no visit to `{enterprise}`")))?;
+    if caller.role == Role::Officer && caller.subject.as_deref() != Some(crew.officer.as_str()) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("the visit to `{enterprise}` is crew {}'s, not yours", crew.id)));
+    }
+    let found_on = request.found_on.unwrap_or(crew.date);
+    let _writer = state.registry_writer.lock().await;
+    let existing = state.store.records::<Finding>().await?;
+    let finding = Finding {
+        id: request.id.unwrap_or_else(|| {
+            let n = existing.iter().filter(|f| f.id.starts_with(&format!("{id}-{enterprise}-"))).count() + 1;
+            format!("{id}-{enterprise}-{n}")
+        }),
+        enterprise: enterprise.clone(),
+        severity: request.severity,
+        found_on,
+        deadline: request.deadline,
+        rectified: false,
+    };
+    if existing.iter().any(|f| f.id == finding.id) {
+        return Err(ApiError::new(StatusCode::CONFLICT, "already_exists", format!("finding `{}` exists", finding.id)));
+    }
+    if state.store.record::<Enterprise>(&enterprise).await?.is_none() {
+        return Err(ApiError::new(StatusCode::CONFLICT, "unknown_enterprise", format!("`{enterprise}` is no longer in the enterprises registry")));
+    }
+    let mut instance = crate::registries::registries(&state).await?;
+    instance.findings.push(finding.clone());
+    let problems: Vec<Detail> = validate(&instance).into_iter().filter(|p| p.level == Level::Error && p.place.section == "findings").map(|p| crate::registries::detail(&instance, p)).collect();
+    if !problems.is_empty() {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_finding", format!("{} problems in the finding; see details", problems.len())).with_details(problems));
+    }
+    state.store.put_record(&finding).await?;
+    let location = format!("/api/v1/findings/{}", finding.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(finding)).into_response())
 }
 
 /// Shared live-progress table.

@@ -8,6 +8,8 @@ use chrono::Utc;
 use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, Row};
+use sweep_registry::RegistryRecord;
+use sweep_solver::model::{Horizon, Instance};
 
 /// A store failure (the database is unreachable or broken; never bad input).
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +20,14 @@ pub enum StoreError {
     /// The schema could not be brought up to date.
     #[error("migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored document no longer reads as its type (edited outside the service).
+    #[error("stored {what} is corrupt: {message}")]
+    Corrupt {
+        /// Which document.
+        what: String,
+        /// The parse error.
+        message: String,
+    },
 }
 
 /// Where a plan is in its life.
@@ -72,6 +82,14 @@ pub struct PlanSummary {
     pub bound: Option<f64>,
     /// Solve time, seconds.
     pub seconds: Option<f64>,
+    /// `inline` (the instance was posted) or `registries` (built from the stored registries).
+    pub source: String,
+    /// First day of the plan.
+    pub horizon_start: Option<String>,
+    /// Last day of the plan.
+    pub horizon_end: Option<String>,
+    /// When the plan was published (frozen); `None` for a draft.
+    pub published_at: Option<String>,
 }
 
 impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for PlanSummary {
@@ -89,6 +107,10 @@ impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for PlanSummary {
             coverage: row.try_get("coverage")?,
             bound: row.try_get("bound")?,
             seconds: row.try_get("seconds")?,
+            source: row.try_get("source")?,
+            horizon_start: row.try_get("horizon_start")?,
+            horizon_end: row.try_get("horizon_end")?,
+            published_at: row.try_get("published_at")?,
         })
     }
 }
@@ -106,12 +128,16 @@ pub struct NewPlan {
     pub iterations: i64,
     /// Time limit, seconds.
     pub time_limit: Option<f64>,
+    /// `inline` or `registries`.
+    pub source: &'static str,
+    /// The plan's first and last day (YYYY-MM-DD).
+    pub horizon: (String, String),
 }
 
 /// The columns of a plan's summary, as a literal so that queries stay literal SQL.
 macro_rules! summary_columns {
     () => {
-        "id, status, name, created_at, updated_at, threads, iterations, time_limit, error, coverage, bound, seconds"
+        "id, status, name, created_at, updated_at, threads, iterations, time_limit, error, coverage, bound, seconds, source, horizon_start, horizon_end, published_at"
     };
 }
 
@@ -160,7 +186,7 @@ impl Store {
     pub async fn insert_plan(&self, plan: &NewPlan) -> Result<i64, StoreError> {
         let at = now();
         let row = sqlx::query(
-            "INSERT INTO plans (status, created_at, updated_at, name, threads, iterations, time_limit, instance) VALUES ('queued', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO plans (status, created_at, updated_at, name, threads, iterations, time_limit, instance, source, horizon_start, horizon_end) VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&at)
         .bind(&at)
@@ -169,6 +195,9 @@ impl Store {
         .bind(plan.iterations)
         .bind(plan.time_limit)
         .bind(&plan.instance)
+        .bind(plan.source)
+        .bind(&plan.horizon.0)
+        .bind(&plan.horizon.1)
         .fetch_one(&self.pool)
         .await?;
         Ok(row.try_get("id")?)
@@ -219,4 +248,265 @@ impl Store {
         sqlx::query("UPDATE plans SET status = 'failed', error = ?, updated_at = ? WHERE id = ?").bind(error).bind(now()).bind(id).execute(&self.pool).await?;
         Ok(())
     }
+
+    /// Publishes a solved plan: sets `published_at` if it is done and not yet published.
+    /// Returns whether it changed (the caller tells apart "not done" and "already").
+    pub async fn publish(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE plans SET published_at = ?, updated_at = ? WHERE id = ? AND status = 'done' AND published_at IS NULL")
+            .bind(now())
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deletes a plan that is neither published nor being solved. Returns whether it did.
+    pub async fn delete_plan(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM plans WHERE id = ? AND published_at IS NULL AND status IN ('done', 'failed')").bind(id).execute(&self.pool).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Published plans whose horizon overlaps `[start, end]`, newest first, with their rosters.
+    pub async fn published_overlapping(&self, start: &str, end: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query("SELECT id, roster FROM plans WHERE published_at IS NOT NULL AND roster IS NOT NULL AND horizon_start <= ? AND horizon_end >= ? ORDER BY published_at DESC, id DESC")
+            .bind(end)
+            .bind(start)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.get("id"), r.get("roster"))).collect())
+    }
+
+    // ---- registries -------------------------------------------------------------
+
+    /// Every record of a registry, in order.
+    pub async fn records<T: RegistryRecord>(&self) -> Result<Vec<T>, StoreError> {
+        let rows = sqlx::query("SELECT key, body FROM registry_records WHERE registry = ? ORDER BY position").bind(T::NAME).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| parse_body(&format!("{} `{}`", T::NAME, r.get::<&str, _>("key")), r.get("body"))).collect()
+    }
+
+    /// A page of a registry's records.
+    pub async fn records_page<T: RegistryRecord>(&self, limit: i64, offset: i64) -> Result<(Vec<T>, i64), StoreError> {
+        let rows = sqlx::query("SELECT key, body FROM registry_records WHERE registry = ? ORDER BY position LIMIT ? OFFSET ?")
+            .bind(T::NAME)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registry_records WHERE registry = ?").bind(T::NAME).fetch_one(&self.pool).await?.get("n");
+        let records = rows.iter().map(|r| parse_body(&format!("{} `{}`", T::NAME, r.get::<&str, _>("key")), r.get("body"))).collect::<Result<_, _>>()?;
+        Ok((records, total))
+    }
+
+    /// One record.
+    pub async fn record<T: RegistryRecord>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let row = sqlx::query("SELECT body FROM registry_records WHERE registry = ? AND key = ?").bind(T::NAME).bind(key).fetch_optional(&self.pool).await?;
+        row.map(|r| parse_body(&format!("{} `{key}`", T::NAME), r.get("body"))).transpose()
+    }
+
+    /// Adds a record after the others, or replaces the record with its key in place.
+    pub async fn put_record<T: RegistryRecord>(&self, record: &T) -> Result<(), StoreError> {
+        let body = serde_json::to_string(record).map_err(|e| StoreError::Corrupt { what: T::NAME.into(), message: e.to_string() })?;
+        sqlx::query(
+            "INSERT INTO registry_records (registry, key, position, body, updated_at) \
+             VALUES (?1, ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM registry_records WHERE registry = ?1), ?3, ?4) \
+             ON CONFLICT (registry, key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+        )
+        .bind(T::NAME)
+        .bind(record.key())
+        .bind(body)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes a record; returns whether it existed.
+    pub async fn delete_record<T: RegistryRecord>(&self, key: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM registry_records WHERE registry = ? AND key = ?").bind(T::NAME).bind(key).execute(&self.pool).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Replaces a whole registry in one transaction: readers see the old records or the new.
+    pub async fn replace_records<T: RegistryRecord>(&self, records: &[T]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        replace_in::<T>(&mut tx, records, &now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces every registry and setting with an instance's, in one transaction.
+    pub async fn replace_registries(&self, instance: &Instance) -> Result<(), StoreError> {
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        replace_in(&mut tx, &instance.districts, &at).await?;
+        replace_in(&mut tx, &instance.officers, &at).await?;
+        replace_in(&mut tx, &instance.experts, &at).await?;
+        replace_in(&mut tx, &instance.enterprises, &at).await?;
+        replace_in(&mut tx, &instance.history, &at).await?;
+        replace_in(&mut tx, &instance.findings, &at).await?;
+        let settings = [
+            ("policy", serde_json::to_string(&instance.policy)),
+            ("calendar", serde_json::to_string(&instance.calendar)),
+            ("travel", serde_json::to_string(&instance.travel.clone().unwrap_or_default())),
+        ];
+        for (name, body) in settings {
+            let body = body.map_err(|e| StoreError::Corrupt { what: name.into(), message: e.to_string() })?;
+            sqlx::query("INSERT INTO settings (name, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at")
+                .bind(name)
+                .bind(body)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A bureau-wide document (`policy`, `calendar`, `travel`), if set.
+    pub async fn setting<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+        let row = sqlx::query("SELECT body FROM settings WHERE name = ?").bind(name).fetch_optional(&self.pool).await?;
+        row.map(|r| parse_body(name, r.get("body"))).transpose()
+    }
+
+    /// Sets a bureau-wide document.
+    pub async fn put_setting<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
+        let body = serde_json::to_string(value).map_err(|e| StoreError::Corrupt { what: name.into(), message: e.to_string() })?;
+        sqlx::query("INSERT INTO settings (name, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at")
+            .bind(name)
+            .bind(body)
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every registry and setting as one instance (name and horizon are the caller's).
+    pub async fn registries(&self, name: &str, horizon: Horizon) -> Result<Instance, StoreError> {
+        Ok(Instance {
+            name: name.into(),
+            horizon,
+            calendar: self.setting("calendar").await?.unwrap_or_default(),
+            policy: self.setting("policy").await?.unwrap_or_default(),
+            districts: self.records().await?,
+            officers: self.records().await?,
+            experts: self.records().await?,
+            enterprises: self.records().await?,
+            history: self.records().await?,
+            findings: self.records().await?,
+            travel: self.setting("travel").await?,
+        })
+    }
+
+    /// Whether the database holds no registry record at all (a new bureau).
+    pub async fn registries_empty(&self) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT 1 FROM registry_records LIMIT 1").fetch_optional(&self.pool).await?.is_none())
+    }
+
+    // ---- tokens -----------------------------------------------------------------
+
+    /// How many tokens were ever issued (0 on a new database).
+    pub async fn token_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM tokens").fetch_one(&self.pool).await?.get("n"))
+    }
+
+    /// Stores a token's hash; returns its id.
+    pub async fn insert_token(&self, hash: &str, role: &str, subject: Option<&str>) -> Result<i64, StoreError> {
+        let row = sqlx::query("INSERT INTO tokens (hash, role, subject, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+            .bind(hash)
+            .bind(role)
+            .bind(subject)
+            .bind(now())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.get("id"))
+    }
+
+    /// The live (not revoked) token with this hash: its id, role and subject.
+    pub async fn token(&self, hash: &str) -> Result<Option<(i64, String, Option<String>)>, StoreError> {
+        let row = sqlx::query("SELECT id, role, subject FROM tokens WHERE hash = ? AND revoked_at IS NULL").bind(hash).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| (r.get("id"), r.get("role"), r.get("subject"))))
+    }
+
+    /// Every token (never the secret), newest first.
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, role, subject, created_at, revoked_at FROM tokens ORDER BY id DESC").fetch_all(&self.pool).await?)
+    }
+
+    /// Revokes a token; returns whether a live token was revoked.
+    pub async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(now()).bind(id).execute(&self.pool).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    // ---- declines ---------------------------------------------------------------
+
+    /// Records an expert's decline of a visit; `false` if they already declined it.
+    pub async fn insert_decline(&self, plan: i64, enterprise: &str, expert: &str, reason: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("INSERT INTO declines (plan_id, enterprise, expert, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(plan)
+            .bind(enterprise)
+            .bind(expert)
+            .bind(reason)
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A plan's declines, oldest first.
+    pub async fn declines(&self, plan: i64) -> Result<Vec<Decline>, StoreError> {
+        Ok(sqlx::query_as("SELECT plan_id, enterprise, expert, reason, created_at FROM declines WHERE plan_id = ? ORDER BY id").bind(plan).fetch_all(&self.pool).await?)
+    }
+}
+
+async fn replace_in<T: RegistryRecord>(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, records: &[T], at: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM registry_records WHERE registry = ?").bind(T::NAME).execute(&mut **tx).await?;
+    for (position, record) in records.iter().enumerate() {
+        let body = serde_json::to_string(record).map_err(|e| StoreError::Corrupt { what: T::NAME.into(), message: e.to_string() })?;
+        sqlx::query("INSERT INTO registry_records (registry, key, position, body, updated_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(T::NAME)
+            .bind(record.key())
+            .bind(position as i64 + 1)
+            .bind(body)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(what: &str, body: &str) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt { what: what.into(), message: e.to_string() })
+}
+
+/// A token as listed to planners (the secret itself is never stored).
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct TokenInfo {
+    /// Token id (to revoke it).
+    pub id: i64,
+    /// `planner`, `officer` or `expert`.
+    pub role: String,
+    /// The expert or officer id the token speaks for.
+    pub subject: Option<String>,
+    /// When it was issued.
+    pub created_at: String,
+    /// When it was revoked.
+    pub revoked_at: Option<String>,
+}
+
+/// An expert's decline of a visit.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Decline {
+    /// The plan.
+    #[sqlx(rename = "plan_id")]
+    pub plan: i64,
+    /// The visit's firm (a firm is visited at most once in a plan).
+    pub enterprise: String,
+    /// The expert who declined.
+    pub expert: String,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub created_at: String,
 }

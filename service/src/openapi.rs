@@ -1,0 +1,276 @@
+//! The API description: an OpenAPI 3.1 document built from this module's operation table
+//! and the JSON Schemas of the types the handlers read and write (schemars, the same
+//! schemas as `hazard-sweep schema`), served at `/api/openapi.json`, and a page at
+//! `/api/docs` that renders it with no network access (its script is in the binary).
+//!
+//! Why not utoipa: the contract's types already carry schemars schemas, and the registry
+//! handlers are generic over the record type, which utoipa's path macros cannot describe.
+//! A test sends every operation listed here to the router and fails if one is not routed.
+
+use std::sync::OnceLock;
+
+use axum::Json;
+use axum::response::Html;
+use schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
+use serde_json::{Map, Value, json};
+use sweep_solver::model::*;
+
+/// What a request or response body is.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// JSON of a named schema.
+    Json(&'static str),
+    /// JSON array of a named schema.
+    JsonList(&'static str),
+    /// A CSV file.
+    Csv,
+    /// An XLSX workbook.
+    Xlsx,
+    /// An iCalendar feed.
+    Calendar,
+    /// Plain text.
+    Text,
+    /// No body.
+    Empty,
+}
+
+/// One operation of the API.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// HTTP method, lower case.
+    pub method: &'static str,
+    /// Path template, `{name}` for parameters.
+    pub path: String,
+    /// One line on what it does.
+    pub summary: String,
+    /// Who may call it.
+    pub roles: &'static str,
+    /// The request body.
+    pub request: Body,
+    /// The success status and body.
+    pub success: (u16, Body),
+    /// The error statuses it can answer with (each with the error body).
+    pub errors: &'static [u16],
+    /// Query parameters: name and meaning.
+    pub query: &'static [(&'static str, &'static str)],
+}
+
+fn op(method: &'static str, path: impl Into<String>, summary: impl Into<String>, roles: &'static str, request: Body, success: (u16, Body), errors: &'static [u16]) -> Operation {
+    Operation { method, path: path.into(), summary: summary.into(), roles, request, success, errors, query: &[] }
+}
+
+const READ: &[u16] = &[400, 401, 403, 404];
+const WRITE: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 422];
+
+/// Every operation of the API.
+pub fn operations() -> Vec<Operation> {
+    let mut ops = vec![
+        op("get", "/healthz", "Liveness: the process answers", "anyone", Body::Empty, (200, Body::Text), &[]),
+        op("get", "/readyz", "Readiness: the database answers", "anyone", Body::Empty, (200, Body::Text), &[503]),
+        op("get", "/metrics", "Prometheus metrics (requests by route and status, latency, solves)", "anyone", Body::Empty, (200, Body::Text), &[]),
+        op("get", "/api/openapi.json", "This document", "anyone", Body::Empty, (200, Body::Json("OpenApi")), &[]),
+        op("get", "/api/docs", "A page that renders this document (works offline)", "anyone", Body::Empty, (200, Body::Text), &[]),
+    ];
+    let registries: [(&str, &str, &str); 6] = [
+        ("districts", "District", "districts.csv"),
+        ("officers", "Officer", "officers.csv"),
+        ("experts", "Expert", "experts.csv"),
+        ("enterprises", "Enterprise", "enterprises.csv"),
+        ("history", "Inspection", "history.csv"),
+        ("findings", "Finding", "findings.csv"),
+    ];
+    for (name, schema, file) in registries {
+        let writers = if name == "findings" { "planner; officer for findings on their own firms" } else { "planner" };
+        ops.push(Operation { query: &[("limit", "at most this many records"), ("offset", "skip this many")], ..op("get", format!("/api/v1/{name}"), format!("List the {name} registry, in order"), "planner, officer", Body::Empty, (200, Body::Json("Listing")), READ) });
+        ops.push(op("post", format!("/api/v1/{name}"), format!("Add one record to {name}; refused (422) with every problem if the registries would break a rule"), writers, Body::Json(schema), (201, Body::Json("Written")), WRITE));
+        ops.push(op("post", format!("/api/v1/{name}/csv"), format!("Replace {name} with a CSV file (the columns of {file}, docs/data-format.md); all or nothing, every bad row reported"), "planner", Body::Csv, (200, Body::Json("Written")), WRITE));
+        ops.push(op("get", format!("/api/v1/{name}/{{key}}"), format!("One record of {name} (history's key: `<enterprise>:<date>:<kind>`)"), "planner, officer", Body::Empty, (200, Body::Json(schema)), READ));
+        ops.push(op("put", format!("/api/v1/{name}/{{key}}"), format!("Replace one record of {name}"), writers, Body::Json(schema), (200, Body::Json("Written")), WRITE));
+        ops.push(op("delete", format!("/api/v1/{name}/{{key}}"), format!("Delete one record of {name}; 409 naming every record that refers to it"), writers, Body::Empty, (204, Body::Empty), WRITE));
+    }
+    for (name, schema) in [("policy", "Policy"), ("calendar", "Calendar"), ("travel", "Travel")] {
+        ops.push(op("get", format!("/api/v1/{name}"), format!("The bureau's {name}"), "planner, officer", Body::Empty, (200, Body::Json(schema)), READ));
+        ops.push(op("put", format!("/api/v1/{name}"), format!("Replace the bureau's {name}"), "planner", Body::Json(schema), (200, Body::Json("Written")), WRITE));
+    }
+    let lang: &[(&str, &str)] = &[("lang", "`zh` (default, Chinese headers) or `en`")];
+    ops.extend([
+        op("get", "/api/v1/plans", "Every plan, newest first", "planner, officer", Body::Empty, (200, Body::JsonList("PlanSummary")), READ),
+        op("post", "/api/v1/plans", "Create a plan: `month` or `horizon` plans the stored registries, `instance` solves an inline instance; solved off the request, 202 with its location", "planner", Body::Json("CreatePlan"), (202, Body::Json("PlanView")), WRITE),
+        op("get", "/api/v1/plans/{id}", "A plan's status, live progress (best coverage, bound, gap, elapsed) and experts' declines", "planner, officer", Body::Empty, (200, Body::Json("PlanView")), READ),
+        op("delete", "/api/v1/plans/{id}", "Delete a draft plan (never a published one)", "planner", Body::Empty, (204, Body::Empty), WRITE),
+        op("get", "/api/v1/plans/{id}/roster", "The roster (CONTRACT.md); 409 while solving or if the solve failed", "planner, officer", Body::Empty, (200, Body::Json("Roster")), &[400, 401, 403, 404, 409]),
+        op("get", "/api/v1/plans/{id}/instance", "The exact instance the plan is solved from", "planner, officer", Body::Empty, (200, Body::Json("Instance")), READ),
+        op("post", "/api/v1/plans/{id}/publish", "Publish (freeze) a solved plan; experts see it from then on; 409 if not solved or already published", "planner", Body::Empty, (200, Body::Json("PlanView")), &[400, 401, 403, 404, 409]),
+        Operation { query: lang, ..op("get", "/api/v1/plans/{id}/export.csv", "The roster as CSV, one row a visit", "planner, officer", Body::Empty, (200, Body::Csv), &[400, 401, 403, 404, 409]) },
+        Operation { query: lang, ..op("get", "/api/v1/plans/{id}/export.xlsx", "The roster as an Excel workbook (visits; unscheduled firms)", "planner, officer", Body::Empty, (200, Body::Xlsx), &[400, 401, 403, 404, 409]) },
+        op("post", "/api/v1/plans/{id}/visits/{enterprise}/findings", "Record a hazard found on a visit; it goes to the findings registry and the next plan's follow-ups", "planner; officer of the visit's crew", Body::Json("VisitFinding"), (201, Body::Json("Finding")), WRITE),
+        Operation { query: &[("month", "YYYY-MM (default: this month)")], ..op("get", "/api/v1/me/assignments", "The calling expert's published visits in a month: date, times, firm, address, crew mates, officer", "expert", Body::Empty, (200, Body::Json("Assignments")), READ) },
+        op("get", "/api/v1/me/calendar.ics", "The calling expert's published visits as a calendar feed a phone can subscribe to", "expert", Body::Empty, (200, Body::Calendar), READ),
+        op("post", "/api/v1/me/assignments/{visit}/decline", "Decline one of your visits (`<plan>-<enterprise>`) with a reason; the planner sees it on the plan", "expert", Body::Json("DeclineRequest"), (201, Body::Json("Decline")), WRITE),
+        op("get", "/api/v1/tokens", "Every token issued (never the secret)", "planner", Body::Empty, (200, Body::JsonList("TokenInfo")), READ),
+        op("post", "/api/v1/tokens", "Issue a token for a role (and the expert or officer it speaks for); the token is in this answer only", "planner", Body::Json("NewToken"), (201, Body::Json("IssuedToken")), WRITE),
+        op("delete", "/api/v1/tokens/{id}", "Revoke a token", "planner", Body::Empty, (204, Body::Empty), &[400, 401, 403, 404, 409]),
+    ]);
+    ops
+}
+
+fn schemas() -> Map<String, Value> {
+    let settings = SchemaSettings::draft2020_12().with(|s| s.definitions_path = "#/components/schemas/".into());
+    let mut generator = SchemaGenerator::new(settings);
+    let mut out = Map::new();
+    fn add<T: JsonSchema>(generator: &mut SchemaGenerator, out: &mut Map<String, Value>, name: &str) {
+        let mut schema = generator.root_schema_for::<T>().to_value();
+        if let Some(object) = schema.as_object_mut() {
+            object.remove("$schema");
+            object.remove("$defs");
+        }
+        out.insert(name.into(), schema);
+    }
+    add::<Instance>(&mut generator, &mut out, "Instance");
+    add::<Roster>(&mut generator, &mut out, "Roster");
+    add::<District>(&mut generator, &mut out, "District");
+    add::<Officer>(&mut generator, &mut out, "Officer");
+    add::<Expert>(&mut generator, &mut out, "Expert");
+    add::<Enterprise>(&mut generator, &mut out, "Enterprise");
+    add::<Inspection>(&mut generator, &mut out, "Inspection");
+    add::<Finding>(&mut generator, &mut out, "Finding");
+    add::<Policy>(&mut generator, &mut out, "Policy");
+    add::<Calendar>(&mut generator, &mut out, "Calendar");
+    add::<Travel>(&mut generator, &mut out, "Travel");
+    for (name, schema) in generator.take_definitions(true) {
+        out.entry(name).or_insert(schema);
+    }
+    out.extend(service_schemas());
+    out
+}
+
+/// The service's own request and response shapes.
+fn service_schemas() -> Map<String, Value> {
+    let string = json!({"type": "string"});
+    let number = json!({"type": "number"});
+    let detail = json!({"type": "object", "required": ["field", "code", "message"], "properties": {
+        "field": {"type": "string", "description": "JSON path or parameter (`enterprises[XH-0001].district`), or the CSV column"},
+        "code": {"type": "string", "description": "stable code: the importer's E1xxx/W2xxx, or a word"},
+        "message": string, "line": {"type": "integer", "description": "CSV line (1 = header)"}, "value": string}});
+    let plan_summary = json!({"type": "object", "properties": {
+        "id": {"type": "integer"}, "status": {"enum": ["queued", "running", "done", "failed"]}, "name": string, "created_at": string, "updated_at": string,
+        "threads": {"type": "integer"}, "iterations": {"type": "integer"}, "time_limit": number, "error": string, "coverage": number, "bound": number, "seconds": number,
+        "source": {"enum": ["inline", "registries"]}, "horizon_start": string, "horizon_end": string, "published_at": {"type": ["string", "null"]}}});
+    let mut schemas = json!({
+        "Error": {"type": "object", "required": ["code", "message", "details"], "properties": {"code": string, "message": string, "details": {"type": "array", "items": {"$ref": "#/components/schemas/Detail"}}}},
+        "Detail": detail,
+        "Listing": {"type": "object", "properties": {"total": {"type": "integer"}, "offset": {"type": "integer"}, "items": {"type": "array"}}},
+        "Written": {"type": "object", "properties": {"registry": string, "records": {"type": "integer"}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Detail"}}}},
+        "PlanSummary": plan_summary,
+        "PlanView": {"allOf": [{"$ref": "#/components/schemas/PlanSummary"}, {"type": "object", "properties": {
+            "progress": {"type": "object", "properties": {"considered": {"type": "integer"}, "total": {"type": "integer"}, "scheduled": {"type": "integer"}, "coverage": number, "bound": number, "gap": number, "elapsed": number}},
+            "declines": {"type": "array", "items": {"$ref": "#/components/schemas/Decline"}}, "links": {"type": "object"}}}]},
+        "CreatePlan": {"type": "object", "description": "exactly one of month, horizon, instance", "properties": {
+            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "horizon": {"$ref": "#/components/schemas/Horizon"}, "instance": {"$ref": "#/components/schemas/Instance"},
+            "name": string, "policy": {"type": "object", "description": "policy keys to override for this plan"}, "seed": {"type": "integer"},
+            "threads": {"type": "integer", "minimum": 1, "maximum": 64}, "iterations": {"type": "integer"}, "time_limit": {"type": "number", "exclusiveMinimum": 0}}},
+        "VisitFinding": {"type": "object", "required": ["severity", "deadline"], "properties": {"id": string, "severity": {"enum": ["major", "general"]}, "deadline": {"type": "string", "format": "date"}, "found_on": {"type": "string", "format": "date"}}},
+        "Assignments": {"type": "object", "properties": {"expert": string, "month": string, "assignments": {"type": "array", "items": {"type": "object", "properties": {
+            "visit": string, "plan": {"type": "integer"}, "date": {"type": "string", "format": "date"}, "arrive": string, "start": string, "end": string,
+            "enterprise": {"type": "object", "properties": {"id": string, "name": string, "address": string, "lat": number, "lon": number, "sector": string}},
+            "crew": string, "crew_mates": {"type": "array", "items": {"type": "object", "properties": {"id": string, "name": string}}},
+            "officer": {"type": "object", "properties": {"id": string, "name": string}}, "reason": string, "declined": {"type": ["string", "null"]}}}}}},
+        "DeclineRequest": {"type": "object", "required": ["reason"], "properties": {"reason": string}},
+        "Decline": {"type": "object", "properties": {"plan": {"type": "integer"}, "enterprise": string, "expert": string, "reason": string, "created_at": string}},
+        "NewToken": {"type": "object", "required": ["role"], "properties": {"role": {"enum": ["planner", "officer", "expert"]}, "subject": {"type": "string", "description": "the expert's or officer's id"}}},
+        "IssuedToken": {"type": "object", "properties": {"id": {"type": "integer"}, "token": string, "role": string, "subject": {"type": ["string", "null"]}}},
+        "TokenInfo": {"type": "object", "properties": {"id": {"type": "integer"}, "role": string, "subject": {"type": ["string", "null"]}, "created_at": string, "revoked_at": {"type": ["string", "null"]}}},
+        "OpenApi": {"type": "object"},
+    });
+    schemas.as_object_mut().map(std::mem::take).unwrap_or_default()
+}
+
+fn content(body: &Body) -> Option<Value> {
+    let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    Some(match body {
+        Body::Json(name) => json!({"application/json": {"schema": reference(name)}}),
+        Body::JsonList(name) => json!({"application/json": {"schema": {"type": "array", "items": reference(name)}}}),
+        Body::Csv => json!({"text/csv": {"schema": {"type": "string"}}}),
+        Body::Xlsx => json!({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}),
+        Body::Calendar => json!({"text/calendar": {"schema": {"type": "string"}}}),
+        Body::Text => json!({"text/plain": {"schema": {"type": "string"}}}),
+        Body::Empty => return None,
+    })
+}
+
+fn error_meaning(status: u16) -> &'static str {
+    match status {
+        400 => "malformed request: bad JSON, bad id or query parameter",
+        401 => "no token, or an unknown or revoked one",
+        403 => "the token's role may not do this",
+        404 => "no such resource",
+        409 => "the resource's state forbids it (not solved yet, published, already exists, still referenced)",
+        413 => "the body is larger than the service accepts",
+        415 => "wrong Content-Type",
+        422 => "the body is well-formed but breaks the contract or a rule; details name each field",
+        503 => "the database is unavailable",
+        _ => "error",
+    }
+}
+
+/// Builds the OpenAPI document.
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    for operation in operations() {
+        let mut responses = Map::new();
+        let mut success = json!({"description": "success"});
+        if let Some(content) = content(&operation.success.1) {
+            success["content"] = content;
+        }
+        responses.insert(operation.success.0.to_string(), success);
+        for status in operation.errors {
+            responses.insert(status.to_string(), json!({"description": error_meaning(*status), "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}));
+        }
+        let mut parameters: Vec<Value> = operation
+            .path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        parameters.extend(operation.query.iter().map(|(name, meaning)| json!({"name": name, "in": "query", "required": false, "description": meaning, "schema": {"type": "string"}})));
+        let mut entry = json!({
+            "summary": operation.summary,
+            "description": format!("Who may call it: {}.", operation.roles),
+            "parameters": parameters,
+            "responses": responses,
+            "x-roles": operation.roles,
+        });
+        if operation.roles != "anyone" {
+            entry["security"] = json!([{"bearer": []}]);
+        }
+        if let Some(content) = content(&operation.request) {
+            entry["requestBody"] = json!({"required": true, "content": content});
+        }
+        let item = paths.entry(operation.path.clone()).or_insert_with(|| json!({}));
+        item[operation.method] = entry;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "hazard-sweep",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Plans expert hidden-hazard sweeps (专家查隐患): registries, monthly plans, rosters, exports, publication, the experts' view. Every error is JSON {code, message, details[]}.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "a token from POST /api/v1/tokens (the first planner token is printed on the first start)"}},
+        },
+    })
+}
+
+/// `GET /api/openapi.json`
+pub async fn document() -> Json<Value> {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    Json(DOCUMENT.get_or_init(build).clone())
+}
+
+/// `GET /api/docs`: renders the document in the browser with a script in this page.
+pub async fn page() -> Html<&'static str> {
+    Html(include_str!("docs.html"))
+}

@@ -1,0 +1,367 @@
+//! The bureau's registries (districts, officers, experts, enterprises, history, findings)
+//! and settings (policy, calendar, road network), kept by the service.
+//!
+//! **Invariant**: the stored registries always pass the importer's validation (apart from
+//! checks that need a plan's horizon). Every write — one record as JSON, or a whole
+//! registry as CSV — is validated together with everything else stored and refused with
+//! every problem if it would break a rule; writes are serialised so two of them cannot
+//! each pass alone and break a rule together.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use chrono::{Datelike, Utc};
+use serde::{Deserialize, Serialize};
+use sweep_registry::{ImportProblem, Lines, RegistryRecord};
+use sweep_solver::model::*;
+use sweep_solver::validate::{Level, Problem, validate};
+
+use crate::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, Detail};
+
+/// Checks that need a plan's horizon; the registries alone cannot break them.
+const HORIZON_CODES: [&str; 2] = ["E1502", "E1514"];
+
+/// The routes of one registry: list, create, get, replace, delete, CSV upload.
+pub fn router<T: RegistryRecord>() -> Router<AppState> {
+    Router::new()
+        .route(&format!("/{}", T::NAME), get(list::<T>).post(create::<T>))
+        .route(&format!("/{}/csv", T::NAME), post(upload_csv::<T>))
+        .route(&format!("/{}/{{key}}", T::NAME), get(show::<T>).put(update::<T>).delete(remove::<T>))
+}
+
+/// The routes of every registry and setting.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(router::<District>())
+        .merge(router::<Officer>())
+        .merge(router::<Expert>())
+        .merge(router::<Enterprise>())
+        .merge(router::<Inspection>())
+        .merge(router::<Finding>())
+        .route("/policy", get(show_setting::<Policy>).put(put_setting::<Policy>))
+        .route("/calendar", get(show_setting::<Calendar>).put(put_setting::<Calendar>))
+        .route("/travel", get(show_setting::<Travel>).put(put_setting::<Travel>))
+}
+
+/// `?limit=&offset=` on lists.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// A page of records.
+#[derive(Serialize)]
+struct Listing<T> {
+    total: i64,
+    offset: i64,
+    items: Vec<T>,
+}
+
+/// What a successful write answers: how many records the registry now holds, and warnings.
+#[derive(Serialize)]
+pub struct Written {
+    /// The registry.
+    pub registry: &'static str,
+    /// Its records after the write.
+    pub records: usize,
+    /// Problems that do not stop a plan (codes `W2xxx`).
+    pub warnings: Vec<Detail>,
+}
+
+async fn list<T: RegistryRecord>(State(state): State<AppState>, query: Result<Query<Page>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+    let Query(page) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    let limit = page.limit.unwrap_or(i64::MAX);
+    let offset = page.offset.unwrap_or(0);
+    if limit < 1 || offset < 0 {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "limit must be at least 1 and offset at least 0")
+            .with_details(vec![Detail::new(if limit < 1 { "limit" } else { "offset" }, "out_of_range", "limit ≥ 1, offset ≥ 0")]));
+    }
+    let (items, total) = state.store.records_page::<T>(limit, offset).await?;
+    Ok(Json(Listing { total, offset, items }).into_response())
+}
+
+async fn show<T: RegistryRecord>(State(state): State<AppState>, Path(key): Path<String>) -> Result<Json<T>, ApiError> {
+    state.store.record::<T>(&key).await?.map(Json).ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))
+}
+
+/// Reads a record from a JSON body, naming the first field that does not fit.
+fn parse_record<T: RegistryRecord>(body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<T, ApiError> {
+    let Json(value) = body?;
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let field = e.path().to_string();
+        let message = e.into_inner().to_string();
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_record", format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
+    })
+}
+
+/// Who may write a registry: planners any; officers only findings on firms they are
+/// responsible for.
+async fn may_write<T: RegistryRecord>(state: &AppState, caller: &Caller, record: Option<&T>) -> Result<(), ApiError> {
+    if caller.role == Role::Planner {
+        return Ok(());
+    }
+    if T::NAME == "findings"
+        && let Some(record) = record
+    {
+        let enterprise = serde_json::to_value(record).ok().and_then(|v| v.get("enterprise").and_then(|e| e.as_str()).map(str::to_string)).unwrap_or_default();
+        if let Some(firm) = state.store.record::<Enterprise>(&enterprise).await?
+            && Some(&firm.officer) == caller.subject.as_ref()
+        {
+            return Ok(());
+        }
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("an officer records findings only on the firms they are responsible for; `{enterprise}` is not one of yours")));
+    }
+    caller.require_planner()
+}
+
+async fn create<T: RegistryRecord>(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
+    let record: T = parse_record(body)?;
+    may_write(&state, &caller, Some(&record)).await?;
+    let key = record.key();
+    let _writer = state.registry_writer.lock().await;
+    if state.store.record::<T>(&key).await?.is_some() {
+        return Err(ApiError::new(StatusCode::CONFLICT, "already_exists", format!("{} already has `{key}`; PUT /api/v1/{}/{key} replaces it", T::NAME, T::NAME)));
+    }
+    let warnings = check_change::<T>(&state, StatusCode::UNPROCESSABLE_ENTITY, |records| records.push(record.clone())).await?;
+    state.store.put_record(&record).await?;
+    let records = state.store.records::<T>().await?.len();
+    let location = format!("/api/v1/{}/{key}", T::NAME);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(Written { registry: T::NAME, records, warnings })).into_response())
+}
+
+async fn update<T: RegistryRecord>(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(key): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let record: T = parse_record(body)?;
+    may_write(&state, &caller, Some(&record)).await?;
+    if record.key() != key {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "key_mismatch", format!("the body is record `{}`, the path names `{key}`", record.key()))
+            .with_details(vec![Detail::new("id", "key_mismatch", "a record's id cannot change; delete it and create the new one")]));
+    }
+    let _writer = state.registry_writer.lock().await;
+    if state.store.record::<T>(&key).await?.is_none() {
+        return Err(ApiError::not_found(format!("no {} record `{key}`", T::NAME)));
+    }
+    let warnings = check_change::<T>(&state, StatusCode::UNPROCESSABLE_ENTITY, |records| {
+        if let Some(slot) = records.iter_mut().find(|r| r.key() == key) {
+            *slot = record.clone();
+        }
+    })
+    .await?;
+    state.store.put_record(&record).await?;
+    let records = state.store.records::<T>().await?.len();
+    Ok(Json(Written { registry: T::NAME, records, warnings }).into_response())
+}
+
+async fn remove<T: RegistryRecord>(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(key): Path<String>) -> Result<Response, ApiError> {
+    let _writer = state.registry_writer.lock().await;
+    let existing = state.store.record::<T>(&key).await?.ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))?;
+    may_write(&state, &caller, Some(&existing)).await?;
+    // A record others refer to cannot go: the answer names every record that refers to it.
+    check_change::<T>(&state, StatusCode::CONFLICT, |records| records.retain(|r| r.key() != key)).await?;
+    state.store.delete_record::<T>(&key).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/v1/{registry}/csv`: replaces the registry with the file's rows, all or
+/// nothing, with the command line's checks; every bad row is reported.
+async fn upload_csv<T: RegistryRecord>(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    caller.require_planner()?;
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the file is larger than the service accepts")
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
+        }
+    })?;
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.to_ascii_lowercase().starts_with("text/csv") {
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", format!("send the registry as `Content-Type: text/csv` (UTF-8), not `{content_type}`")));
+    }
+    let text = String::from_utf8(body.to_vec()).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", "the file is not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"); GBK is not accepted")
+            .with_details(vec![Detail { line: Some(line), ..Detail::new(T::FILE, "E1002", format!("bad byte at offset {at}")) }])
+    })?;
+    let mut problems = Vec::new();
+    let section = T::read_csv(&text, &mut problems);
+    // A key given twice would make the second row silently win; it is an error.
+    let mut seen = std::collections::HashMap::new();
+    for (record, line) in section.records.iter().zip(&section.lines) {
+        if let Some(first) = seen.insert(record.key(), *line) {
+            problems.push(ImportProblem {
+                code: "E1101",
+                level: Level::Error,
+                file: T::FILE.into(),
+                line: Some(*line),
+                column: Some(if T::NAME == "history" { "enterprise".into() } else { "id".into() }),
+                value: record.key(),
+                message: format!("`{}` is given twice (first on line {first})", record.key()),
+                hint: "give each record once".into(),
+            });
+        }
+    }
+    if problems.iter().any(|p| p.level == Level::Error) {
+        return Err(csv_rejected::<T>(problems));
+    }
+    let _writer = state.registry_writer.lock().await;
+    let mut instance = registries(&state).await?;
+    *T::records_mut(&mut instance) = section.records.clone();
+    let lines = section_lines::<T>(section.lines);
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) = relevant(validate(&instance)).partition(|p| p.level == Level::Error);
+    if !errors.is_empty() {
+        let located = errors.into_iter().map(|p| if p.place.section == T::NAME { located(lines.locate(p)) } else { detail(&instance, p) }).collect::<Vec<_>>();
+        return Err(rejected(StatusCode::UNPROCESSABLE_ENTITY, T::NAME, located));
+    }
+    state.store.replace_records(&section.records).await?;
+    let warnings = warnings.into_iter().map(|p| if p.place.section == T::NAME { located(lines.locate(p)) } else { detail(&instance, p) }).collect();
+    tracing::info!(registry = T::NAME, records = section.records.len(), "registry replaced from CSV");
+    Ok(Json(Written { registry: T::NAME, records: section.records.len(), warnings }).into_response())
+}
+
+fn section_lines<T: RegistryRecord>(lines: Vec<usize>) -> Lines {
+    let mut all = Lines::default();
+    match T::NAME {
+        "districts" => all.districts = lines,
+        "officers" => all.officers = lines,
+        "experts" => all.experts = lines,
+        "enterprises" => all.enterprises = lines,
+        "history" => all.history = lines,
+        _ => all.findings = lines,
+    }
+    all
+}
+
+fn located(p: ImportProblem) -> Detail {
+    Detail { field: p.column.unwrap_or_else(|| p.file.clone()), code: p.code.into(), message: format!("{}. {}", p.message, p.hint), line: p.line, value: (!p.value.is_empty()).then_some(p.value) }
+}
+
+fn csv_rejected<T: RegistryRecord>(problems: Vec<ImportProblem>) -> ApiError {
+    let details: Vec<Detail> = problems.into_iter().filter(|p| p.level == Level::Error).map(located).collect();
+    rejected(StatusCode::UNPROCESSABLE_ENTITY, T::FILE, details)
+}
+
+fn rejected(status: StatusCode, what: &str, details: Vec<Detail>) -> ApiError {
+    let code = if status == StatusCode::CONFLICT { "still_referenced" } else { "invalid_registry" };
+    ApiError::new(status, code, format!("{} problems in {what}; nothing was changed; see details", details.len())).with_details(details)
+}
+
+/// The stored registries and settings as an instance over the current month.
+pub async fn registries(state: &AppState) -> Result<Instance, ApiError> {
+    let today = Utc::now().date_naive();
+    let start = today.with_day(1).unwrap_or(today);
+    let end = start.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(start);
+    Ok(state.store.registries("registries", Horizon { start, end }).await?)
+}
+
+/// Problems the registries themselves can cause (not the horizon's).
+fn relevant(problems: Vec<Problem>) -> impl Iterator<Item = Problem> {
+    problems.into_iter().filter(|p| !HORIZON_CODES.contains(&p.code))
+}
+
+/// A problem in a stored registry, named by the record's key: `enterprises[XH-0001].district`.
+pub fn detail(instance: &Instance, p: Problem) -> Detail {
+    let key = p.place.index.and_then(|i| record_key(instance, p.place.section, i));
+    let field = match (key, p.place.index) {
+        (Some(key), _) => format!("{}[{key}].{}", p.place.section, p.place.field),
+        (None, Some(i)) => format!("{}[{i}].{}", p.place.section, p.place.field),
+        (None, None) => format!("{}.{}", p.place.section, p.place.field),
+    };
+    Detail { field, code: p.code.into(), message: format!("{}. {}", p.message, p.hint), line: None, value: (!p.value.is_empty()).then_some(p.value) }
+}
+
+fn record_key(instance: &Instance, section: &str, index: usize) -> Option<String> {
+    fn key<T: RegistryRecord>(instance: &Instance, index: usize) -> Option<String> {
+        T::records(instance).get(index).map(RegistryRecord::key)
+    }
+    match section {
+        "districts" => key::<District>(instance, index),
+        "officers" => key::<Officer>(instance, index),
+        "experts" => key::<Expert>(instance, index),
+        "enterprises" => key::<Enterprise>(instance, index),
+        "history" => key::<Inspection>(instance, index),
+        "findings" => key::<Finding>(instance, index),
+        _ => None,
+    }
+}
+
+/// Validates the stored registries with `change` applied to registry `T`; refuses with
+/// `status` and every error, or returns the warnings.
+async fn check_change<T: RegistryRecord>(state: &AppState, status: StatusCode, change: impl FnOnce(&mut Vec<T>)) -> Result<Vec<Detail>, ApiError> {
+    let mut instance = registries(state).await?;
+    change(T::records_mut(&mut instance));
+    check_instance(&instance, status, T::NAME)
+}
+
+fn check_instance(instance: &Instance, status: StatusCode, what: &str) -> Result<Vec<Detail>, ApiError> {
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) = relevant(validate(instance)).partition(|p| p.level == Level::Error);
+    if !errors.is_empty() {
+        return Err(rejected(status, what, errors.into_iter().map(|p| detail(instance, p)).collect()));
+    }
+    Ok(warnings.into_iter().map(|p| detail(instance, p)).collect())
+}
+
+/// A bureau-wide document and its name in the store.
+trait Setting: Serialize + serde::de::DeserializeOwned + Default + Send + 'static {
+    const NAME: &'static str;
+    fn set(self, instance: &mut Instance);
+}
+
+impl Setting for Policy {
+    const NAME: &'static str = "policy";
+    fn set(self, instance: &mut Instance) {
+        instance.policy = self;
+    }
+}
+
+impl Setting for Calendar {
+    const NAME: &'static str = "calendar";
+    fn set(self, instance: &mut Instance) {
+        instance.calendar = self;
+    }
+}
+
+impl Setting for Travel {
+    const NAME: &'static str = "travel";
+    fn set(self, instance: &mut Instance) {
+        instance.travel = Some(self);
+    }
+}
+
+async fn show_setting<S: Setting>(State(state): State<AppState>) -> Result<Json<S>, ApiError> {
+    Ok(Json(state.store.setting::<S>(S::NAME).await?.unwrap_or_default()))
+}
+
+async fn put_setting<S: Setting>(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
+    caller.require_planner()?;
+    let Json(value) = body?;
+    let setting: S = serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        let message = e.into_inner().to_string();
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_setting", format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
+    })?;
+    let _writer = state.registry_writer.lock().await;
+    let mut instance = registries(&state).await?;
+    let stored = serde_json::to_value(&setting).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_setting", e.to_string()))?;
+    setting.set(&mut instance);
+    let warnings = check_instance(&instance, StatusCode::UNPROCESSABLE_ENTITY, S::NAME)?;
+    state.store.put_setting(S::NAME, &stored).await?;
+    Ok(Json(serde_json::json!({ "setting": S::NAME, "warnings": warnings })).into_response())
+}
