@@ -1,34 +1,102 @@
-//! The HTTP service over a real socket against a real SQLite file: a plan posted with its
-//! instance inline is solved, its roster passes the checker, and bad requests get the
-//! right 4xx with a JSON body; a restart reports an interrupted plan instead of losing it.
+//! The HTTP service over a real socket against a real SQLite file.
+//!
+//! - a bureau's life: registries uploaded as CSV → a month planned → roster checked →
+//!   exported (the XLSX opened and read) → published; the expert's view and calendar;
+//! - every role rule; a bad-input suite where each request gets its 4xx and code;
+//! - a restart (simulated, and a real `kill -9` of `hazard-sweep serve` mid-solve).
 
 mod common;
 
+use std::path::Path;
 use std::time::Duration;
 
+use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 use sweep_service::{AppState, app};
 use sweep_solver::check;
-use sweep_solver::model::{Instance, Roster};
+use sweep_solver::model::{Calendar, Instance, Policy, Roster, Travel};
 
-/// Starts the service on a free port with its database in `dir`; returns the base URL.
-async fn start(dir: &std::path::Path) -> String {
+const PLANNER: &str = "test-planner-token";
+
+/// A service on a free port with its database in a temporary folder.
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let base = start_in(dir.path()).await;
+        Server { base, client: reqwest::Client::new(), _dir: dir }
+    }
+
+    /// A request with a token (or none).
+    fn call(&self, token: Option<&str>, method: Method, path: &str) -> RequestBuilder {
+        let request = self.client.request(method, format!("{}{path}", self.base));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    /// A planner's request.
+    fn planner(&self, method: Method, path: &str) -> RequestBuilder {
+        self.call(Some(PLANNER), method, path)
+    }
+
+    async fn json(&self, request: RequestBuilder, status: u16) -> Value {
+        let response = request.send().await.unwrap();
+        let got = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        assert_eq!(got, status, "{body}");
+        serde_json::from_str(&body).unwrap_or(Value::Null)
+    }
+
+    /// Issues a token for a role and subject.
+    async fn token(&self, role: &str, subject: Option<&str>) -> String {
+        let body = self.json(self.planner(Method::POST, "/api/v1/tokens").json(&json!({ "role": role, "subject": subject })), 201).await;
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// Posts a plan and waits until it is solved.
+    async fn plan(&self, body: Value) -> i64 {
+        let created = self.json(self.planner(Method::POST, "/api/v1/plans").json(&body), 202).await;
+        let id = created["id"].as_i64().unwrap();
+        let plan = self.wait(id, |p| p["status"] == "done" || p["status"] == "failed").await.expect("the plan finishes");
+        assert_eq!(plan["status"], "done", "{plan}");
+        id
+    }
+
+    /// Polls a plan every 50 ms (up to 60 s) until `done` says so.
+    async fn wait(&self, id: i64, done: impl Fn(&Value) -> bool) -> Option<Value> {
+        poll_plan(&self.client, &self.base, id, done).await
+    }
+
+    /// The plan's instance and roster, checked by the independent checker.
+    async fn checked(&self, id: i64) -> (Instance, Roster) {
+        let instance: Instance = self.planner(Method::GET, &format!("/api/v1/plans/{id}/instance")).send().await.unwrap().json().await.unwrap();
+        let roster: Roster = self.planner(Method::GET, &format!("/api/v1/plans/{id}/roster")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(check(&instance, &roster), vec![], "plan {id}");
+        (instance, roster)
+    }
+}
+
+/// Starts the service with its database in `dir` (the planner token is [`PLANNER`]).
+async fn start_in(dir: &Path) -> String {
     let url = format!("sqlite://{}", dir.join("plans.db").display());
     let state = AppState::open(&url).await.expect("store opens");
+    sweep_service::auth::bootstrap(&state.store, Some(PLANNER)).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
     base
 }
 
-fn two_firms() -> Value {
-    serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap()
-}
-
-/// Polls a plan every 50 ms (up to 30 s) until `done` says so; returns that view.
 async fn poll_plan(client: &reqwest::Client, base: &str, id: i64, done: impl Fn(&Value) -> bool) -> Option<Value> {
-    for _ in 0..600 {
-        let plan: Value = client.get(format!("{base}/api/v1/plans/{id}")).send().await.unwrap().json().await.unwrap();
+    for _ in 0..1200 {
+        let plan: Value = client.get(format!("{base}/api/v1/plans/{id}")).bearer_auth(PLANNER).send().await.unwrap().json().await.unwrap();
         if done(&plan) {
             return Some(plan);
         }
@@ -37,81 +105,432 @@ async fn poll_plan(client: &reqwest::Client, base: &str, id: i64, done: impl Fn(
     None
 }
 
-async fn wait_done(client: &reqwest::Client, base: &str, id: i64) -> Value {
-    poll_plan(client, base, id, |p| p["status"] == "done" || p["status"] == "failed").await.unwrap_or_else(|| panic!("plan {id} did not finish"))
-}
-
-#[tokio::test]
-async fn a_posted_plan_is_solved_stored_and_checked() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = start(dir.path()).await;
-    let client = reqwest::Client::new();
-    assert_eq!(client.get(format!("{base}/healthz")).send().await.unwrap().status(), 200);
-    assert_eq!(client.get(format!("{base}/readyz")).send().await.unwrap().status(), 200);
-
-    let created = client.post(format!("{base}/api/v1/plans")).json(&json!({ "instance": two_firms(), "threads": 2 })).send().await.unwrap();
-    assert_eq!(created.status(), 202);
-    assert!(created.headers()["location"].to_str().unwrap().starts_with("/api/v1/plans/"));
-    let created: Value = created.json().await.unwrap();
-    let id = created["id"].as_i64().unwrap();
-
-    let plan = wait_done(&client, &base, id).await;
-    assert_eq!(plan["status"], "done", "{plan}");
-    assert!(plan["coverage"].as_f64().unwrap() > 0.99);
-
-    let instance: Instance = client.get(format!("{base}/api/v1/plans/{id}/instance")).send().await.unwrap().json().await.unwrap();
-    let roster: Roster = client.get(format!("{base}/api/v1/plans/{id}/roster")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(check(&instance, &roster), vec![]);
-    assert_eq!(roster.kpis.scheduled, 2);
-
-    let list: Value = client.get(format!("{base}/api/v1/plans")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 1);
-}
-
 /// Sends a request and asserts the status and the error code of its JSON body.
-async fn expect_error(request: reqwest::RequestBuilder, status: u16, code: &str) -> Value {
+async fn expect_error(request: RequestBuilder, status: u16, code: &str) -> Value {
     let response = request.send().await.unwrap();
     let got = response.status().as_u16();
     let body: Value = response.json().await.unwrap_or(Value::Null);
     assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{body}");
     assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(body["details"].is_array(), "{body}");
     body
 }
 
+fn two_firms() -> Value {
+    serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap()
+}
+
+/// Two districts, each with its officer, firms and the experts of the two-firm example.
+fn two_districts() -> Value {
+    let mut instance = two_firms();
+    instance["districts"].as_array_mut().unwrap().push(json!({ "id": "D2", "name": "新华区", "base": { "lat": 38.314, "lon": 116.866 } }));
+    instance["officers"].as_array_mut().unwrap().push(json!({ "id": "O2", "name": "赵敏", "district": "D2" }));
+    instance["enterprises"].as_array_mut().unwrap().push(json!({
+        "id": "F3", "name": "新华建工二号工地", "district": "D2", "location": { "lat": 38.32, "lon": 116.88 }, "sector": "construction", "risk": "yellow", "officer": "O2"
+    }));
+    instance
+}
+
+/// Stores an instance's registries one JSON record at a time, in reference order.
+async fn store_registries(server: &Server, instance: &Value) {
+    for registry in ["districts", "officers", "experts", "enterprises", "history", "findings"] {
+        for record in instance[registry].as_array().into_iter().flatten() {
+            server.json(server.planner(Method::POST, &format!("/api/v1/{registry}")).json(record), 201).await;
+        }
+    }
+    if let Some(policy) = instance.get("policy") {
+        server.json(server.planner(Method::PUT, "/api/v1/policy").json(policy), 200).await;
+    }
+}
+
+// ---- the bureau's life --------------------------------------------------------------
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[tokio::test]
+async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
+    let server = Server::start().await;
+    let dir = common::root().join("fixtures/cangzhou");
+    assert_eq!(server.client.get(format!("{}/healthz", server.base)).send().await.unwrap().status(), 200);
+    assert_eq!(server.client.get(format!("{}/readyz", server.base)).send().await.unwrap().status(), 200);
+
+    // Settings as JSON (read from the fixture's TOML and road files the way the CLI does).
+    let mut problems = Vec::new();
+    let policy: Policy = sweep_registry::read_toml(&read(&dir.join("policy.toml")), "policy.toml", &mut problems).unwrap();
+    let calendar: Calendar = sweep_registry::read_toml(&read(&dir.join("calendar.toml")), "calendar.toml", &mut problems).unwrap();
+    let nodes = sweep_registry::read_road_nodes(&read(&dir.join("road_nodes.csv")), &mut problems).records;
+    let edges = sweep_registry::read_road_edges(&read(&dir.join("road_edges.csv")), &mut problems).records;
+    assert!(problems.is_empty());
+    server.json(server.planner(Method::PUT, "/api/v1/policy").json(&policy), 200).await;
+    server.json(server.planner(Method::PUT, "/api/v1/calendar").json(&calendar), 200).await;
+    let travel = Travel { network: Some(sweep_solver::model::Network { nodes, edges }) };
+    server.json(server.planner(Method::PUT, "/api/v1/travel").json(&travel), 200).await;
+
+    // The registries as CSV files, in reference order.
+    for (registry, file) in [("districts", "districts.csv"), ("officers", "officers.csv"), ("experts", "experts.csv"), ("enterprises", "enterprises.csv"), ("history", "history.csv"), ("findings", "findings.csv")] {
+        let text = read(&dir.join(file));
+        let rows = text.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
+        let written = server.json(server.planner(Method::POST, &format!("/api/v1/{registry}/csv")).header("content-type", "text/csv").body(text), 200).await;
+        assert_eq!(written["records"].as_u64().unwrap() as usize, rows, "{registry}: {written}");
+    }
+    let listing = server.json(server.planner(Method::GET, "/api/v1/enterprises?limit=2&offset=1"), 200).await;
+    assert_eq!(listing["total"], 7934);
+    assert_eq!(listing["items"][0]["id"], "XH-0001");
+
+    // A month planned from the stored registries is the command line's instance of that month.
+    let id = server.plan(json!({ "month": "2027-03", "threads": 2, "iterations": 300 })).await;
+    let (instance, roster) = server.checked(id).await;
+    let mut cli = common::import_month(&dir, "2027-03");
+    cli.name = instance.name.clone();
+    assert!(instance == cli, "the service's instance differs from the command line's import");
+    assert_eq!(roster.kpis.mandatory_scheduled, roster.kpis.mandatory_due);
+
+    // Exports: CSV with Chinese headers by default, English on request; XLSX opened and read.
+    let csv = server.planner(Method::GET, &format!("/api/v1/plans/{id}/export.csv")).send().await.unwrap();
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    let visits: usize = roster.crews.iter().map(|c| c.visits.len()).sum();
+    assert_eq!(csv.lines().count(), visits + 1);
+    assert!(csv.trim_start_matches('\u{feff}').starts_with("日期,检查组,执法人员,专家,企业编号,企业名称"), "{}", &csv[..200]);
+    let english = server.planner(Method::GET, &format!("/api/v1/plans/{id}/export.csv?lang=en")).send().await.unwrap().text().await.unwrap();
+    assert!(english.trim_start_matches('\u{feff}').starts_with("date,crew,officer,experts,enterprise_id"));
+    let xlsx = server.planner(Method::GET, &format!("/api/v1/plans/{id}/export.xlsx")).send().await.unwrap().bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).expect("a workbook");
+    let sheet = calamine::Reader::worksheet_range(&mut book, "排班").expect("the roster sheet");
+    assert_eq!(sheet.get_value((0, 4)).map(ToString::to_string), Some("企业编号".into()));
+    let first = &roster.crews[0];
+    assert_eq!(sheet.get_value((1, 0)).map(ToString::to_string), Some(first.date.to_string()));
+    assert_eq!(sheet.get_value((1, 4)).map(ToString::to_string), Some(first.visits[0].enterprise.clone()));
+    assert_eq!(sheet.height(), visits + 1);
+
+    // Publish freezes it: a second publish and a delete are refused.
+    let published = server.json(server.planner(Method::POST, &format!("/api/v1/plans/{id}/publish")), 200).await;
+    assert!(published["published_at"].is_string(), "{published}");
+    expect_error(server.planner(Method::POST, &format!("/api/v1/plans/{id}/publish")), 409, "already_published").await;
+    expect_error(server.planner(Method::DELETE, &format!("/api/v1/plans/{id}")), 409, "published").await;
+
+    // The expert's view: their own visits, with crew mates and officer; the calendar feed.
+    let expert = first.experts[0].clone();
+    let token = server.token("expert", Some(&expert)).await;
+    let mine = server.json(server.call(Some(&token), Method::GET, "/api/v1/me/assignments?month=2027-03"), 200).await;
+    let assignments = mine["assignments"].as_array().unwrap();
+    let expected: usize = roster.crews.iter().filter(|c| c.experts.contains(&expert)).map(|c| c.visits.len()).sum();
+    assert_eq!(assignments.len(), expected);
+    let a = &assignments[0];
+    assert_eq!(a["date"], first.date.to_string());
+    assert_eq!(a["enterprise"]["id"], first.visits[0].enterprise.as_str());
+    assert_eq!(a["officer"]["id"], first.officer.as_str());
+    assert_eq!(a["crew_mates"].as_array().unwrap().len(), first.experts.len() - 1);
+    assert!(a["enterprise"]["address"].as_str().unwrap().contains('('), "{a}");
+    let april = server.json(server.call(Some(&token), Method::GET, "/api/v1/me/assignments?month=2027-04"), 200).await;
+    assert_eq!(april["assignments"].as_array().unwrap().len(), 0);
+    let ics = server.call(Some(&token), Method::GET, "/api/v1/me/calendar.ics").send().await.unwrap();
+    assert!(ics.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    let ics = ics.text().await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR"));
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), expected);
+    // 08:30 in Beijing is 00:30 UTC.
+    let start = first.visits[0].start.minutes() - 8 * 60;
+    assert!(ics.contains(&format!("DTSTART:{}T{:02}{:02}00Z", first.date.format("%Y%m%d"), start / 60, start % 60)), "{}", &ics[..600]);
+
+    // A decline is recorded once, shown to the planner on the plan, and drops the visit from the feed.
+    let visit = a["visit"].as_str().unwrap().to_string();
+    let declined = server.json(server.call(Some(&token), Method::POST, &format!("/api/v1/me/assignments/{visit}/decline")).json(&json!({ "reason": "家中有事" })), 201).await;
+    assert_eq!(declined["expert"], expert.as_str());
+    expect_error(server.call(Some(&token), Method::POST, &format!("/api/v1/me/assignments/{visit}/decline")).json(&json!({ "reason": "again" })), 409, "already_declined").await;
+    let plan = server.json(server.planner(Method::GET, &format!("/api/v1/plans/{id}")), 200).await;
+    assert_eq!(plan["declines"][0]["expert"], expert.as_str(), "{plan}");
+    assert_eq!(plan["declines"][0]["reason"], "家中有事");
+    let ics = server.call(Some(&token), Method::GET, "/api/v1/me/calendar.ics").send().await.unwrap().text().await.unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), expected - 1);
+
+    // Someone else's visit does not exist for this expert.
+    let other = roster.crews.iter().find(|c| !c.experts.contains(&expert)).unwrap();
+    expect_error(server.call(Some(&token), Method::POST, &format!("/api/v1/me/assignments/{id}-{}/decline", other.visits[0].enterprise)).json(&json!({ "reason": "x" })), 404, "not_found").await;
+
+    // A finding recorded on a visit goes to the registry and makes the firm a follow-up next month.
+    let officer = server.token("officer", Some(&first.officer)).await;
+    let firm = first.visits[0].enterprise.clone();
+    let finding = server
+        .json(server.call(Some(&officer), Method::POST, &format!("/api/v1/plans/{id}/visits/{firm}/findings")).json(&json!({ "severity": "major", "deadline": "2027-04-10" })), 201)
+        .await;
+    assert_eq!(finding["found_on"], first.date.to_string());
+    let april = server.plan(json!({ "month": "2027-04", "iterations": 100, "threads": 2 })).await;
+    let (_, next) = server.checked(april).await;
+    let due = next.due.iter().find(|d| d.enterprise == firm).expect("the firm is due in April");
+    assert!(due.mandatory, "{due:?}");
+}
+
+// ---- roles --------------------------------------------------------------------------
+
+#[tokio::test]
+async fn every_role_rule() {
+    let server = Server::start().await;
+    store_registries(&server, &two_districts()).await;
+    let id = server.plan(json!({ "horizon": { "start": "2027-03-01", "end": "2027-03-05" }, "threads": 1 })).await;
+    let (_, roster) = server.checked(id).await;
+    server.json(server.planner(Method::POST, &format!("/api/v1/plans/{id}/publish")), 200).await;
+    let o1 = server.token("officer", Some("O1")).await;
+    let o2 = server.token("officer", Some("O2")).await;
+    let e1 = server.token("expert", Some("E1")).await;
+    let planner2 = server.token("planner", None).await;
+
+    // No token, a malformed header, an unknown token: 401 on every protected route.
+    for path in ["/api/v1/plans", "/api/v1/districts", "/api/v1/tokens", "/api/v1/me/assignments"] {
+        expect_error(server.call(None, Method::GET, path), 401, "missing_token").await;
+        expect_error(server.call(None, Method::GET, path).header("authorization", "Basic abc"), 401, "invalid_token").await;
+        expect_error(server.call(Some("hs_not_a_token"), Method::GET, path), 401, "invalid_token").await;
+    }
+    // Open routes need no token.
+    for path in ["/healthz", "/readyz", "/metrics", "/api/openapi.json", "/api/docs"] {
+        assert_eq!(server.call(None, Method::GET, path).send().await.unwrap().status(), 200, "{path}");
+    }
+
+    // Experts: everything outside /me is forbidden.
+    for (method, path) in [(Method::GET, "/api/v1/plans"), (Method::GET, &*format!("/api/v1/plans/{id}/roster")), (Method::GET, "/api/v1/experts/E2"), (Method::GET, "/api/v1/tokens"), (Method::POST, "/api/v1/plans")] {
+        expect_error(server.call(Some(&e1), method, path).json(&json!({})), 403, "forbidden").await;
+    }
+    // /me answers for experts only.
+    expect_error(server.planner(Method::GET, "/api/v1/me/assignments"), 403, "forbidden").await;
+    expect_error(server.call(Some(&o1), Method::GET, "/api/v1/me/calendar.ics"), 403, "forbidden").await;
+    // An expert sees their own visits only.
+    let mine = server.json(server.call(Some(&e1), Method::GET, "/api/v1/me/assignments?month=2027-03"), 200).await;
+    let expected: usize = roster.crews.iter().filter(|c| c.experts.iter().any(|e| e == "E1")).map(|c| c.visits.len()).sum();
+    assert_eq!(mine["assignments"].as_array().unwrap().len(), expected);
+
+    // Officers read registries and plans...
+    server.json(server.call(Some(&o1), Method::GET, "/api/v1/enterprises"), 200).await;
+    server.json(server.call(Some(&o1), Method::GET, &format!("/api/v1/plans/{id}")), 200).await;
+    assert_eq!(server.call(Some(&o1), Method::GET, &format!("/api/v1/plans/{id}/export.csv")).send().await.unwrap().status(), 200);
+    // ...but do not plan, publish, keep registries or issue tokens.
+    expect_error(server.call(Some(&o1), Method::POST, "/api/v1/plans").json(&json!({ "month": "2027-03" })), 403, "forbidden").await;
+    expect_error(server.call(Some(&o1), Method::POST, &format!("/api/v1/plans/{id}/publish")), 403, "forbidden").await;
+    expect_error(server.call(Some(&o1), Method::DELETE, &format!("/api/v1/plans/{id}")), 403, "forbidden").await;
+    expect_error(server.call(Some(&o1), Method::POST, "/api/v1/districts/csv").header("content-type", "text/csv").body("id,name,lat,lon\n"), 403, "forbidden").await;
+    expect_error(server.call(Some(&o1), Method::PUT, "/api/v1/districts/D1").json(&two_firms()["districts"][0]), 403, "forbidden").await;
+    expect_error(server.call(Some(&o1), Method::PUT, "/api/v1/policy").json(&json!({})), 403, "forbidden").await;
+    expect_error(server.call(Some(&o1), Method::POST, "/api/v1/tokens").json(&json!({ "role": "planner" })), 403, "forbidden").await;
+    // An officer records findings on their own firms only...
+    let finding = |id: &str, firm: &str| json!({ "id": id, "enterprise": firm, "severity": "general", "found_on": "2027-02-01", "deadline": "2027-03-01", "rectified": false });
+    server.json(server.call(Some(&o1), Method::POST, "/api/v1/findings").json(&finding("H1", "F1")), 201).await;
+    expect_error(server.call(Some(&o1), Method::POST, "/api/v1/findings").json(&finding("H2", "F3")), 403, "forbidden").await;
+    server.json(server.call(Some(&o2), Method::POST, "/api/v1/findings").json(&finding("H2", "F3")), 201).await;
+    // ...and on their own crews' visits only.
+    let crew_of = |firm: &str| roster.crews.iter().find(|c| c.visits.iter().any(|v| v.enterprise == firm)).map(|c| c.officer.clone());
+    assert_eq!(crew_of("F3").as_deref(), Some("O2"), "{roster:?}");
+    let on_visit = |token: &str| server.call(Some(token), Method::POST, &format!("/api/v1/plans/{id}/visits/F3/findings")).json(&json!({ "severity": "general", "deadline": "2027-04-01" }));
+    expect_error(on_visit(&o1), 403, "forbidden").await;
+    server.json(on_visit(&o2), 201).await;
+    server.json(on_visit(PLANNER), 201).await;
+
+    // Planners issue and revoke tokens; a revoked token stops working at once.
+    let tokens = server.json(server.planner(Method::GET, "/api/v1/tokens"), 200).await;
+    let e1_id = tokens.as_array().unwrap().iter().find(|t| t["subject"] == "E1").unwrap()["id"].as_i64().unwrap();
+    assert!(tokens.to_string().find("hs_").is_none(), "token secrets are never listed");
+    assert_eq!(server.call(Some(&planner2), Method::DELETE, &format!("/api/v1/tokens/{e1_id}")).send().await.unwrap().status(), 204);
+    expect_error(server.call(Some(&e1), Method::GET, "/api/v1/me/assignments"), 401, "invalid_token").await;
+}
+
+#[tokio::test]
+async fn the_first_start_prints_a_planner_token_once_or_takes_it_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("first.db");
+    let mut lines = Vec::new();
+    for _ in 0..2 {
+        let port = free_port();
+        let (mut server, stdout) = spawn_server(&db, port, None).await;
+        server.kill().unwrap();
+        server.wait().unwrap();
+        lines.push(std::fs::read_to_string(stdout).unwrap());
+    }
+    let token = lines[0].strip_prefix("planner token: ").expect("the first start prints the token").trim().to_string();
+    assert_eq!(lines[1], "", "the second start prints nothing");
+    let port = free_port();
+    let (mut server, _) = spawn_server(&db, port, None).await;
+    let ok = reqwest::Client::new().get(format!("http://127.0.0.1:{port}/api/v1/plans")).bearer_auth(&token).send().await.unwrap().status();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(ok, 200);
+
+    let db = dir.path().join("given.db");
+    let port = free_port();
+    let (mut server, stdout) = spawn_server(&db, port, Some("my-own-planner-token")).await;
+    let ok = reqwest::Client::new().get(format!("http://127.0.0.1:{port}/api/v1/plans")).bearer_auth("my-own-planner-token").send().await.unwrap().status();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!((ok.as_u16(), std::fs::read_to_string(stdout).unwrap()), (200, String::new()));
+}
+
+// ---- bad input ----------------------------------------------------------------------
+
 #[tokio::test]
 async fn bad_requests_get_a_json_4xx_naming_the_problem() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = start(dir.path()).await;
-    let c = reqwest::Client::new();
-    let plans = format!("{base}/api/v1/plans");
-    let json_body = |text: &str| c.post(&plans).header("content-type", "application/json").body(text.to_string());
+    let server = Server::start().await;
+    store_registries(&server, &two_firms()).await;
+    let s = &server;
+    let plans = "/api/v1/plans";
+    let json_body = |text: &str| s.planner(Method::POST, plans).header("content-type", "application/json").body(text.to_string());
+    let csv = |registry: &str, text: &str| s.planner(Method::POST, &format!("/api/v1/{registry}/csv")).header("content-type", "text/csv").body(text.to_string());
+    let mut sent = 0;
+    macro_rules! expect {
+        ($request:expr, $status:expr, $code:expr) => {{
+            sent += 1;
+            expect_error($request, $status, $code).await
+        }};
+    }
 
-    expect_error(json_body("{not json"), 400, "malformed_json").await;
-    expect_error(c.post(&plans).header("content-type", "text/plain").body("{}"), 415, "unsupported_media_type").await;
-    expect_error(json_body("{}"), 422, "invalid_body").await;
-    expect_error(c.post(&plans).json(&json!({ "instance": two_firms(), "colour": "red" })), 422, "invalid_body").await;
-    expect_error(c.post(&plans).json(&json!({ "instance": two_firms(), "threads": "two" })), 422, "invalid_body").await;
-    expect_error(c.post(&plans).json(&json!({ "instance": two_firms(), "threads": 0 })), 422, "invalid_plan").await;
-    expect_error(c.post(&plans).json(&json!({ "instance": two_firms(), "time_limit": -1 })), 422, "invalid_plan").await;
-
+    // Plans.
+    expect!(json_body("{not json"), 400, "malformed_json");
+    expect!(s.planner(Method::POST, plans).header("content-type", "text/plain").body("{}"), 415, "unsupported_media_type");
+    expect!(json_body("{}"), 422, "invalid_body");
+    expect!(json_body("[1, 2]"), 422, "invalid_body");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "colour": "red" })), 422, "invalid_body");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "threads": "two" })), 422, "invalid_body");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "threads": 0 })), 422, "invalid_plan");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "time_limit": -1 })), 422, "invalid_plan");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "month": "2027-03" })), 422, "invalid_body");
     let mut bad = two_firms();
     bad["enterprises"][1]["risk"] = json!("purple");
-    let body = expect_error(c.post(&plans).json(&json!({ "instance": bad })), 422, "invalid_instance").await;
+    let body = expect!(s.planner(Method::POST, plans).json(&json!({ "instance": bad })), 422, "invalid_instance");
     assert_eq!(body["details"][0]["field"], "instance.enterprises[1].risk", "{body}");
-
     let mut unknown = two_firms();
     unknown["enterprises"][0]["district"] = json!("NOWHERE");
-    let body = expect_error(c.post(&plans).json(&json!({ "instance": unknown })), 422, "invalid_plan").await;
-    assert!(body["details"].as_array().unwrap().iter().any(|d| d["field"] == "instance.enterprises[0].district"), "{body}");
-
-    expect_error(c.get(format!("{plans}/999")), 404, "not_found").await;
-    expect_error(c.get(format!("{plans}/abc")), 400, "invalid_id").await;
-    expect_error(c.get(format!("{plans}/999/roster")), 404, "not_found").await;
-    expect_error(c.get(format!("{base}/api/v1/nothing")), 404, "not_found").await;
-    expect_error(c.delete(&plans), 405, "method_not_allowed").await;
+    let body = expect!(s.planner(Method::POST, plans).json(&json!({ "instance": unknown })), 422, "invalid_plan");
+    assert!(body["details"].as_array().unwrap().iter().any(|d| d["field"] == "instance.enterprises[F1].district"), "{body}");
+    let body = expect!(s.planner(Method::POST, plans).json(&json!({ "month": "2027-13" })), 422, "invalid_month");
+    assert_eq!(body["details"][0]["field"], "month");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "month": "March" })), 422, "invalid_month");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "month": 202703 })), 422, "invalid_body");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "horizon": { "start": "2027-03-05", "end": "2027-03-01" } })), 422, "invalid_plan");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "horizon": { "start": "2027-03-05" } })), 422, "invalid_body");
+    let body = expect!(s.planner(Method::POST, plans).json(&json!({ "month": "2027-03", "policy": { "min_teem": 2 } })), 422, "invalid_policy");
+    assert_eq!(body["details"][0]["field"], "policy.min_teem");
+    let body = expect!(s.planner(Method::POST, plans).json(&json!({ "month": "2027-03", "policy": { "min_team": "two" } })), 422, "invalid_policy");
+    assert_eq!(body["details"][0]["field"], "policy.min_team");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "month": "2027-03", "policy": { "min_team": 9 } })), 422, "invalid_plan");
+    expect!(s.planner(Method::GET, "/api/v1/plans/999"), 404, "not_found");
+    expect!(s.planner(Method::GET, "/api/v1/plans/abc"), 400, "invalid_id");
+    expect!(s.planner(Method::GET, "/api/v1/plans/-3"), 400, "invalid_id");
+    expect!(s.planner(Method::GET, "/api/v1/plans/999/roster"), 404, "not_found");
+    expect!(s.planner(Method::GET, "/api/v1/plans/999/export.xlsx"), 404, "not_found");
+    expect!(s.planner(Method::POST, "/api/v1/plans/999/publish"), 404, "not_found");
+    expect!(s.planner(Method::GET, "/api/v1/nothing"), 404, "not_found");
+    expect!(s.call(None, Method::GET, "/nothing/at/all"), 404, "not_found");
+    expect!(s.planner(Method::PATCH, plans), 405, "method_not_allowed");
     let huge = format!("{{\"instance\": \"{}\"}}", "x".repeat(sweep_service::BODY_LIMIT + 1));
-    expect_error(json_body(&huge), 413, "body_too_large").await;
+    expect!(json_body(&huge), 413, "body_too_large");
+    let id = s.plan(json!({ "horizon": { "start": "2027-03-01", "end": "2027-03-05" } })).await;
+    expect!(s.planner(Method::GET, &format!("/api/v1/plans/{id}/export.csv?lang=fr")), 400, "invalid_query");
+    expect!(s.planner(Method::GET, &format!("/api/v1/plans/{id}/export.csv?colour=red")), 400, "invalid_query");
+    expect!(s.planner(Method::POST, &format!("/api/v1/plans/{id}/visits/F1/findings")).json(&json!({ "severity": "huge", "deadline": "2027-04-01" })), 422, "invalid_body");
+    expect!(s.planner(Method::POST, &format!("/api/v1/plans/{id}/visits/NOPE/findings")).json(&json!({ "severity": "major", "deadline": "2027-04-01" })), 404, "not_found");
+    expect!(s.planner(Method::POST, &format!("/api/v1/plans/{id}/visits/F1/findings")).json(&json!({ "severity": "major", "deadline": "2020-01-01" })), 422, "invalid_finding");
+
+    // Registries: CSV uploads.
+    expect!(s.planner(Method::POST, "/api/v1/districts/csv").header("content-type", "application/json").body("{}"), 415, "unsupported_media_type");
+    expect!(s.planner(Method::POST, "/api/v1/districts/csv").body("id,name,lat,lon\n"), 415, "unsupported_media_type");
+    let body = expect!(csv("districts", "id,name,lat\nD1,运河区,38.3\n"), 422, "invalid_registry");
+    assert_eq!((body["details"][0]["code"].as_str(), body["details"][0]["field"].as_str()), (Some("E1003"), Some("lon")), "{body}");
+    let experts = "id,name,tier,title,specialties,certified_until,home_lat,home_lon\nE1,李明,city,senior,construction,2028-12-31,38.3,116.85\nE2,张伟,emperor,senior,electrical,2028-12-31,38.3,116.8\nE3,刘洋,city,senior,construction,31/12/2028,38.3,116.8\n";
+    let body = expect!(csv("experts", experts), 422, "invalid_registry");
+    let located: Vec<(u64, &str)> = body["details"].as_array().unwrap().iter().map(|d| (d["line"].as_u64().unwrap(), d["code"].as_str().unwrap())).collect();
+    assert_eq!(located, vec![(3, "E1404"), (4, "E1301")], "every bad row, by line: {body}");
+    let body = expect!(s.planner(Method::POST, "/api/v1/districts/csv").header("content-type", "text/csv").body(b"id,name,lat,lon\nD1,\xd4\xcb\xba\xd3,38.3,116.8\n".to_vec()), 422, "invalid_csv");
+    assert_eq!(body["details"][0]["code"], "E1002");
+    let body = expect!(csv("districts", "id,name,lat,lon\nD1,运河区,38.31,116.86\nD1,新华区,38.3,116.8\n"), 422, "invalid_registry");
+    assert_eq!((body["details"][0]["code"].as_str(), body["details"][0]["line"].as_u64()), (Some("E1101"), Some(3)), "{body}");
+    let firms = "id,name,district,lat,lon,sector,risk,officer\nF1,沧州建工一号工地,D1,38.33,116.87,construction,yellow,O1\nF2,华北商城,D9,38.30,116.90,crowded_venue,yellow,O1\n";
+    let body = expect!(csv("enterprises", firms), 422, "invalid_registry");
+    assert!(body["details"].as_array().unwrap().iter().any(|d| d["code"] == "E1201" && d["line"] == 3 && d["field"] == "district"), "{body}");
+    let body = expect!(csv("districts", "id,name,lat,lon\nD2,新华区,38.3,116.8\n"), 422, "invalid_registry");
+    assert!(body["details"].as_array().unwrap().iter().any(|d| d["field"] == "officers[O1].district"), "replacing districts would orphan O1: {body}");
+    expect!(csv("history", "enterprise,date,kind\nF1,2026-01-01,expert_sweep,extra\n"), 422, "invalid_registry");
+
+    // Registries: JSON records.
+    let body = expect!(s.planner(Method::POST, "/api/v1/experts").json(&json!({ "id": "E9", "name": "王", "tier": "emperor" })), 422, "invalid_record");
+    assert_eq!(body["details"][0]["field"], "tier");
+    expect!(s.planner(Method::POST, "/api/v1/districts").json(&two_firms()["districts"][0]), 409, "already_exists");
+    expect!(s.planner(Method::PUT, "/api/v1/districts/D9").json(&two_firms()["districts"][0]), 422, "key_mismatch");
+    let mut d9 = two_firms()["districts"][0].clone();
+    d9["id"] = json!("D9");
+    expect!(s.planner(Method::PUT, "/api/v1/districts/D9").json(&d9), 404, "not_found");
+    let body = expect!(s.planner(Method::DELETE, "/api/v1/districts/D1"), 409, "still_referenced");
+    assert!(body["details"].as_array().unwrap().iter().any(|d| d["field"] == "enterprises[F1].district"), "{body}");
+    expect!(s.planner(Method::GET, "/api/v1/districts/NOPE"), 404, "not_found");
+    expect!(s.planner(Method::GET, "/api/v1/enterprises?limit=0"), 400, "invalid_query");
+    expect!(s.planner(Method::GET, "/api/v1/enterprises?limit=abc"), 400, "invalid_query");
+    let mut far = two_firms()["enterprises"][0].clone();
+    far["id"] = json!("F9");
+    far["location"] = json!({ "lat": 51.5, "lon": -0.12 });
+    expect!(s.planner(Method::POST, "/api/v1/enterprises").json(&far), 422, "invalid_registry");
+    expect!(s.planner(Method::PUT, "/api/v1/policy").json(&json!({ "min_team": "two" })), 422, "invalid_setting");
+    expect!(s.planner(Method::PUT, "/api/v1/policy").json(&json!({ "min_team": 6, "max_team": 5 })), 422, "invalid_registry");
+
+    // Tokens.
+    expect!(s.call(None, Method::GET, plans), 401, "missing_token");
+    expect!(s.call(None, Method::GET, plans).header("authorization", "Basic dXNlcjpwdw=="), 401, "invalid_token");
+    expect!(s.call(Some("hs_0000"), Method::GET, plans), 401, "invalid_token");
+    expect!(s.planner(Method::POST, "/api/v1/tokens").json(&json!({ "role": "king" })), 422, "invalid_body");
+    expect!(s.planner(Method::POST, "/api/v1/tokens").json(&json!({ "role": "expert" })), 422, "invalid_body");
+    expect!(s.planner(Method::POST, "/api/v1/tokens").json(&json!({ "role": "expert", "subject": "E404" })), 422, "unknown_subject");
+    expect!(s.planner(Method::POST, "/api/v1/tokens").json(&json!({ "role": "planner", "subject": "E1" })), 422, "invalid_body");
+    expect!(s.planner(Method::DELETE, "/api/v1/tokens/999"), 404, "not_found");
+    expect!(s.planner(Method::DELETE, "/api/v1/tokens/x"), 400, "invalid_id");
+    expect!(s.planner(Method::DELETE, "/api/v1/tokens/1"), 409, "own_token");
+
+    // The experts' view.
+    let expert = s.token("expert", Some("E1")).await;
+    expect!(s.call(Some(&expert), Method::GET, "/api/v1/me/assignments?month=2027-3x"), 400, "invalid_month");
+    expect!(s.call(Some(&expert), Method::GET, "/api/v1/me/assignments?year=2027"), 400, "invalid_query");
+    expect!(s.call(Some(&expert), Method::POST, &format!("/api/v1/me/assignments/{id}-F1/decline")).json(&json!({ "reason": "  " })), 422, "invalid_body");
+    expect!(s.call(Some(&expert), Method::POST, &format!("/api/v1/me/assignments/{id}-F1/decline")).header("content-type", "application/json").body("{"), 400, "malformed_json");
+    expect!(s.call(Some(&expert), Method::POST, "/api/v1/me/assignments/nonsense/decline").json(&json!({ "reason": "x" })), 404, "not_found");
+    // Not published yet: the visit does not exist for the expert.
+    expect!(s.call(Some(&expert), Method::POST, &format!("/api/v1/me/assignments/{id}-F1/decline")).json(&json!({ "reason": "x" })), 404, "not_found");
+    assert!(sent >= 40, "the suite sends {sent} bad requests");
+
+    // Nothing above changed the registries or answered 5xx (each was checked for its 4xx).
+    let districts = s.json(s.planner(Method::GET, "/api/v1/districts"), 200).await;
+    assert_eq!(districts["total"], 1);
+    let experts = s.json(s.planner(Method::GET, "/api/v1/experts"), 200).await;
+    assert_eq!(experts["total"], 3);
+    let metrics = s.call(None, Method::GET, "/metrics").send().await.unwrap().text().await.unwrap();
+    assert!(!metrics.lines().any(|l| l.starts_with("http_requests_total") && l.contains("status=\"5")), "{metrics}");
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_the_router_serves() {
+    let server = Server::start().await;
+    store_registries(&server, &two_firms()).await;
+    let expert = server.token("expert", Some("E1")).await;
+    let doc = server.json(server.call(None, Method::GET, "/api/openapi.json"), 200).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let page = server.call(None, Method::GET, "/api/docs").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("/api/openapi.json") && !page.contains("https://"), "the docs page loads nothing from the network");
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            // Every schema a body refers to is in the document.
+            for reference in operation.to_string().split("#/components/schemas/").skip(1) {
+                let name: String = reference.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                assert!(doc["components"]["schemas"].get(&name).is_some(), "{method} {path}: no schema {name}");
+            }
+            let concrete = path.replace("{id}", "999").replace("{key}", "NOPE").replace("{enterprise}", "NOPE").replace("{visit}", "999-NOPE");
+            let token = if path.starts_with("/api/v1/me") { Some(expert.clone()) } else { Some(PLANNER.to_string()) };
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let response = server.call(token.as_deref(), method.clone(), &concrete).header("content-type", "application/json").body("{}").send().await.unwrap();
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap();
+            assert!(status != 405 && !body.contains("no such route"), "{method} {path} is documented but not routed: {status} {body}");
+        }
+    }
+    assert!(operations >= 60, "{operations} operations");
+}
+
+// ---- restarts -----------------------------------------------------------------------
 
 #[tokio::test]
 async fn a_restart_reports_the_interrupted_plan() {
@@ -120,18 +539,24 @@ async fn a_restart_reports_the_interrupted_plan() {
     // A plan left running by a process that died (written as the service writes it).
     {
         let state = AppState::open(&url).await.unwrap();
-        let id = state
-            .store
-            .insert_plan(&sweep_service::store::NewPlan { name: "lost".into(), instance: "{}".into(), threads: 1, iterations: 0, time_limit: None })
-            .await
-            .unwrap();
+        let new = sweep_service::store::NewPlan {
+            name: "lost".into(),
+            instance: "{}".into(),
+            threads: 1,
+            iterations: 0,
+            time_limit: None,
+            source: "inline",
+            horizon: ("2027-03-01".into(), "2027-03-31".into()),
+        };
+        let id = state.store.insert_plan(&new).await.unwrap();
         state.store.set_running(id).await.unwrap();
     }
-    let base = start(dir.path()).await;
-    let plan: Value = reqwest::get(format!("{base}/api/v1/plans/1")).await.unwrap().json().await.unwrap();
+    let base = start_in(dir.path()).await;
+    let client = reqwest::Client::new();
+    let plan: Value = client.get(format!("{base}/api/v1/plans/1")).bearer_auth(PLANNER).send().await.unwrap().json().await.unwrap();
     assert_eq!(plan["status"], "failed", "{plan}");
     assert!(plan["error"].as_str().unwrap().contains("interrupted"), "{plan}");
-    let roster = reqwest::get(format!("{base}/api/v1/plans/1/roster")).await.unwrap();
+    let roster = client.get(format!("{base}/api/v1/plans/1/roster")).bearer_auth(PLANNER).send().await.unwrap();
     assert_eq!(roster.status(), 409);
 }
 
@@ -140,16 +565,23 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// Starts `hazard-sweep serve` as a child process and waits until it answers.
-async fn spawn_server(db: &std::path::Path, port: u16) -> std::process::Child {
-    let child = std::process::Command::new(common::bin())
+/// Starts `hazard-sweep serve` as a child process and waits until it answers; its
+/// standard output goes to the returned file.
+async fn spawn_server(db: &Path, port: u16, planner_token: Option<&str>) -> (std::process::Child, std::path::PathBuf) {
+    let stdout = db.with_extension(format!("{port}.out"));
+    let mut command = std::process::Command::new(common::bin());
+    command
         .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url", &format!("sqlite://{}", db.display())])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .env_remove(sweep_service::auth::PLANNER_TOKEN_ENV)
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::process::Stdio::null());
+    if let Some(token) = planner_token {
+        command.env(sweep_service::auth::PLANNER_TOKEN_ENV, token);
+    }
+    let child = command.spawn().unwrap();
     for _ in 0..200 {
         if reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await.is_ok_and(|r| r.status() == 200) {
-            return child;
+            return (child, stdout);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -160,14 +592,15 @@ async fn spawn_server(db: &std::path::Path, port: u16) -> std::process::Child {
 async fn killing_the_server_mid_solve_leaves_the_plan_reported_not_lost() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("plans.db");
-    let instance = common::import_month(&common::root().join("fixtures/cangzhou"), "2027-03");
     let port = free_port();
-    let mut server = spawn_server(&db, port).await;
+    let (mut server, _) = spawn_server(&db, port, Some(PLANNER)).await;
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     // Long enough to be killed while running.
+    let instance = common::import_month(&common::root().join("fixtures/cangzhou"), "2027-03");
     let created: Value = client
         .post(format!("{base}/api/v1/plans"))
+        .bearer_auth(PLANNER)
         .json(&json!({ "instance": instance, "iterations": 10_000_000, "time_limit": 300 }))
         .send()
         .await
@@ -181,14 +614,14 @@ async fn killing_the_server_mid_solve_leaves_the_plan_reported_not_lost() {
     server.wait().unwrap();
 
     let port = free_port();
-    let mut server = spawn_server(&db, port).await;
+    let (mut server, _) = spawn_server(&db, port, None).await;
     let base = format!("http://127.0.0.1:{port}");
-    let plans: Value = client.get(format!("{base}/api/v1/plans")).send().await.unwrap().json().await.unwrap();
+    let plans: Value = client.get(format!("{base}/api/v1/plans")).bearer_auth(PLANNER).send().await.unwrap().json().await.unwrap();
     assert_eq!(plans.as_array().unwrap().len(), 1, "{plans}");
     assert_eq!(plans[0]["status"], "failed", "{plans}");
     assert!(plans[0]["error"].as_str().unwrap().contains("interrupted"), "{plans}");
     // The instance it was being solved from is still there, whole.
-    let stored: Instance = client.get(format!("{base}/api/v1/plans/{id}/instance")).send().await.unwrap().json().await.unwrap();
+    let stored: Instance = client.get(format!("{base}/api/v1/plans/{id}/instance")).bearer_auth(PLANNER).send().await.unwrap().json().await.unwrap();
     assert_eq!(stored.enterprises.len(), instance.enterprises.len());
     server.kill().unwrap();
     server.wait().unwrap();
