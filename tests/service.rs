@@ -530,6 +530,22 @@ async fn the_openapi_document_lists_every_route_the_router_serves() {
     assert!(operations >= 60, "{operations} operations");
 }
 
+#[tokio::test]
+async fn requests_carry_an_id_and_are_counted_by_route() {
+    let server = Server::start().await;
+    let response = server.planner(Method::GET, "/api/v1/plans").send().await.unwrap();
+    let id = response.headers()["x-request-id"].to_str().unwrap().to_string();
+    let again = server.planner(Method::GET, "/api/v1/plans").send().await.unwrap();
+    assert_ne!(again.headers()["x-request-id"].to_str().unwrap(), id, "each request has its own id");
+    let echoed = server.planner(Method::GET, "/api/v1/plans/42").header("x-request-id", "from-the-caller").send().await.unwrap();
+    assert_eq!(echoed.headers()["x-request-id"], "from-the-caller");
+    let metrics = server.call(None, Method::GET, "/metrics").send().await.unwrap().text().await.unwrap();
+    // Counted by route template, not by raw path (one series for every plan id).
+    assert!(metrics.contains(r#"route="/api/v1/plans/{id}""#) && metrics.contains(r#"status="404""#), "{metrics}");
+    assert!(!metrics.contains("/api/v1/plans/42"), "{metrics}");
+    assert!(metrics.contains("http_request_duration_seconds_bucket"), "{metrics}");
+}
+
 // ---- restarts -----------------------------------------------------------------------
 
 #[tokio::test]
@@ -578,13 +594,15 @@ async fn spawn_server(db: &Path, port: u16, planner_token: Option<&str>) -> (std
     if let Some(token) = planner_token {
         command.env(sweep_service::auth::PLANNER_TOKEN_ENV, token);
     }
-    let child = command.spawn().unwrap();
+    let mut child = command.spawn().unwrap();
     for _ in 0..200 {
         if reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await.is_ok_and(|r| r.status() == 200) {
             return (child, stdout);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start");
 }
 

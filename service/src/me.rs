@@ -111,7 +111,7 @@ fn expert_of(caller: &Caller) -> &str {
 async fn visits_in(state: &AppState, expert: &str, range: Horizon) -> Result<Vec<Assignment>, ApiError> {
     let plans = state.store.published_overlapping(&range.start.to_string(), &range.end.to_string()).await?;
     let mut parsed: Vec<Arc<Solved>> = Vec::with_capacity(plans.len());
-    for (id, _) in &plans {
+    for id in &plans {
         parsed.push(solved(state, *id).await?);
     }
     let owner = |date: NaiveDate| parsed.iter().find(|p| p.roster.horizon.start <= date && date <= p.roster.horizon.end).map(|p| p.id);
@@ -153,7 +153,7 @@ async fn visits_in(state: &AppState, expert: &str, range: Horizon) -> Result<Vec
             }
         }
     }
-    out.sort_by(|a, b| (a.date, a.start).cmp(&(b.date, b.start)));
+    out.sort_by_key(|a| (a.date, a.start));
     Ok(out)
 }
 

@@ -161,7 +161,9 @@ impl Store {
             // A committed plan survives a power cut, not just a crash of the process.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        // Reads run in parallel (WAL); the connection is not pinged before each use (a local file
+        // does not drop connections), which halves the round trips of a request.
+        let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store { pool })
     }
@@ -182,11 +184,12 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// Stores a new queued plan and returns its id.
+    /// Stores a new queued plan with its instance, in one transaction; returns its id.
     pub async fn insert_plan(&self, plan: &NewPlan) -> Result<i64, StoreError> {
         let at = now();
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO plans (status, created_at, updated_at, name, threads, iterations, time_limit, instance, source, horizon_start, horizon_end) VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO plans (status, created_at, updated_at, name, threads, iterations, time_limit, source, horizon_start, horizon_end) VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&at)
         .bind(&at)
@@ -194,13 +197,15 @@ impl Store {
         .bind(plan.threads)
         .bind(plan.iterations)
         .bind(plan.time_limit)
-        .bind(&plan.instance)
         .bind(plan.source)
         .bind(&plan.horizon.0)
         .bind(&plan.horizon.1)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(row.try_get("id")?)
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'instance', ?)").bind(id).bind(&plan.instance).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// One plan's summary.
@@ -215,12 +220,16 @@ impl Store {
 
     /// The instance document a plan is solved from.
     pub async fn instance(&self, id: i64) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query("SELECT instance FROM plans WHERE id = ?").bind(id).fetch_optional(&self.pool).await?.map(|r| r.get("instance")))
+        self.document(id, "instance").await
     }
 
     /// The roster document of a solved plan.
     pub async fn roster(&self, id: i64) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query("SELECT roster FROM plans WHERE id = ?").bind(id).fetch_optional(&self.pool).await?.and_then(|r| r.get("roster")))
+        self.document(id, "roster").await
+    }
+
+    async fn document(&self, id: i64, kind: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query("SELECT body FROM plan_documents WHERE plan_id = ? AND kind = ?").bind(id).bind(kind).fetch_optional(&self.pool).await?.map(|r| r.get("body")))
     }
 
     /// Marks a plan running.
@@ -229,17 +238,20 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a plan's roster and figures, and marks it done, in one statement.
+    /// Stores a plan's roster and figures and marks it done, in one transaction: a reader
+    /// sees a running plan without a roster or a done plan with one.
     pub async fn set_done(&self, id: i64, roster: &str, coverage: f64, bound: Option<f64>, seconds: f64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE plans SET status = 'done', roster = ?, coverage = ?, bound = ?, seconds = ?, updated_at = ? WHERE id = ?")
-            .bind(roster)
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'roster', ?)").bind(id).bind(roster).execute(&mut *tx).await?;
+        sqlx::query("UPDATE plans SET status = 'done', coverage = ?, bound = ?, seconds = ?, updated_at = ? WHERE id = ?")
             .bind(coverage)
             .bind(bound)
             .bind(seconds)
             .bind(now())
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -267,14 +279,14 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Published plans whose horizon overlaps `[start, end]`, newest first, with their rosters.
-    pub async fn published_overlapping(&self, start: &str, end: &str) -> Result<Vec<(i64, String)>, StoreError> {
-        let rows = sqlx::query("SELECT id, roster FROM plans WHERE published_at IS NOT NULL AND roster IS NOT NULL AND horizon_start <= ? AND horizon_end >= ? ORDER BY published_at DESC, id DESC")
+    /// Published plans whose horizon overlaps `[start, end]`, newest first.
+    pub async fn published_overlapping(&self, start: &str, end: &str) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT id FROM plans WHERE published_at IS NOT NULL AND status = 'done' AND horizon_start <= ? AND horizon_end >= ? ORDER BY published_at DESC, id DESC")
             .bind(end)
             .bind(start)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.into_iter().map(|r| (r.get("id"), r.get("roster"))).collect())
+        Ok(rows.into_iter().map(|r| r.get("id")).collect())
     }
 
     // ---- registries -------------------------------------------------------------
