@@ -314,8 +314,15 @@ async fn summary(state: &AppState, id: i64) -> Result<PlanSummary, ApiError> {
 /// A solved plan's instance and roster, read once and kept while the plan is published
 /// (a published plan never changes).
 pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> {
-    if let Some(hit) = state.solved.lock().expect("solved cache").get(&id) {
-        return Ok(hit.clone());
+    let cached = || state.solved.plans.lock().expect("solved cache").get(&id).cloned();
+    if let Some(hit) = cached() {
+        return Ok(hit);
+    }
+    // One reader parses a plan while the others wait for it: a burst of requests on a
+    // newly published plan would otherwise parse its instance once each.
+    let _loading = state.solved.loading.lock().await;
+    if let Some(hit) = cached() {
+        return Ok(hit);
     }
     let plan = summary(state, id).await?;
     let roster = match plan.status {
@@ -333,7 +340,7 @@ pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> 
         roster: serde_json::from_str(&roster).map_err(|e| corrupt("roster", e))?,
     });
     if solved.published {
-        state.solved.lock().expect("solved cache").insert(id, solved.clone());
+        state.solved.plans.lock().expect("solved cache").insert(id, solved.clone());
     }
     Ok(solved)
 }
@@ -353,7 +360,11 @@ pub struct Solved {
 }
 
 /// Parsed published plans.
-pub type SolvedCache = Mutex<HashMap<i64, Arc<Solved>>>;
+#[derive(Default)]
+pub struct SolvedCache {
+    plans: Mutex<HashMap<i64, Arc<Solved>>>,
+    loading: tokio::sync::Mutex<()>,
+}
 
 /// `GET /api/v1/plans`
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PlanSummary>>, ApiError> {
