@@ -334,6 +334,27 @@ async fn every_role_rule() {
 }
 
 #[tokio::test]
+async fn the_same_registries_and_seed_give_the_same_roster() {
+    let server = Server::start().await;
+    store_registries(&server, &two_districts()).await;
+    let body = json!({ "horizon": { "start": "2027-03-01", "end": "2027-03-05" }, "threads": 2, "seed": 7 });
+    let (_, first) = server.checked(server.plan(body.clone()).await).await;
+    let (_, second) = server.checked(server.plan(body).await).await;
+    assert_eq!((first.crews, first.unscheduled, first.draw), (second.crews, second.unscheduled, second.draw));
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (mut server, _) = spawn_server(&dir.path().join("stop.db"), port, Some(PLANNER)).await;
+    let status = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = server.wait().unwrap();
+    assert!(exit.success(), "the server exits 0 after SIGTERM: {exit:?}");
+}
+
+#[tokio::test]
 async fn the_first_start_prints_a_planner_token_once_or_takes_it_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("first.db");
@@ -451,6 +472,12 @@ async fn bad_requests_get_a_json_4xx_naming_the_problem() {
     // Registries: JSON records.
     let body = expect!(s.planner(Method::POST, "/api/v1/experts").json(&json!({ "id": "E9", "name": "王", "tier": "emperor" })), 422, "invalid_record");
     assert_eq!(body["details"][0]["field"], "tier");
+    let mut typo = two_firms()["experts"][0].clone();
+    typo["id"] = json!("E9");
+    typo["max_dayz"] = json!(3);
+    let body = expect!(s.planner(Method::POST, "/api/v1/experts").json(&typo), 422, "invalid_record");
+    assert_eq!((body["details"][0]["field"].as_str(), body["details"][0]["code"].as_str()), (Some("max_dayz"), Some("unknown_field")), "{body}");
+    expect!(s.planner(Method::PUT, "/api/v1/policy").json(&json!({ "min_teem": 2 })), 422, "invalid_setting");
     expect!(s.planner(Method::POST, "/api/v1/districts").json(&two_firms()["districts"][0]), 409, "already_exists");
     expect!(s.planner(Method::PUT, "/api/v1/districts/D9").json(&two_firms()["districts"][0]), 422, "key_mismatch");
     let mut d9 = two_firms()["districts"][0].clone();

@@ -19,9 +19,12 @@ pub struct Lang {
     lang: Option<String>,
 }
 
+/// The language of headers and words.
 #[derive(Clone, Copy, PartialEq)]
-enum Language {
+pub(crate) enum Language {
+    /// 中文 (the default).
     Chinese,
+    /// English.
     English,
 }
 
@@ -53,7 +56,8 @@ const VISIT_HEADERS: [(&str, &str); 14] = [
 
 const UNSCHEDULED_HEADERS: [(&str, &str); 5] = [("企业编号", "enterprise_id"), ("企业名称", "enterprise_name"), ("必检", "mandatory"), ("代码", "code"), ("原因", "message")];
 
-fn reason(reason: DueReason, lang: Language) -> String {
+/// A due reason in words.
+pub(crate) fn reason(reason: DueReason, lang: Language) -> String {
     let (zh, en) = match reason {
         DueReason::FollowUp => ("隐患复查", "follow_up"),
         DueReason::Overdue => ("超期未检", "overdue"),

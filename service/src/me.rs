@@ -183,7 +183,7 @@ async fn calendar(State(state): State<AppState>, Extension(caller): Extension<Ca
             .uid(&format!("{}@hazard-sweep", a.visit))
             .summary(&format!("专家查隐患：{}", a.enterprise.name))
             .location(&a.enterprise.address)
-            .description(&format!("检查组 {}；执法人员 {}；同组专家 {}；原因 {}", a.crew, a.officer.name, mates.join("、"), a.reason))
+            .description(&format!("检查组 {}；执法人员 {}；同组专家 {}；原因 {}", a.crew, a.officer.name, mates.join("、"), crate::export::reason(a.reason, crate::export::Language::Chinese)))
             .starts(beijing_to_utc(a.date, a.start))
             .ends(beijing_to_utc(a.date, a.end))
             .done();

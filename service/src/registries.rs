@@ -95,11 +95,24 @@ async fn show<T: RegistryRecord>(State(state): State<AppState>, Path(key): Path<
 /// Reads a record from a JSON body, naming the first field that does not fit.
 fn parse_record<T: RegistryRecord>(body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<T, ApiError> {
     let Json(value) = body?;
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+    strict(value, "invalid_record")
+}
+
+/// Reads a document, naming the first field that does not fit and refusing fields the
+/// type does not have (a misspelt optional field would otherwise be dropped unseen).
+pub fn strict<T: serde::de::DeserializeOwned>(value: serde_json::Value, code: &'static str) -> Result<T, ApiError> {
+    let mut unknown = Vec::new();
+    let mut note = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let parsed = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut note)).map_err(|e| {
         let field = e.path().to_string();
         let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_record", format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
-    })
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
+    })?;
+    if !unknown.is_empty() {
+        let details = unknown.iter().map(|field| Detail::new(field.clone(), "unknown_field", format!("`{field}` is not a field of this document; see /api/openapi.json"))).collect();
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("unknown fields: {}", unknown.join(", "))).with_details(details));
+    }
+    Ok(parsed)
 }
 
 /// Who may write a registry: planners any; officers only findings on firms they are
@@ -352,11 +365,7 @@ async fn show_setting<S: Setting>(State(state): State<AppState>) -> Result<Json<
 async fn put_setting<S: Setting>(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
     caller.require_planner()?;
     let Json(value) = body?;
-    let setting: S = serde_path_to_error::deserialize(value).map_err(|e| {
-        let field = e.path().to_string();
-        let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_setting", format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
-    })?;
+    let setting: S = strict(value, "invalid_setting")?;
     let _writer = state.registry_writer.lock().await;
     let mut instance = registries(&state).await?;
     let stored = serde_json::to_value(&setting).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_setting", e.to_string()))?;
