@@ -6,6 +6,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::store::StoreError;
 
@@ -97,3 +98,28 @@ impl From<JsonRejection> for ApiError {
         }
     }
 }
+
+/// Reads a JSON body into `T`: a rejected body gets its 4xx; a field that does not fit,
+/// or one `T` does not have, is 422 with `code`, naming the field.
+pub fn read_json<T: DeserializeOwned>(body: Result<Json<serde_json::Value>, JsonRejection>, code: &'static str) -> Result<T, ApiError> {
+    let Json(value) = body?;
+    strict(value, code)
+}
+
+/// Reads a document, naming the first field that does not fit and refusing fields the
+/// type does not have (a misspelt optional field would otherwise be dropped unseen).
+fn strict<T: serde::de::DeserializeOwned>(value: serde_json::Value, code: &'static str) -> Result<T, ApiError> {
+    let mut unknown = Vec::new();
+    let mut note = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let parsed = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut note)).map_err(|e| {
+        let field = e.path().to_string();
+        let message = e.into_inner().to_string();
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
+    })?;
+    if !unknown.is_empty() {
+        let details = unknown.iter().map(|field| Detail::new(field.clone(), "unknown_field", format!("`{field}` is not a field of this document; see /api/openapi.json"))).collect();
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("unknown fields: {}", unknown.join(", "))).with_details(details));
+    }
+    Ok(parsed)
+}
+

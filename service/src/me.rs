@@ -18,7 +18,7 @@ use sweep_solver::model::{Clock, DueReason, Horizon};
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, Detail};
+use crate::error::{ApiError, Detail, read_json};
 use crate::plans::{Solved, solved};
 
 /// The experts' routes (behind the expert middleware).
@@ -204,12 +204,7 @@ struct DeclineRequest {
 /// `POST /api/v1/me/assignments/{visit}/decline`: records that the expert cannot do a
 /// visit; the planner sees it on the plan.
 async fn decline(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(visit): Path<String>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
-    let Json(body) = body?;
-    let request: DeclineRequest = serde_path_to_error::deserialize(body).map_err(|e| {
-        let field = e.path().to_string();
-        let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("{field}: {message}")).with_details(vec![Detail::new(field, "invalid", message)])
-    })?;
+    let request: DeclineRequest = read_json(body, "invalid_body")?;
     let reason = request.reason.trim();
     if reason.is_empty() {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "give a reason for the decline").with_details(vec![Detail::new("reason", "E1102", "the reason is empty")]));

@@ -17,7 +17,7 @@ use sweep_solver::{Level, Progress, SolveOptions, solve, validate};
 
 use crate::AppState;
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, Detail};
+use crate::error::{ApiError, Detail, read_json};
 use crate::store::{Decline, NewPlan, PlanStatus, PlanSummary};
 
 /// Default improvement iterations per thread (as the command line's).
@@ -144,12 +144,7 @@ fn parse_instance(value: serde_json::Value) -> Result<Instance, ApiError> {
 /// `POST /api/v1/plans`
 pub async fn create(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
     caller.require_planner()?;
-    let Json(body) = body?;
-    let request: CreatePlan = serde_path_to_error::deserialize(body).map_err(|e| {
-        let field = e.path().to_string();
-        let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("{field}: {message}")).with_details(vec![Detail::new(field, "invalid", message)])
-    })?;
+    let request: CreatePlan = read_json(body, "invalid_body")?;
     let (mut instance, source) = match (request.instance, &request.month, request.horizon) {
         (Some(document), None, None) => (parse_instance(document)?, "inline"),
         (None, Some(month), None) => {
@@ -457,12 +452,7 @@ async fn record_finding(
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let id = plan_id(&raw)?;
-    let Json(body) = body?;
-    let request: VisitFinding = serde_path_to_error::deserialize(body).map_err(|e| {
-        let field = e.path().to_string();
-        let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("{field}: {message}")).with_details(vec![Detail::new(field, "invalid", message)])
-    })?;
+    let request: VisitFinding = read_json(body, "invalid_body")?;
     let plan = solved(&state, id).await?;
     let crew = plan.roster.crews.iter().find(|c| c.visits.iter().any(|v| v.enterprise == enterprise)).ok_or_else(|| ApiError::not_found(format!("plan {id} has no visit to `{enterprise}`")))?;
     if caller.role == Role::Officer && caller.subject.as_deref() != Some(crew.officer.as_str()) {

@@ -22,7 +22,7 @@ use sweep_solver::validate::{Level, Problem, validate};
 
 use crate::AppState;
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, Detail};
+use crate::error::{ApiError, Detail, read_json};
 
 /// Checks that need a plan's horizon; the registries alone cannot break them.
 const HORIZON_CODES: [&str; 2] = ["E1502", "E1514"];
@@ -93,28 +93,6 @@ async fn show<T: RegistryRecord>(State(state): State<AppState>, Path(key): Path<
 }
 
 /// Reads a record from a JSON body, naming the first field that does not fit.
-fn parse_record<T: RegistryRecord>(body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<T, ApiError> {
-    let Json(value) = body?;
-    strict(value, "invalid_record")
-}
-
-/// Reads a document, naming the first field that does not fit and refusing fields the
-/// type does not have (a misspelt optional field would otherwise be dropped unseen).
-pub fn strict<T: serde::de::DeserializeOwned>(value: serde_json::Value, code: &'static str) -> Result<T, ApiError> {
-    let mut unknown = Vec::new();
-    let mut note = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
-    let parsed = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut note)).map_err(|e| {
-        let field = e.path().to_string();
-        let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
-    })?;
-    if !unknown.is_empty() {
-        let details = unknown.iter().map(|field| Detail::new(field.clone(), "unknown_field", format!("`{field}` is not a field of this document; see /api/openapi.json"))).collect();
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("unknown fields: {}", unknown.join(", "))).with_details(details));
-    }
-    Ok(parsed)
-}
-
 /// Who may write a registry: planners any; officers only findings on firms they are
 /// responsible for.
 async fn may_write<T: RegistryRecord>(state: &AppState, caller: &Caller, record: Option<&T>) -> Result<(), ApiError> {
@@ -136,7 +114,7 @@ async fn may_write<T: RegistryRecord>(state: &AppState, caller: &Caller, record:
 }
 
 async fn create<T: RegistryRecord>(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
-    let record: T = parse_record(body)?;
+    let record: T = read_json(body, "invalid_record")?;
     may_write(&state, &caller, Some(&record)).await?;
     let key = record.key();
     let _writer = state.registry_writer.lock().await;
@@ -156,7 +134,7 @@ async fn update<T: RegistryRecord>(
     Path(key): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let record: T = parse_record(body)?;
+    let record: T = read_json(body, "invalid_record")?;
     may_write(&state, &caller, Some(&record)).await?;
     if record.key() != key {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "key_mismatch", format!("the body is record `{}`, the path names `{key}`", record.key()))
@@ -364,8 +342,7 @@ async fn show_setting<S: Setting>(State(state): State<AppState>) -> Result<Json<
 
 async fn put_setting<S: Setting>(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
     caller.require_planner()?;
-    let Json(value) = body?;
-    let setting: S = strict(value, "invalid_setting")?;
+    let setting: S = read_json(body, "invalid_setting")?;
     let _writer = state.registry_writer.lock().await;
     let mut instance = registries(&state).await?;
     let stored = serde_json::to_value(&setting).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_setting", e.to_string()))?;

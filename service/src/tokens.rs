@@ -12,7 +12,7 @@ use sweep_solver::model::{Expert, Officer};
 
 use crate::AppState;
 use crate::auth::{Caller, Role, hash, new_token};
-use crate::error::{ApiError, Detail};
+use crate::error::{ApiError, Detail, read_json};
 use crate::store::TokenInfo;
 
 /// The tokens' routes (planners only).
@@ -40,12 +40,7 @@ struct Issued {
 
 async fn create(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
     caller.require_planner()?;
-    let Json(body) = body?;
-    let request: NewToken = serde_path_to_error::deserialize(body).map_err(|e| {
-        let field = e.path().to_string();
-        let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("{field}: {message}")).with_details(vec![Detail::new(field, "invalid", message)])
-    })?;
+    let request: NewToken = read_json(body, "invalid_body")?;
     let subject = request.subject.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let unknown = |what: &str, id: &str| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_subject", format!("no {what} `{id}` in the registries")).with_details(vec![Detail::new("subject", "E1203", format!("use an id from the {what}s registry"))])
