@@ -293,8 +293,7 @@ impl Store {
 
     /// Every record of a registry, in order.
     pub async fn records<T: RegistryRecord>(&self) -> Result<Vec<T>, StoreError> {
-        let rows = sqlx::query("SELECT key, body FROM registry_records WHERE registry = ? ORDER BY position").bind(T::NAME).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| parse_body(&format!("{} `{}`", T::NAME, r.get::<&str, _>("key")), r.get("body"))).collect()
+        records_on(&mut *self.pool.acquire().await?).await
     }
 
     /// A page of a registry's records.
@@ -377,8 +376,7 @@ impl Store {
 
     /// A bureau-wide document (`policy`, `calendar`, `travel`), if set.
     pub async fn setting<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
-        let row = sqlx::query("SELECT body FROM settings WHERE name = ?").bind(name).fetch_optional(&self.pool).await?;
-        row.map(|r| parse_body(name, r.get("body"))).transpose()
+        setting_on(&mut *self.pool.acquire().await?, name).await
     }
 
     /// Sets a bureau-wide document.
@@ -394,19 +392,21 @@ impl Store {
     }
 
     /// Every registry and setting as one instance (name and horizon are the caller's).
+    /// Read in one transaction, so a write in between cannot mix old and new registries.
     pub async fn registries(&self, name: &str, horizon: Horizon) -> Result<Instance, StoreError> {
+        let mut tx = self.pool.begin().await?;
         Ok(Instance {
             name: name.into(),
             horizon,
-            calendar: self.setting("calendar").await?.unwrap_or_default(),
-            policy: self.setting("policy").await?.unwrap_or_default(),
-            districts: self.records().await?,
-            officers: self.records().await?,
-            experts: self.records().await?,
-            enterprises: self.records().await?,
-            history: self.records().await?,
-            findings: self.records().await?,
-            travel: self.setting("travel").await?,
+            calendar: setting_on(&mut tx, "calendar").await?.unwrap_or_default(),
+            policy: setting_on(&mut tx, "policy").await?.unwrap_or_default(),
+            districts: records_on(&mut tx).await?,
+            officers: records_on(&mut tx).await?,
+            experts: records_on(&mut tx).await?,
+            enterprises: records_on(&mut tx).await?,
+            history: records_on(&mut tx).await?,
+            findings: records_on(&mut tx).await?,
+            travel: setting_on(&mut tx, "travel").await?,
         })
     }
 
@@ -470,6 +470,16 @@ impl Store {
     pub async fn declines(&self, plan: i64) -> Result<Vec<Decline>, StoreError> {
         Ok(sqlx::query_as("SELECT plan_id, enterprise, expert, reason, created_at FROM declines WHERE plan_id = ? ORDER BY id").bind(plan).fetch_all(&self.pool).await?)
     }
+}
+
+async fn records_on<T: RegistryRecord>(connection: &mut sqlx::SqliteConnection) -> Result<Vec<T>, StoreError> {
+    let rows = sqlx::query("SELECT key, body FROM registry_records WHERE registry = ? ORDER BY position").bind(T::NAME).fetch_all(&mut *connection).await?;
+    rows.iter().map(|r| parse_body(&format!("{} `{}`", T::NAME, r.get::<&str, _>("key")), r.get("body"))).collect()
+}
+
+async fn setting_on<T: serde::de::DeserializeOwned>(connection: &mut sqlx::SqliteConnection, name: &str) -> Result<Option<T>, StoreError> {
+    let row = sqlx::query("SELECT body FROM settings WHERE name = ?").bind(name).fetch_optional(&mut *connection).await?;
+    row.map(|r| parse_body(name, r.get("body"))).transpose()
 }
 
 async fn replace_in<T: RegistryRecord>(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, records: &[T], at: &str) -> Result<(), StoreError> {
