@@ -317,6 +317,12 @@ async fn every_role_rule() {
     server.json(server.call(Some(&o1), Method::POST, "/api/v1/findings").json(&finding("H1", "F1")), 201).await;
     expect_error(server.call(Some(&o1), Method::POST, "/api/v1/findings").json(&finding("H2", "F3")), 403, "forbidden").await;
     server.json(server.call(Some(&o2), Method::POST, "/api/v1/findings").json(&finding("H2", "F3")), 201).await;
+    // Moving another officer's finding onto one's own firm is forbidden too.
+    expect_error(server.call(Some(&o1), Method::PUT, "/api/v1/findings/H2").json(&finding("H2", "F1")), 403, "forbidden").await;
+    expect_error(server.call(Some(&o1), Method::DELETE, "/api/v1/findings/H2"), 403, "forbidden").await;
+    let mut rectified = finding("H1", "F1");
+    rectified["rectified"] = json!(true);
+    server.json(server.call(Some(&o1), Method::PUT, "/api/v1/findings/H1").json(&rectified), 200).await;
     // ...and on their own crews' visits only.
     let crew_of = |firm: &str| roster.crews.iter().find(|c| c.visits.iter().any(|v| v.enterprise == firm)).map(|c| c.officer.clone());
     assert_eq!(crew_of("F3").as_deref(), Some("O2"), "{roster:?}");

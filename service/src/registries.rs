@@ -141,9 +141,9 @@ async fn update<T: RegistryRecord>(
             .with_details(vec![Detail::new("id", "key_mismatch", "a record's id cannot change; delete it and create the new one")]));
     }
     let _writer = state.registry_writer.lock().await;
-    if state.store.record::<T>(&key).await?.is_none() {
-        return Err(ApiError::not_found(format!("no {} record `{key}`", T::NAME)));
-    }
+    let existing = state.store.record::<T>(&key).await?.ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))?;
+    // An officer may change a finding of their own firm only, and only into another of theirs.
+    may_write(&state, &caller, Some(&existing)).await?;
     let warnings = check_change::<T>(&state, StatusCode::UNPROCESSABLE_ENTITY, |records| {
         if let Some(slot) = records.iter_mut().find(|r| r.key() == key) {
             *slot = record.clone();
