@@ -460,10 +460,10 @@ async fn bad_requests_get_a_json_4xx_naming_the_problem() {
     expect!(s.planner(Method::POST, "/api/v1/districts/csv").body("id,name,lat,lon\n"), 415, "unsupported_media_type");
     let body = expect!(csv("districts", "id,name,lat\nD1,运河区,38.3\n"), 422, "invalid_registry");
     assert_eq!((body["details"][0]["code"].as_str(), body["details"][0]["field"].as_str()), (Some("E1003"), Some("lon")), "{body}");
-    let experts = "id,name,tier,title,specialties,certified_until,home_lat,home_lon\nE1,李明,city,senior,construction,2028-12-31,38.3,116.85\nE2,张伟,emperor,senior,electrical,2028-12-31,38.3,116.8\nE3,刘洋,city,senior,construction,31/12/2028,38.3,116.8\n";
+    let experts = "id,name,tier,title,specialties,certified_until,home_lat,home_lon\nE1,李明,city,senior,construction,2028-12-31,38.3,116.85\nE2,张伟,emperor,senior,electrical,2028-12-31,38.3,north\nE3,刘洋,city,senior,construction,31/12/2028,38.3,116.8\n";
     let body = expect!(csv("experts", experts), 422, "invalid_registry");
     let located: Vec<(u64, &str)> = body["details"].as_array().unwrap().iter().map(|d| (d["line"].as_u64().unwrap(), d["code"].as_str().unwrap())).collect();
-    assert_eq!(located, vec![(3, "E1404"), (4, "E1301")], "every bad row, by line: {body}");
+    assert_eq!(located, vec![(3, "E1404"), (3, "E1303"), (4, "E1301")], "every bad field of every row, by line: {body}");
     let body = expect!(s.planner(Method::POST, "/api/v1/districts/csv").header("content-type", "text/csv").body(b"id,name,lat,lon\nD1,\xd4\xcb\xba\xd3,38.3,116.8\n".to_vec()), 422, "invalid_csv");
     assert_eq!(body["details"][0]["code"], "E1002");
     let body = expect!(csv("districts", "id,name,lat,lon\nD1,运河区,38.31,116.86\nD1,新华区,38.3,116.8\n"), 422, "invalid_registry");

@@ -155,44 +155,55 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
     Imported { instance: ok.then_some(instance), problems }
 }
 
+// Each reader reads every field of a row before it gives up on the row, so a row with
+// several bad fields gets a problem for each, not only for the first.
+
 /// Reads `districts.csv` text; problems are added to `problems`.
 pub fn read_districts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<District> {
     parse_csv(text, DISTRICTS, &["id", "name", "lat", "lon"], problems, |r| {
-        Some(District { id: r.text("id")?, name: r.text("name")?, base: r.location("lat", "lon")?, city: r.optional_text("city") })
+        let (id, name, base) = (r.text("id"), r.text("name"), r.location("lat", "lon"));
+        Some(District { id: id?, name: name?, base: base?, city: r.optional_text("city") })
     })
 }
 
 /// Reads `officers.csv` text.
 pub fn read_officers(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Officer> {
     parse_csv(text, OFFICERS, &["id", "name", "district"], problems, |r| {
-        Some(Officer {
-            id: r.text("id")?,
-            name: r.text("name")?,
-            district: r.text("district")?,
-            base: r.optional_location("base_lat", "base_lon")?,
-            unavailable: r.list("unavailable", "E1301")?,
-            max_days: r.optional("max_days", "E1303")?,
-            city: r.optional_text("city"),
-        })
+        let (id, name, district) = (r.text("id"), r.text("name"), r.text("district"));
+        let base = r.optional_location("base_lat", "base_lon");
+        let unavailable = r.list("unavailable", "E1301");
+        let max_days = r.optional("max_days", "E1303");
+        Some(Officer { id: id?, name: name?, district: district?, base: base?, unavailable: unavailable?, max_days: max_days?, city: r.optional_text("city") })
     })
 }
 
 /// Reads `experts.csv` text.
 pub fn read_experts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Expert> {
     parse_csv(text, EXPERTS, &["id", "name", "tier", "title", "specialties", "certified_until", "home_lat", "home_lon"], problems, |r| {
+        let (id, name) = (r.text("id"), r.text("name"));
+        let tier = r.parse("tier", "E1404");
+        let title = r.parse("title", "E1405");
+        let specialties = r.list("specialties", "E1402");
+        let certified_until = r.parse("certified_until", "E1301");
+        let home = r.location("home_lat", "home_lon");
+        let unavailable = r.list("unavailable", "E1301");
+        let max_days = r.optional("max_days", "E1303");
+        let day_rate = r.optional("day_rate", "E1303");
+        let avoid_enterprises = r.list("avoid_enterprises", "");
+        let avoid_groups = r.list("avoid_groups", "");
         Some(Expert {
-            id: r.text("id")?,
-            name: r.text("name")?,
-            tier: r.parse("tier", "E1404")?,
-            title: r.parse("title", "E1405")?,
-            specialties: r.list("specialties", "E1402")?,
-            certified_until: r.parse("certified_until", "E1301")?,
-            home: r.location("home_lat", "home_lon")?,
-            unavailable: r.list("unavailable", "E1301")?,
-            max_days: r.optional("max_days", "E1303")?,
-            day_rate: r.optional("day_rate", "E1303")?,
-            avoid_enterprises: r.list("avoid_enterprises", "")?,
-            avoid_groups: r.list("avoid_groups", "")?,
+            id: id?,
+            name: name?,
+            tier: tier?,
+            title: title?,
+            specialties: specialties?,
+            certified_until: certified_until?,
+            home: home?,
+            unavailable: unavailable?,
+            max_days: max_days?,
+            day_rate: day_rate?,
+            avoid_enterprises: avoid_enterprises?,
+            avoid_groups: avoid_groups?,
             city: r.optional_text("city"),
         })
     })
@@ -201,33 +212,48 @@ pub fn read_experts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Ex
 /// Reads `enterprises.csv` text.
 pub fn read_enterprises(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Enterprise> {
     parse_csv(text, ENTERPRISES, &["id", "name", "district", "lat", "lon", "sector", "risk", "officer"], problems, |r| {
-        let open: Option<Clock> = r.optional("open", "E1302")?;
-        let close: Option<Clock> = r.optional("close", "E1302")?;
+        let (id, name, district) = (r.text("id"), r.text("name"), r.text("district"));
+        let location = r.location("lat", "lon");
+        let sector = r.parse("sector", "E1401");
+        let risk = r.parse("risk", "E1406");
+        let major_hazard_level = r.optional("major_hazard_level", "E1409");
+        let processes = r.list("processes", "E1403");
+        let standardization = r.optional("standardization", "E1410");
+        let blacklisted = r.flag("blacklisted");
+        let officer = r.text("officer");
+        let open: Option<Option<Clock>> = r.optional("open", "E1302");
+        let close: Option<Option<Clock>> = r.optional("close", "E1302");
+        let closed_dates = r.list("closed_dates", "E1301");
+        let required_specialties = r.optional_list("required_specialties", "E1402");
+        let min_tier = r.optional("min_tier", "E1404");
+        let team_size = r.optional("team_size", "E1303");
+        let duration_min = r.optional("duration_min", "E1303");
+        let hours = match (open?, close?) {
+            (None, None) => None,
+            (open, close) => {
+                let default = Hours { open: Clock::hm(8, 30), close: Clock::hm(17, 30) };
+                Some(Hours { open: open.unwrap_or(default.open), close: close.unwrap_or(default.close) })
+            }
+        };
         Some(Enterprise {
-            id: r.text("id")?,
-            name: r.text("name")?,
-            district: r.text("district")?,
-            location: r.location("lat", "lon")?,
+            id: id?,
+            name: name?,
+            district: district?,
+            location: location?,
             group: r.optional_text("group"),
-            sector: r.parse("sector", "E1401")?,
-            risk: r.parse("risk", "E1406")?,
-            major_hazard_level: r.optional("major_hazard_level", "E1409")?.unwrap_or(0),
-            processes: r.list("processes", "E1403")?,
-            standardization: r.optional("standardization", "E1410")?,
-            blacklisted: r.flag("blacklisted")?,
-            officer: r.text("officer")?,
-            hours: match (open, close) {
-                (None, None) => None,
-                (open, close) => {
-                    let default = Hours { open: Clock::hm(8, 30), close: Clock::hm(17, 30) };
-                    Some(Hours { open: open.unwrap_or(default.open), close: close.unwrap_or(default.close) })
-                }
-            },
-            closed_dates: r.list("closed_dates", "E1301")?,
-            required_specialties: r.optional_list("required_specialties", "E1402")?,
-            min_tier: r.optional("min_tier", "E1404")?,
-            team_size: r.optional("team_size", "E1303")?,
-            duration_min: r.optional("duration_min", "E1303")?,
+            sector: sector?,
+            risk: risk?,
+            major_hazard_level: major_hazard_level?.unwrap_or(0),
+            processes: processes?,
+            standardization: standardization?,
+            blacklisted: blacklisted?,
+            officer: officer?,
+            hours,
+            closed_dates: closed_dates?,
+            required_specialties: required_specialties?,
+            min_tier: min_tier?,
+            team_size: team_size?,
+            duration_min: duration_min?,
         })
     })
 }
@@ -235,36 +261,36 @@ pub fn read_enterprises(text: &str, problems: &mut Vec<ImportProblem>) -> Sectio
 /// Reads `history.csv` text.
 pub fn read_history(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Inspection> {
     parse_csv(text, HISTORY, &["enterprise", "date", "kind"], problems, |r| {
-        Some(Inspection { enterprise: r.text("enterprise")?, date: r.parse("date", "E1301")?, experts: r.list("experts", "")?, kind: r.parse("kind", "E1407")? })
+        let (enterprise, date, experts, kind) = (r.text("enterprise"), r.parse("date", "E1301"), r.list("experts", ""), r.parse("kind", "E1407"));
+        Some(Inspection { enterprise: enterprise?, date: date?, experts: experts?, kind: kind? })
     })
 }
 
 /// Reads `findings.csv` text.
 pub fn read_findings(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Finding> {
     parse_csv(text, FINDINGS, &["id", "enterprise", "severity", "found_on", "deadline", "rectified"], problems, |r| {
-        Some(Finding {
-            id: r.text("id")?,
-            enterprise: r.text("enterprise")?,
-            severity: r.parse("severity", "E1408")?,
-            found_on: r.parse("found_on", "E1301")?,
-            deadline: r.parse("deadline", "E1301")?,
-            rectified: r.flag("rectified")?,
-        })
+        let (id, enterprise) = (r.text("id"), r.text("enterprise"));
+        let severity = r.parse("severity", "E1408");
+        let (found_on, deadline) = (r.parse("found_on", "E1301"), r.parse("deadline", "E1301"));
+        let rectified = r.flag("rectified");
+        Some(Finding { id: id?, enterprise: enterprise?, severity: severity?, found_on: found_on?, deadline: deadline?, rectified: rectified? })
     })
 }
 
 /// Reads `road_nodes.csv` text.
 pub fn read_road_nodes(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Node> {
     parse_csv(text, ROAD_NODES, &["id", "lat", "lon"], problems, |r| {
-        let at = r.location("lat", "lon")?;
-        Some(Node { id: r.text("id")?, lat: at.lat, lon: at.lon })
+        let (id, at) = (r.text("id"), r.location("lat", "lon"));
+        let at = at?;
+        Some(Node { id: id?, lat: at.lat, lon: at.lon })
     })
 }
 
 /// Reads `road_edges.csv` text.
 pub fn read_road_edges(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Edge> {
     parse_csv(text, ROAD_EDGES, &["from", "to", "km", "class"], problems, |r| {
-        Some(Edge { from: r.text("from")?, to: r.text("to")?, km: r.parse("km", "E1303")?, class: r.parse("class", "E1411")? })
+        let (from, to, km, class) = (r.text("from"), r.text("to"), r.parse("km", "E1303"), r.parse("class", "E1411"));
+        Some(Edge { from: from?, to: to?, km: km?, class: class? })
     })
 }
 
