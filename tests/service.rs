@@ -492,6 +492,7 @@ async fn bad_requests_get_a_json_4xx_naming_the_problem() {
     let body = expect!(s.planner(Method::DELETE, "/api/v1/districts/D1"), 409, "still_referenced");
     assert!(body["details"].as_array().unwrap().iter().any(|d| d["field"] == "enterprises[F1].district"), "{body}");
     expect!(s.planner(Method::GET, "/api/v1/districts/NOPE"), 404, "not_found");
+    expect!(s.planner(Method::GET, "/api/v1/districts/%FF%FE"), 400, "bad_request");
     expect!(s.planner(Method::GET, "/api/v1/enterprises?limit=0"), 400, "invalid_query");
     expect!(s.planner(Method::GET, "/api/v1/enterprises?limit=abc"), 400, "invalid_query");
     let mut far = two_firms()["enterprises"][0].clone();
