@@ -345,6 +345,11 @@ async fn the_same_registries_and_seed_give_the_same_roster() {
     store_registries(&server, &two_districts()).await;
     let body = json!({ "horizon": { "start": "2027-03-01", "end": "2027-03-05" }, "threads": 2, "seed": 7 });
     let (_, first) = server.checked(server.plan(body.clone()).await).await;
+    // A name that is not ASCII still makes a valid download header.
+    let named = server.plan(json!({ "horizon": { "start": "2027-03-01", "end": "2027-03-05" }, "name": "沧州 \"三月\"" })).await;
+    let export = server.planner(Method::GET, &format!("/api/v1/plans/{named}/export.xlsx")).send().await.unwrap();
+    assert_eq!(export.status(), 200);
+    assert_eq!(export.headers()["content-disposition"], "attachment; filename=\"_______.xlsx\"; filename*=UTF-8''%E6%B2%A7%E5%B7%9E%20%22%E4%B8%89%E6%9C%88%22.xlsx");
     let (_, second) = server.checked(server.plan(body).await).await;
     assert_eq!((first.crews, first.unscheduled, first.draw), (second.crews, second.unscheduled, second.draw));
 }

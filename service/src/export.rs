@@ -135,7 +135,18 @@ fn unscheduled_rows(plan: &Solved, lang: Language) -> Vec<Vec<Cell>> {
 }
 
 fn attachment(content_type: &'static str, file: String, body: Vec<u8>) -> Response {
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\""))], body).into_response()
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition(&file))], body).into_response()
+}
+
+/// `attachment` with the file name twice (RFC 6266): plain ASCII for old clients, and
+/// UTF-8 percent-encoded (RFC 5987) so a plan named 沧州-2027-03 keeps its name.
+fn disposition(file: &str) -> String {
+    let ascii: String = file.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded: String = file
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// `GET /api/v1/plans/{id}/export.csv`
@@ -156,11 +167,12 @@ pub async fn csv(State(state): State<AppState>, Path(raw): Path<String>, query: 
 pub async fn xlsx(State(state): State<AppState>, Path(raw): Path<String>, query: Result<Query<Lang>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
     let lang = language(query)?;
     let plan = solved(&state, plan_id(&raw)?).await?;
+    let name = plan.name.clone();
+    // Writing and zipping a workbook is CPU work: off the async runtime.
     let body = tokio::task::spawn_blocking(move || workbook(&plan, lang))
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", e.to_string()))?
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", e.to_string()))?;
-    let name = solved(&state, plan_id(&raw)?).await?.name.clone();
     Ok(attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{name}.xlsx"), body))
 }
 
