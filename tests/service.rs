@@ -269,6 +269,13 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
 async fn every_role_rule() {
     let server = Server::start().await;
     store_registries(&server, &two_districts()).await;
+    // Ids may hold any character; the Location header encodes them and leads back.
+    let created = server.planner(Method::POST, "/api/v1/districts").json(&json!({ "id": "运河 2/东", "name": "运河区东", "base": { "lat": 38.31, "lon": 116.87 } })).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(location, "/api/v1/districts/%E8%BF%90%E6%B2%B3%202%2F%E4%B8%9C");
+    assert_eq!(server.json(server.planner(Method::GET, &location), 200).await["name"], "运河区东");
+    assert_eq!(server.planner(Method::DELETE, &location).send().await.unwrap().status(), 204);
     let id = server.plan(json!({ "horizon": { "start": "2027-03-01", "end": "2027-03-05" }, "threads": 1 })).await;
     let (_, roster) = server.checked(id).await;
     server.json(server.planner(Method::POST, &format!("/api/v1/plans/{id}/publish")), 200).await;

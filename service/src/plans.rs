@@ -485,7 +485,7 @@ async fn record_finding(
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_finding", format!("{} problems in the finding; see details", problems.len())).with_details(problems));
     }
     state.store.put_record(&finding).await?;
-    let location = format!("/api/v1/findings/{}", finding.id);
+    let location = format!("/api/v1/findings/{}", crate::registries::path_segment(&finding.id));
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(finding)).into_response())
 }
 

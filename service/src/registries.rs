@@ -93,6 +93,12 @@ async fn show<T: RegistryRecord>(State(state): State<AppState>, Path(key): Path<
 }
 
 /// Reads a record from a JSON body, naming the first field that does not fit.
+/// A key as one URL path segment: ids may hold any character (一号库, `a/b`, spaces), a
+/// header only visible ASCII.
+pub fn path_segment(key: &str) -> String {
+    key.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
 /// Who may write a registry: planners any; officers only findings on firms they are
 /// responsible for.
 async fn may_write<T: RegistryRecord>(state: &AppState, caller: &Caller, record: Option<&T>) -> Result<(), ApiError> {
@@ -124,7 +130,7 @@ async fn create<T: RegistryRecord>(State(state): State<AppState>, Extension(call
     let warnings = check_change::<T>(&state, StatusCode::UNPROCESSABLE_ENTITY, |records| records.push(record.clone())).await?;
     state.store.put_record(&record).await?;
     let records = state.store.records::<T>().await?.len();
-    let location = format!("/api/v1/{}/{key}", T::NAME);
+    let location = format!("/api/v1/{}/{}", T::NAME, path_segment(&key));
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(Written { registry: T::NAME, records, warnings })).into_response())
 }
 
