@@ -429,6 +429,7 @@ async fn bad_requests_get_a_json_4xx_naming_the_problem() {
     expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "threads": "two" })), 422, "invalid_body");
     expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "threads": 0 })), 422, "invalid_plan");
     expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "time_limit": -1 })), 422, "invalid_plan");
+    expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "time_limit": 1e300 })), 422, "invalid_plan");
     expect!(s.planner(Method::POST, plans).json(&json!({ "instance": two_firms(), "month": "2027-03" })), 422, "invalid_body");
     let mut bad = two_firms();
     bad["enterprises"][1]["risk"] = json!("purple");

@@ -24,6 +24,8 @@ use crate::store::{Decline, NewPlan, PlanStatus, PlanSummary};
 const DEFAULT_ITERATIONS: usize = 1000;
 /// Most solver threads a request may ask for.
 const MAX_THREADS: usize = 64;
+/// Longest time limit a request may ask for (a day): plans are solved one at a time.
+const MAX_TIME_LIMIT: f64 = 86_400.0;
 
 /// The plans' routes (under `/api/v1`, behind the staff middleware).
 pub fn routes() -> Router<AppState> {
@@ -174,9 +176,9 @@ pub async fn create(State(state): State<AppState>, Extension(caller): Extension<
         problems.push(Detail::new("threads", "out_of_range", format!("threads must be 1–{MAX_THREADS}, got {threads}")));
     }
     if let Some(limit) = request.time_limit
-        && !(limit.is_finite() && limit > 0.0)
+        && !(limit > 0.0 && limit <= MAX_TIME_LIMIT)
     {
-        problems.push(Detail::new("time_limit", "out_of_range", format!("time_limit must be a positive number of seconds, got {limit}")));
+        problems.push(Detail::new("time_limit", "out_of_range", format!("time_limit must be more than 0 and at most {MAX_TIME_LIMIT} seconds, got {limit}")));
     }
     problems.extend(validate(&instance).into_iter().filter(|p| p.level == Level::Error).map(|p| {
         let mut detail = crate::registries::detail(&instance, p);
