@@ -83,7 +83,7 @@ enum Command {
         #[arg(short, long, default_value = "out/portfolios.csv")]
         output: PathBuf,
         /// Seconds of search after the LP relaxation.
-        #[arg(long, default_value_t = 10.0)]
+        #[arg(long, default_value_t = 10.0, value_parser = seconds)]
         time_limit: f64,
     },
     /// Run a benchmark and print its table (see README, Benchmarks).
@@ -143,7 +143,7 @@ enum BenchCommand {
         #[arg(long, default_value_t = DEFAULT_ITERATIONS)]
         iterations: usize,
         /// Time limit of each solve, seconds.
-        #[arg(long)]
+        #[arg(long, value_parser = seconds)]
         time_limit: Option<f64>,
         /// Work folder.
         #[arg(long, default_value = "out/bench/scale")]
@@ -155,7 +155,7 @@ enum BenchCommand {
     /// OR-Library generalised assignment instances against their best known values.
     Gap {
         /// Seconds per instance.
-        #[arg(long, default_value_t = 60.0)]
+        #[arg(long, default_value_t = 60.0, value_parser = seconds)]
         time_limit: f64,
         /// Only these instances, comma-separated (e.g. c0515_1,a05100).
         #[arg(long)]
@@ -173,7 +173,7 @@ enum BenchCommand {
     /// Solomon VRPTW instances (distance only) against their best known distances.
     Solomon {
         /// Seconds per instance.
-        #[arg(long, default_value_t = 10.0)]
+        #[arg(long, default_value_t = 10.0, value_parser = seconds)]
         time_limit: f64,
         /// Independent searches in parallel per instance (the best wins).
         #[arg(long, default_value_t = 1)]
@@ -235,7 +235,7 @@ struct SolveArgs {
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Stop after this many seconds and return the best roster so far.
-    #[arg(long, env = "HAZARD_SWEEP_TIME_LIMIT", allow_negative_numbers = true)]
+    #[arg(long, env = "HAZARD_SWEEP_TIME_LIMIT", allow_negative_numbers = true, value_parser = seconds)]
     time_limit: Option<f64>,
     /// Worker threads.
     #[arg(long, default_value_t = 1, env = "HAZARD_SWEEP_THREADS")]
@@ -304,9 +304,6 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Solve(args) => solve_command(args),
         Command::Portfolios { source, output, time_limit } => {
             let instance = source.load()?;
-            if !(time_limit.is_finite() && time_limit > 0.0) {
-                bail!("--time-limit must be a positive number of seconds, got {time_limit}");
-            }
             portfolios(&instance, &output, Duration::from_secs_f64(time_limit))
         }
         Command::Validate { instance, roster, seed } => {
@@ -352,16 +349,10 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { which: BenchCommand::Gap { time_limit, only, solutions, data, csv } } => {
-            if !(time_limit.is_finite() && time_limit > 0.0) {
-                bail!("--time-limit must be a positive number of seconds, got {time_limit}");
-            }
             crate::bench::gap::run(&crate::bench::gap::GapBench { data, time_limit, only, solutions, csv })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { which: BenchCommand::Solomon { time_limit, threads, seed, only, solutions, data, csv } } => {
-            if !(time_limit.is_finite() && time_limit > 0.0) {
-                bail!("--time-limit must be a positive number of seconds, got {time_limit}");
-            }
             if threads == 0 {
                 bail!("--threads must be at least 1");
             }
@@ -429,11 +420,6 @@ fn solve_command(args: SolveArgs) -> Result<ExitCode> {
     let mut instance = args.source.load()?;
     if let Some(seed) = args.seed {
         instance.policy.seed = seed;
-    }
-    if let Some(limit) = args.time_limit
-        && !(limit.is_finite() && limit > 0.0)
-    {
-        bail!("--time-limit must be a positive number of seconds, got {limit}");
     }
     let limit = args.time_limit.map(Duration::from_secs_f64);
     let roster = run_solve(&instance, args.threads, args.iterations, limit, args.search_seed)?;
@@ -530,4 +516,11 @@ fn write_json<T: serde::Serialize>(path: Option<&Path>, value: &T) -> Result<()>
             std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
         }
     }
+}
+
+/// Parses `--time-limit`: more than 0 seconds and at most a year (a larger value cannot
+/// be a duration the solver waits for, and would not convert).
+fn seconds(text: &str) -> Result<f64, String> {
+    let value: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if value > 0.0 && value <= 366.0 * 86_400.0 { Ok(value) } else { Err(format!("must be a positive number of seconds, at most a year; got {text}")) }
 }

@@ -134,6 +134,8 @@ fn bad_arguments_exit_non_zero_with_a_message() {
         (&["solve", "--dir", "fixtures/cangzhou", "--month", "2027-3x"], "E1006"),
         (&["solve", "--instance", "fixtures/cases/blackout_week.json", "--threads", "0"], "--threads"),
         (&["solve", "--instance", "fixtures/cases/blackout_week.json", "--time-limit", "-1"], "--time-limit"),
+        (&["solve", "--instance", "fixtures/cases/blackout_week.json", "--time-limit", "1e300"], "--time-limit"),
+        (&["portfolios", "--instance", "fixtures/cases/blackout_week.json", "--time-limit", "0"], "--time-limit"),
         (&["validate", "fixtures/cases/blackout_week.json", "Cargo.toml"], "Cargo.toml"),
         (&["generate", "--month", "13", "--out", "/tmp/x"], "E1006"),
     ];
