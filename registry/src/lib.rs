@@ -35,6 +35,13 @@ pub struct ImportProblem {
     pub hint: String,
 }
 
+impl ImportProblem {
+    /// An error about a file (or a line of it) rather than one of its fields.
+    pub fn in_file(code: &'static str, file: &str, line: Option<usize>, message: String, hint: &str) -> ImportProblem {
+        ImportProblem { code, level: Level::Error, file: file.into(), line, column: None, value: String::new(), message, hint: hint.into() }
+    }
+}
+
 impl fmt::Display for ImportProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.level {
@@ -364,16 +371,7 @@ pub struct Section<T> {
 
 impl Reader {
     fn file_problem(&mut self, code: &'static str, file: &str, line: Option<usize>, message: String, hint: &str) {
-        self.problems.push(ImportProblem {
-            code,
-            level: Level::Error,
-            file: file.into(),
-            line,
-            column: None,
-            value: String::new(),
-            message,
-            hint: hint.into(),
-        });
+        self.problems.push(ImportProblem::in_file(code, file, line, message, hint));
     }
 
     /// Reads a file as UTF-8 text (a leading byte-order mark is dropped), or reports why not.
@@ -421,16 +419,7 @@ impl Reader {
 /// from each non-empty row, recording every problem (a bad row is skipped, never fatal).
 fn parse_csv<T>(text: &str, file: &str, required_columns: &[&str], problems: &mut Vec<ImportProblem>, mut build: impl FnMut(&mut Row<'_>) -> Option<T>) -> Section<T> {
     let mut section = Section { records: Vec::new(), lines: Vec::new() };
-    let problem = |code: &'static str, line: Option<usize>, message: String, hint: &str| ImportProblem {
-        code,
-        level: Level::Error,
-        file: file.into(),
-        line,
-        column: None,
-        value: String::new(),
-        message,
-        hint: hint.into(),
-    };
+    let problem = |code: &'static str, line: Option<usize>, message: String, hint: &str| ImportProblem::in_file(code, file, line, message, hint);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
@@ -722,16 +711,8 @@ pub fn read_toml<T: serde::de::DeserializeOwned>(text: &str, file: &str, problem
         Ok(value) => Some(value),
         Err(e) => {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
-            problems.push(ImportProblem {
-                code: "E1005",
-                level: Level::Error,
-                file: file.into(),
-                line,
-                column: None,
-                value: String::new(),
-                message: format!("the file is not valid: {}", e.message()),
-                hint: "see docs/data-format.md for the keys; dates are quoted strings \"YYYY-MM-DD\"".into(),
-            });
+            let message = format!("the file is not valid: {}", e.message());
+            problems.push(ImportProblem::in_file("E1005", file, line, message, "see docs/data-format.md for the keys; dates are quoted strings \"YYYY-MM-DD\""));
             None
         }
     }
