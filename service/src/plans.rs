@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
-use sweep_solver::model::{Enterprise, Finding, Horizon, Instance, Policy, Roster, Severity};
+use sweep_solver::model::{Finding, Horizon, Instance, Policy, Roster, Severity};
 use sweep_solver::{Level, Progress, SolveOptions, solve, validate};
 
 use crate::AppState;
@@ -462,10 +462,10 @@ async fn record_finding(
     }
     let found_on = request.found_on.unwrap_or(crew.date);
     let _writer = state.registry_writer.lock().await;
-    let existing = state.store.records::<Finding>().await?;
+    let mut instance = crate::registries::registries(&state).await?;
     let finding = Finding {
         id: request.id.unwrap_or_else(|| {
-            let n = existing.iter().filter(|f| f.id.starts_with(&format!("{id}-{enterprise}-"))).count() + 1;
+            let n = instance.findings.iter().filter(|f| f.id.starts_with(&format!("{id}-{enterprise}-"))).count() + 1;
             format!("{id}-{enterprise}-{n}")
         }),
         enterprise: enterprise.clone(),
@@ -474,13 +474,12 @@ async fn record_finding(
         deadline: request.deadline,
         rectified: false,
     };
-    if existing.iter().any(|f| f.id == finding.id) {
+    if instance.findings.iter().any(|f| f.id == finding.id) {
         return Err(ApiError::new(StatusCode::CONFLICT, "already_exists", format!("finding `{}` exists", finding.id)));
     }
-    if state.store.record::<Enterprise>(&enterprise).await?.is_none() {
+    if !instance.enterprises.iter().any(|f| f.id == enterprise) {
         return Err(ApiError::new(StatusCode::CONFLICT, "unknown_enterprise", format!("`{enterprise}` is no longer in the enterprises registry")));
     }
-    let mut instance = crate::registries::registries(&state).await?;
     instance.findings.push(finding.clone());
     let problems: Vec<Detail> = validate(&instance).into_iter().filter(|p| p.level == Level::Error && p.place.section == "findings").map(|p| crate::registries::detail(&instance, p)).collect();
     if !problems.is_empty() {

@@ -101,15 +101,13 @@ pub fn path_segment(key: &str) -> String {
 
 /// Who may write a registry: planners any; officers only findings on firms they are
 /// responsible for.
-async fn may_write<T: RegistryRecord>(state: &AppState, caller: &Caller, record: Option<&T>) -> Result<(), ApiError> {
+async fn may_write<T: RegistryRecord>(state: &AppState, caller: &Caller, record: &T) -> Result<(), ApiError> {
     if caller.role == Role::Planner {
         return Ok(());
     }
-    if T::NAME == "findings"
-        && let Some(record) = record
-    {
-        let enterprise = serde_json::to_value(record).ok().and_then(|v| v.get("enterprise").and_then(|e| e.as_str()).map(str::to_string)).unwrap_or_default();
-        if let Some(firm) = state.store.record::<Enterprise>(&enterprise).await?
+    if let Some(finding) = (record as &dyn std::any::Any).downcast_ref::<Finding>() {
+        let enterprise = &finding.enterprise;
+        if let Some(firm) = state.store.record::<Enterprise>(enterprise).await?
             && Some(&firm.officer) == caller.subject.as_ref()
         {
             return Ok(());
@@ -121,7 +119,7 @@ async fn may_write<T: RegistryRecord>(state: &AppState, caller: &Caller, record:
 
 async fn create<T: RegistryRecord>(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
     let record: T = read_json(body, "invalid_record")?;
-    may_write(&state, &caller, Some(&record)).await?;
+    may_write(&state, &caller, &record).await?;
     let key = record.key();
     let _writer = state.registry_writer.lock().await;
     if state.store.record::<T>(&key).await?.is_some() {
@@ -129,7 +127,7 @@ async fn create<T: RegistryRecord>(State(state): State<AppState>, Extension(call
     }
     let warnings = check_change::<T>(&state, StatusCode::UNPROCESSABLE_ENTITY, |records| records.push(record.clone())).await?;
     state.store.put_record(&record).await?;
-    let records = state.store.records::<T>().await?.len();
+    let records = state.store.record_count::<T>().await?;
     let location = format!("/api/v1/{}/{}", T::NAME, path_segment(&key));
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(Written { registry: T::NAME, records, warnings })).into_response())
 }
@@ -141,7 +139,7 @@ async fn update<T: RegistryRecord>(
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let record: T = read_json(body, "invalid_record")?;
-    may_write(&state, &caller, Some(&record)).await?;
+    may_write(&state, &caller, &record).await?;
     if record.key() != key {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "key_mismatch", format!("the body is record `{}`, the path names `{key}`", record.key()))
             .with_details(vec![Detail::new("id", "key_mismatch", "a record's id cannot change; delete it and create the new one")]));
@@ -149,7 +147,7 @@ async fn update<T: RegistryRecord>(
     let _writer = state.registry_writer.lock().await;
     let existing = state.store.record::<T>(&key).await?.ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))?;
     // An officer may change a finding of their own firm only, and only into another of theirs.
-    may_write(&state, &caller, Some(&existing)).await?;
+    may_write(&state, &caller, &existing).await?;
     let warnings = check_change::<T>(&state, StatusCode::UNPROCESSABLE_ENTITY, |records| {
         if let Some(slot) = records.iter_mut().find(|r| r.key() == key) {
             *slot = record.clone();
@@ -157,14 +155,14 @@ async fn update<T: RegistryRecord>(
     })
     .await?;
     state.store.put_record(&record).await?;
-    let records = state.store.records::<T>().await?.len();
+    let records = state.store.record_count::<T>().await?;
     Ok(Json(Written { registry: T::NAME, records, warnings }).into_response())
 }
 
 async fn remove<T: RegistryRecord>(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(key): Path<String>) -> Result<Response, ApiError> {
     let _writer = state.registry_writer.lock().await;
     let existing = state.store.record::<T>(&key).await?.ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))?;
-    may_write(&state, &caller, Some(&existing)).await?;
+    may_write(&state, &caller, &existing).await?;
     // A record others refer to cannot go: the answer names every record that refers to it.
     check_change::<T>(&state, StatusCode::CONFLICT, |records| records.retain(|r| r.key() != key)).await?;
     state.store.delete_record::<T>(&key).await?;

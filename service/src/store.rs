@@ -296,6 +296,12 @@ impl Store {
         records_on(&mut *self.pool.acquire().await?).await
     }
 
+    /// How many records a registry holds.
+    pub async fn record_count<T: RegistryRecord>(&self) -> Result<usize, StoreError> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registry_records WHERE registry = ?").bind(T::NAME).fetch_one(&self.pool).await?.get("n");
+        Ok(n as usize)
+    }
+
     /// A page of a registry's records.
     pub async fn records_page<T: RegistryRecord>(&self, limit: i64, offset: i64) -> Result<(Vec<T>, i64), StoreError> {
         let rows = sqlx::query("SELECT key, body FROM registry_records WHERE registry = ? ORDER BY position LIMIT ? OFFSET ?")
@@ -304,7 +310,7 @@ impl Store {
             .bind(offset)
             .fetch_all(&self.pool)
             .await?;
-        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registry_records WHERE registry = ?").bind(T::NAME).fetch_one(&self.pool).await?.get("n");
+        let total = self.record_count::<T>().await? as i64;
         let records = rows.iter().map(|r| parse_body(&format!("{} `{}`", T::NAME, r.get::<&str, _>("key")), r.get("body"))).collect::<Result<_, _>>()?;
         Ok((records, total))
     }
