@@ -110,6 +110,10 @@ enum Command {
         /// Load the Cangzhou demo registries into an empty database.
         #[arg(long)]
         demo: bool,
+        /// Log lines as text, or as JSON objects (one a line, with the request's id) for a
+        /// log collector.
+        #[arg(long, value_enum, default_value = "text", env = "HAZARD_SWEEP_LOG_FORMAT")]
+        log_format: LogFormat,
         /// The first planner token of a new database (read from the environment only).
         #[arg(skip = std::env::var(sweep_service::auth::PLANNER_TOKEN_ENV).ok())]
         planner_token: Option<String>,
@@ -334,12 +338,14 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, out, threads } => demo(&dir, &out, threads),
-        Command::Serve { addr, database_url, demo, planner_token } => {
-            tracing_subscriber::fmt()
+        Command::Serve { addr, database_url, demo, planner_token, log_format } => {
+            let logs = tracing_subscriber::fmt()
                 .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-                .with_writer(std::io::stderr)
-                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-                .init();
+                .with_writer(std::io::stderr);
+            match log_format {
+                LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
+                LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
+            }
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime.block_on(sweep_service::serve(sweep_service::Config { addr, database_url, demo, planner_token })).map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(ExitCode::SUCCESS)
@@ -516,6 +522,15 @@ fn write_json<T: serde::Serialize>(path: Option<&Path>, value: &T) -> Result<()>
             std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
         }
     }
+}
+
+/// How `serve` writes its log.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line.
+    Json,
 }
 
 /// Parses `--time-limit`: more than 0 seconds and at most a year (a larger value cannot

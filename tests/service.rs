@@ -362,6 +362,22 @@ async fn the_same_registries_and_seed_give_the_same_roster() {
 }
 
 #[tokio::test]
+async fn json_logs_carry_the_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (mut server, stdout) = spawn_server_with(&dir.path().join("logs.db"), port, Some(PLANNER), &["--log-format", "json"]).await;
+    let response = reqwest::Client::new().get(format!("http://127.0.0.1:{port}/api/v1/plans/77")).bearer_auth(PLANNER).header("x-request-id", "trace-me-77").send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    server.wait().unwrap();
+    let log = std::fs::read_to_string(stdout.with_extension("log")).unwrap();
+    let lines: Vec<Value> = log.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}"))).collect();
+    let traced = lines.iter().find(|l| l["span"]["id"] == "trace-me-77").unwrap_or_else(|| panic!("no line of the request: {log}"));
+    assert_eq!(traced["span"]["uri"], "/api/v1/plans/77", "{traced}");
+    assert!(traced["fields"]["status"].as_u64() == Some(404) || traced["fields"]["status"] == "404", "{traced}");
+}
+
+#[tokio::test]
 async fn sigterm_stops_the_server_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -631,13 +647,20 @@ fn free_port() -> u16 {
 /// Starts `hazard-sweep serve` as a child process and waits until it answers; its
 /// standard output goes to the returned file.
 async fn spawn_server(db: &Path, port: u16, planner_token: Option<&str>) -> (std::process::Child, std::path::PathBuf) {
+    spawn_server_with(db, port, planner_token, &[]).await
+}
+
+/// The same with more arguments; its log goes to the output file's name with `.log`.
+async fn spawn_server_with(db: &Path, port: u16, planner_token: Option<&str>, args: &[&str]) -> (std::process::Child, std::path::PathBuf) {
     let stdout = db.with_extension(format!("{port}.out"));
     let mut command = std::process::Command::new(common::bin());
     command
         .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url", &format!("sqlite://{}", db.display())])
+        .args(args)
         .env_remove(sweep_service::auth::PLANNER_TOKEN_ENV)
+        .env_remove("RUST_LOG")
         .stdout(std::fs::File::create(&stdout).unwrap())
-        .stderr(std::process::Stdio::null());
+        .stderr(std::fs::File::create(stdout.with_extension("log")).unwrap());
     if let Some(token) = planner_token {
         command.env(sweep_service::auth::PLANNER_TOKEN_ENV, token);
     }
