@@ -1,5 +1,7 @@
-//! Plans: create one (a solve job that runs off the async runtime), follow its progress,
-//! fetch its roster and the exact instance it was solved from.
+//! Plans: create one from the stored registries or an inline instance (a solve job that
+//! runs off the async runtime), follow its progress, fetch its roster and the exact
+//! instance it was solved from, publish or delete it, record a finding on one of its
+//! visits. The exports are in `export.rs`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -322,11 +324,7 @@ pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> 
         return Ok(hit);
     }
     let plan = summary(state, id).await?;
-    let roster = match plan.status {
-        PlanStatus::Done => state.store.roster(id).await?.ok_or_else(|| ApiError::not_found(format!("plan {id} has no roster")))?,
-        PlanStatus::Failed => return Err(ApiError::new(StatusCode::CONFLICT, "plan_failed", format!("plan {id} failed: {}", plan.error.unwrap_or_default()))),
-        PlanStatus::Queued | PlanStatus::Running => return Err(ApiError::new(StatusCode::CONFLICT, "not_ready", format!("plan {id} is still being solved; poll /api/v1/plans/{id}"))),
-    };
+    let roster = stored_roster(state, &plan).await?;
     let instance = state.store.instance(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
     let corrupt = |what: &str, e: serde_json::Error| ApiError::from(crate::store::StoreError::Corrupt { what: format!("plan {id}'s {what}"), message: e.to_string() });
     let solved = Arc::new(Solved {
@@ -379,14 +377,17 @@ pub async fn show(State(state): State<AppState>, Path(raw): Path<String>) -> Res
 
 /// `GET /api/v1/plans/{id}/roster`: the contract roster, as stored.
 pub async fn roster(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
-    let id = plan_id(&raw)?;
-    let plan = summary(&state, id).await?;
+    let plan = summary(&state, plan_id(&raw)?).await?;
+    let roster = stored_roster(&state, &plan).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], roster).into_response())
+}
+
+/// A plan's roster document, or why it has none (409 while solving or after a failure).
+async fn stored_roster(state: &AppState, plan: &PlanSummary) -> Result<String, ApiError> {
+    let id = plan.id;
     match plan.status {
-        PlanStatus::Done => {
-            let roster = state.store.roster(id).await?.ok_or_else(|| ApiError::not_found(format!("plan {id} has no roster")))?;
-            Ok(([(header::CONTENT_TYPE, "application/json")], roster).into_response())
-        }
-        PlanStatus::Failed => Err(ApiError::new(StatusCode::CONFLICT, "plan_failed", format!("plan {id} failed: {}", plan.error.unwrap_or_default()))),
+        PlanStatus::Done => state.store.roster(id).await?.ok_or_else(|| ApiError::not_found(format!("plan {id} has no roster"))),
+        PlanStatus::Failed => Err(ApiError::new(StatusCode::CONFLICT, "plan_failed", format!("plan {id} failed: {}", plan.error.clone().unwrap_or_default()))),
         PlanStatus::Queued | PlanStatus::Running => Err(ApiError::new(StatusCode::CONFLICT, "not_ready", format!("plan {id} is still being solved; poll /api/v1/plans/{id}"))),
     }
 }
