@@ -29,7 +29,7 @@ pub(crate) enum Language {
 }
 
 fn language(query: Result<Query<Lang>, axum::extract::rejection::QueryRejection>) -> Result<Language, ApiError> {
-    let Query(lang) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    let Query(lang) = query?;
     match lang.lang.as_deref() {
         None | Some("zh") => Ok(Language::Chinese),
         Some("en") => Ok(Language::English),

@@ -158,7 +158,7 @@ async fn visits_in(state: &AppState, expert: &str, range: Horizon) -> Result<Vec
 }
 
 async fn assignments(State(state): State<AppState>, Extension(caller): Extension<Caller>, query: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    let Query(query) = query?;
     let range = month_range(query.month.as_deref())?;
     let visits = visits_in(&state, expert_of(&caller), range).await?;
     Ok(Json(serde_json::json!({ "expert": expert_of(&caller), "month": range.start.format("%Y-%m").to_string(), "assignments": visits })).into_response())

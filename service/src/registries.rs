@@ -77,7 +77,7 @@ pub struct Written {
 }
 
 async fn list<T: RegistryRecord>(State(state): State<AppState>, query: Result<Query<Page>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
-    let Query(page) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    let Query(page) = query?;
     let limit = page.limit.unwrap_or(i64::MAX);
     let offset = page.offset.unwrap_or(0);
     if limit < 1 || offset < 0 {
