@@ -639,6 +639,37 @@ async fn a_restart_reports_the_interrupted_plan() {
     assert_eq!(roster.status(), 409);
 }
 
+#[tokio::test]
+async fn a_database_of_the_previous_schema_is_upgraded_with_its_plans() {
+    // A database as session 2's service left it: migrations 0001 and 0002 applied, a solved
+    // plan whose instance and roster sit in the `plans` row.
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("migrations");
+    std::fs::create_dir(&old).unwrap();
+    for file in ["0001_plans.sql", "0002_registries_tokens_publication.sql"] {
+        std::fs::copy(common::root().join("service/migrations").join(file), old.join(file)).unwrap();
+    }
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let instance = sweep_solver::examples::TWO_FIRMS;
+    let roster = serde_json::to_string(&common::solve_checked(&serde_json::from_str(instance).unwrap(), 1)).unwrap();
+    {
+        use sqlx::ConnectOptions;
+        let mut db = url.parse::<sqlx::sqlite::SqliteConnectOptions>().unwrap().create_if_missing(true).connect().await.unwrap();
+        sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&mut db).await.unwrap();
+        sqlx::query("INSERT INTO plans (status, created_at, updated_at, name, threads, iterations, instance, roster, coverage, source, horizon_start, horizon_end) VALUES ('done', 'then', 'then', 'two-firms', 1, 100, ?, ?, 1.0, 'inline', '2027-03-01', '2027-03-05')")
+            .bind(instance)
+            .bind(&roster)
+            .execute(&mut db)
+            .await
+            .unwrap();
+    }
+    let state = AppState::open(&url).await.expect("the old database is upgraded");
+    let plan = state.store.plan(1).await.unwrap().expect("the plan is kept");
+    assert_eq!((plan.name.as_str(), plan.status), ("two-firms", sweep_service::store::PlanStatus::Done));
+    assert_eq!(state.store.roster(1).await.unwrap().as_deref(), Some(roster.as_str()));
+    assert_eq!(state.store.instance(1).await.unwrap().as_deref(), Some(instance));
+}
+
 /// A free local port (bound and released; the server binds it right after).
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
