@@ -88,15 +88,14 @@ fn headers<const N: usize>(columns: &[(&str, &str); N], lang: Language) -> Vec<S
 }
 
 fn visit_rows(plan: &Solved, lang: Language) -> Vec<Vec<Cell>> {
-    let instance = &plan.instance;
-    let name_of_expert = |id: &str| instance.experts.iter().find(|e| e.id == id).map(|e| format!("{}({id})", e.name)).unwrap_or_else(|| id.to_string());
+    let named = |name: &str, id: &str| if name.is_empty() { id.to_string() } else { format!("{name}({id})") };
     let mut rows = Vec::new();
     for crew in &plan.roster.crews {
-        let officer = instance.officers.iter().find(|o| o.id == crew.officer).map(|o| format!("{}({})", o.name, o.id)).unwrap_or_else(|| crew.officer.clone());
-        let experts = crew.experts.iter().map(|e| name_of_expert(e)).collect::<Vec<_>>().join(if lang == Language::Chinese { "、" } else { "; " });
+        let officer = named(plan.officer_name(&crew.officer), &crew.officer);
+        let experts = crew.experts.iter().map(|e| named(plan.expert_name(e), e)).collect::<Vec<_>>().join(if lang == Language::Chinese { "、" } else { "; " });
         for visit in &crew.visits {
-            let firm = instance.enterprises.iter().find(|f| f.id == visit.enterprise);
-            let district = firm.and_then(|f| instance.districts.iter().find(|d| d.id == f.district)).map(|d| d.name.clone()).unwrap_or_default();
+            let firm = plan.firm(&visit.enterprise);
+            let district = firm.map(|f| plan.district_name(&f.district).to_string()).unwrap_or_default();
             rows.push(vec![
                 Cell::Text(crew.date.to_string()),
                 Cell::Text(crew.id.clone()),
@@ -128,7 +127,7 @@ fn unscheduled_rows(plan: &Solved, lang: Language) -> Vec<Vec<Cell>> {
         .unscheduled
         .iter()
         .map(|u| {
-            let name = plan.instance.enterprises.iter().find(|f| f.id == u.enterprise).map(|f| f.name.clone()).unwrap_or_default();
+            let name = plan.firm(&u.enterprise).map(|f| f.name.clone()).unwrap_or_default();
             vec![Cell::Text(u.enterprise.clone()), Cell::Text(name), Cell::Text(yes_no(u.mandatory).into()), Cell::Text(u.code.clone()), Cell::Text(u.message.clone())]
         })
         .collect()

@@ -84,7 +84,7 @@ pub struct Firm {
 }
 
 /// A crew mate or officer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Person {
     /// Id.
     pub id: String,
@@ -118,17 +118,15 @@ async fn visits_in(state: &AppState, expert: &str, range: Horizon) -> Result<Vec
     let mut out = Vec::new();
     for plan in &parsed {
         let declines: HashMap<String, String> = state.store.declines(plan.id).await?.into_iter().filter(|d| d.expert == expert).map(|d| (d.enterprise, d.reason)).collect();
-        let instance = &plan.instance;
-        let expert_name = |id: &str| instance.experts.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_default();
         for crew in plan.roster.crews.iter().filter(|c| c.date >= range.start && c.date <= range.end && c.experts.iter().any(|e| e == expert)) {
             if owner(crew.date) != Some(plan.id) {
                 continue;
             }
-            let officer = Person { id: crew.officer.clone(), name: instance.officers.iter().find(|o| o.id == crew.officer).map(|o| o.name.clone()).unwrap_or_default() };
-            let mates: Vec<Person> = crew.experts.iter().filter(|e| *e != expert).map(|e| Person { id: e.clone(), name: expert_name(e) }).collect();
+            let person = |id: &str, name: &str| Person { id: id.to_string(), name: name.to_string() };
+            let officer = person(&crew.officer, plan.officer_name(&crew.officer));
+            let mates: Vec<Person> = crew.experts.iter().filter(|e| *e != expert).map(|e| person(e, plan.expert_name(e))).collect();
             for visit in &crew.visits {
-                let Some(firm) = instance.enterprises.iter().find(|f| f.id == visit.enterprise) else { continue };
-                let district = instance.districts.iter().find(|d| d.id == firm.district).map(|d| d.name.clone()).unwrap_or_else(|| firm.district.clone());
+                let Some(firm) = plan.firm(&visit.enterprise) else { continue };
                 out.push(Assignment {
                     visit: format!("{}-{}", plan.id, visit.enterprise),
                     plan: plan.id,
@@ -139,14 +137,14 @@ async fn visits_in(state: &AppState, expert: &str, range: Horizon) -> Result<Vec
                     enterprise: Firm {
                         id: firm.id.clone(),
                         name: firm.name.clone(),
-                        address: format!("{district} ({:.5}, {:.5})", firm.location.lat, firm.location.lon),
+                        address: format!("{} ({:.5}, {:.5})", plan.district_name(&firm.district), firm.location.lat, firm.location.lon),
                         lat: firm.location.lat,
                         lon: firm.location.lon,
                         sector: firm.sector.to_string(),
                     },
                     crew: crew.id.clone(),
-                    crew_mates: mates.iter().map(|m| Person { id: m.id.clone(), name: m.name.clone() }).collect(),
-                    officer: Person { id: officer.id.clone(), name: officer.name.clone() },
+                    crew_mates: mates.clone(),
+                    officer: officer.clone(),
                     reason: visit.reason,
                     declined: declines.get(&visit.enterprise).cloned(),
                 });

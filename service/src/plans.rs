@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
-use sweep_solver::model::{Finding, Horizon, Instance, Policy, Roster, Severity};
+use sweep_solver::model::{Enterprise, Finding, Horizon, Instance, Policy, Roster, Severity};
 use sweep_solver::{Level, Progress, SolveOptions, solve, validate};
 
 use crate::AppState;
@@ -327,13 +327,13 @@ pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> 
     let roster = stored_roster(state, &plan).await?;
     let instance = state.store.instance(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
     let corrupt = |what: &str, e: serde_json::Error| ApiError::from(crate::store::StoreError::Corrupt { what: format!("plan {id}'s {what}"), message: e.to_string() });
-    let solved = Arc::new(Solved {
+    let solved = Arc::new(Solved::new(
         id,
-        name: plan.name,
-        published: plan.published_at.is_some(),
-        instance: serde_json::from_str(&instance).map_err(|e| corrupt("instance", e))?,
-        roster: serde_json::from_str(&roster).map_err(|e| corrupt("roster", e))?,
-    });
+        plan.name,
+        plan.published_at.is_some(),
+        serde_json::from_str(&instance).map_err(|e| corrupt("instance", e))?,
+        serde_json::from_str(&roster).map_err(|e| corrupt("roster", e))?,
+    ));
     if solved.published {
         state.solved.plans.lock().expect("solved cache").insert(id, solved.clone());
     }
@@ -352,6 +352,51 @@ pub struct Solved {
     pub instance: Instance,
     /// Its roster.
     pub roster: Roster,
+    /// Record positions by id, so that reading a roster with names is not a scan of the
+    /// registries per visit.
+    firms: HashMap<String, usize>,
+    experts: HashMap<String, usize>,
+    officers: HashMap<String, usize>,
+    districts: HashMap<String, usize>,
+}
+
+impl Solved {
+    fn new(id: i64, name: String, published: bool, instance: Instance, roster: Roster) -> Solved {
+        fn index<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+            ids.enumerate().map(|(i, id)| (id.clone(), i)).collect()
+        }
+        Solved {
+            firms: index(instance.enterprises.iter().map(|f| &f.id)),
+            experts: index(instance.experts.iter().map(|e| &e.id)),
+            officers: index(instance.officers.iter().map(|o| &o.id)),
+            districts: index(instance.districts.iter().map(|d| &d.id)),
+            id,
+            name,
+            published,
+            instance,
+            roster,
+        }
+    }
+
+    /// An enterprise of the instance.
+    pub fn firm(&self, id: &str) -> Option<&Enterprise> {
+        self.firms.get(id).map(|&i| &self.instance.enterprises[i])
+    }
+
+    /// An expert's name ("" if unknown).
+    pub fn expert_name(&self, id: &str) -> &str {
+        self.experts.get(id).map_or("", |&i| &self.instance.experts[i].name)
+    }
+
+    /// An officer's name ("" if unknown).
+    pub fn officer_name(&self, id: &str) -> &str {
+        self.officers.get(id).map_or("", |&i| &self.instance.officers[i].name)
+    }
+
+    /// A district's name (its id if unknown).
+    pub fn district_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.districts.get(id).map_or(id, |&i| &self.instance.districts[i].name)
+    }
 }
 
 /// Parsed published plans.
