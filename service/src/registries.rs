@@ -218,17 +218,19 @@ async fn upload_csv<T: RegistryRecord>(
     }
     let _writer = state.registry_writer.lock().await;
     let mut instance = registries(&state).await?;
-    *T::records_mut(&mut instance) = section.records.clone();
+    *T::records_mut(&mut instance) = section.records;
     let lines = section_lines::<T>(section.lines);
+    // Problems in the uploaded file are placed on its lines; others name the record.
+    let place = |p: Problem| if p.place.section == T::NAME { located(lines.locate(p)) } else { detail(&instance, p) };
     let (errors, warnings): (Vec<Problem>, Vec<Problem>) = relevant(validate(&instance)).partition(|p| p.level == Level::Error);
     if !errors.is_empty() {
-        let located = errors.into_iter().map(|p| if p.place.section == T::NAME { located(lines.locate(p)) } else { detail(&instance, p) }).collect::<Vec<_>>();
-        return Err(rejected(StatusCode::UNPROCESSABLE_ENTITY, T::NAME, located));
+        return Err(rejected(StatusCode::UNPROCESSABLE_ENTITY, T::NAME, errors.into_iter().map(place).collect()));
     }
-    state.store.replace_records(&section.records).await?;
-    let warnings = warnings.into_iter().map(|p| if p.place.section == T::NAME { located(lines.locate(p)) } else { detail(&instance, p) }).collect();
-    tracing::info!(registry = T::NAME, records = section.records.len(), "registry replaced from CSV");
-    Ok(Json(Written { registry: T::NAME, records: section.records.len(), warnings }).into_response())
+    let records = T::records(&instance);
+    state.store.replace_records(records).await?;
+    let warnings = warnings.into_iter().map(place).collect();
+    tracing::info!(registry = T::NAME, records = records.len(), "registry replaced from CSV");
+    Ok(Json(Written { registry: T::NAME, records: records.len(), warnings }).into_response())
 }
 
 fn section_lines<T: RegistryRecord>(lines: Vec<usize>) -> Lines {
