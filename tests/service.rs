@@ -529,6 +529,14 @@ async fn bad_requests_get_a_json_4xx_naming_the_problem() {
     far["location"] = json!({ "lat": 51.5, "lon": -0.12 });
     expect!(s.planner(Method::POST, "/api/v1/enterprises").json(&far), 422, "invalid_registry");
     expect!(s.planner(Method::PUT, "/api/v1/policy").json(&json!({ "min_team": "two" })), 422, "invalid_setting");
+    // serde would read a struct from an array, field by field: `[null, null]` as a policy of
+    // defaults, an array as a record. Only objects are documents.
+    let body = expect!(s.planner(Method::PUT, "/api/v1/policy").json(&json!([null, null])), 422, "invalid_setting");
+    assert_eq!(body["details"][0]["code"], "not_an_object", "{body}");
+    expect!(s.planner(Method::POST, "/api/v1/districts").json(&json!(["D9", "运河区", { "lat": 38.3, "lon": 116.8 }])), 422, "invalid_record");
+    expect!(s.planner(Method::POST, "/api/v1/tokens").json(&json!("planner")), 422, "invalid_body");
+    let body = expect!(s.planner(Method::GET, "/api/v1/enterprises?limit=ten"), 400, "invalid_query");
+    assert_eq!(body["details"][0]["field"], "limit", "{body}");
     expect!(s.planner(Method::PUT, "/api/v1/policy").json(&json!({ "min_team": 6, "max_team": 5 })), 422, "invalid_registry");
 
     // Tokens.
@@ -591,6 +599,90 @@ async fn the_openapi_document_lists_every_route_the_router_serves() {
         }
     }
     assert!(operations >= 60, "{operations} operations");
+}
+
+/// Sends a request and checks its JSON answer against the schema the OpenAPI document
+/// gives for the operation (`template`) and the status it answered with, which must be one
+/// the document lists. Returns the status and body.
+async fn documented(doc: &Value, request: RequestBuilder, method: &str, template: &str) -> (u16, Value) {
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap();
+    let operation = &doc["paths"][template][method];
+    assert!(operation.is_object(), "{method} {template} is not in the document");
+    let schema = &operation["responses"][status.to_string()]["content"]["application/json"]["schema"];
+    assert!(schema.is_object(), "{method} {template} answered {status}, which the document does not list: {body}");
+    // The operation's schema, with the document's components for its references.
+    let mut root = schema.clone();
+    root["components"] = doc["components"].clone();
+    let validator = jsonschema::draft202012::new(&root).unwrap_or_else(|e| panic!("{method} {template}: the schema does not compile: {e}"));
+    let errors: Vec<String> = validator.iter_errors(&body).map(|e| format!("{} at `{}`", e, e.instance_path())).take(5).collect();
+    assert!(errors.is_empty(), "{method} {template} {status}: the answer does not match the document: {errors:#?}\n{body}");
+    (status, body)
+}
+
+/// A client generated from `/api/openapi.json` reads what the service sends: every JSON
+/// answer of a planner's and an expert's session, errors included, matches its documented
+/// schema (answers are checked whole: no undocumented field, no undocumented `null`).
+#[tokio::test]
+async fn every_answer_matches_the_openapi_document() {
+    let s = Server::start().await;
+    let doc = s.json(s.call(None, Method::GET, "/api/openapi.json"), 200).await;
+    let (get, post, put) = ("get", "post", "put");
+    let instance = two_firms();
+    let district = &instance["districts"][0];
+    let (status, _) = documented(&doc, s.planner(Method::POST, "/api/v1/districts").json(district), post, "/api/v1/districts").await;
+    assert_eq!(status, 201);
+    let mut rest = instance.clone();
+    rest["districts"] = json!([]);
+    store_registries(&s, &rest).await;
+    for registry in ["districts", "officers", "experts", "enterprises", "history", "findings"] {
+        let template = format!("/api/v1/{registry}");
+        let (_, listing) = documented(&doc, s.planner(Method::GET, &template), get, &template).await;
+        if let Some(first) = listing["items"].get(0) {
+            let key = first["id"].as_str().map(str::to_string).unwrap_or_else(|| format!("{}:{}:{}", first["enterprise"].as_str().unwrap(), first["date"].as_str().unwrap(), first["kind"].as_str().unwrap()));
+            let path = format!("{template}/{key}");
+            let (_, record) = documented(&doc, s.planner(Method::GET, &path), get, &format!("{template}/{{key}}")).await;
+            documented(&doc, s.planner(Method::PUT, &path).json(&record), put, &format!("{template}/{{key}}")).await;
+        }
+    }
+    for setting in ["policy", "calendar", "travel"] {
+        let template = format!("/api/v1/{setting}");
+        let (_, current) = documented(&doc, s.planner(Method::GET, &template), get, &template).await;
+        let (status, _) = documented(&doc, s.planner(Method::PUT, &template).json(&current), put, &template).await;
+        assert_eq!(status, 200);
+    }
+
+    let (status, queued) = documented(&doc, s.planner(Method::POST, "/api/v1/plans").json(&json!({ "horizon": { "start": "2027-03-01", "end": "2027-03-05" } })), post, "/api/v1/plans").await;
+    assert_eq!(status, 202);
+    let id = queued["id"].as_i64().unwrap();
+    s.wait(id, |p| p["status"] == "done").await.expect("solved");
+    let (_, roster) = documented(&doc, s.planner(Method::GET, &format!("/api/v1/plans/{id}/roster")), get, "/api/v1/plans/{id}/roster").await;
+    documented(&doc, s.planner(Method::GET, &format!("/api/v1/plans/{id}/instance")), get, "/api/v1/plans/{id}/instance").await;
+    s.checked(id).await;
+    documented(&doc, s.planner(Method::POST, &format!("/api/v1/plans/{id}/publish")), post, "/api/v1/plans/{id}/publish").await;
+    let (_, issued) = documented(&doc, s.planner(Method::POST, "/api/v1/tokens").json(&json!({ "role": "expert", "subject": "E1" })), post, "/api/v1/tokens").await;
+    documented(&doc, s.planner(Method::GET, "/api/v1/tokens"), get, "/api/v1/tokens").await;
+    let expert = issued["token"].as_str().unwrap();
+    let (_, mine) = documented(&doc, s.call(Some(expert), Method::GET, "/api/v1/me/assignments?month=2027-03"), get, "/api/v1/me/assignments").await;
+    let visit = mine["assignments"][0]["visit"].as_str().expect("E1 has a visit in March").to_string();
+    let (status, _) = documented(&doc, s.call(Some(expert), Method::POST, &format!("/api/v1/me/assignments/{visit}/decline")).json(&json!({ "reason": "出差" })), post, "/api/v1/me/assignments/{visit}/decline").await;
+    assert_eq!(status, 201);
+    let firm = roster["crews"][0]["visits"][0]["enterprise"].as_str().unwrap();
+    let finding = json!({ "severity": "general", "deadline": "2027-04-01" });
+    let (status, _) = documented(&doc, s.planner(Method::POST, &format!("/api/v1/plans/{id}/visits/{firm}/findings")).json(&finding), post, "/api/v1/plans/{id}/visits/{enterprise}/findings").await;
+    assert_eq!(status, 201);
+    let (_, shown) = documented(&doc, s.planner(Method::GET, &format!("/api/v1/plans/{id}")), get, "/api/v1/plans/{id}").await;
+    assert_eq!(shown["declines"].as_array().unwrap().len(), 1, "{shown}");
+    documented(&doc, s.planner(Method::GET, "/api/v1/plans"), get, "/api/v1/plans").await;
+
+    // Errors are documented too, and name their field.
+    let (status, _) = documented(&doc, s.planner(Method::GET, "/api/v1/plans/999"), get, "/api/v1/plans/{id}").await;
+    assert_eq!(status, 404);
+    let (status, error) = documented(&doc, s.planner(Method::GET, "/api/v1/districts?offset="), get, "/api/v1/districts").await;
+    assert_eq!((status, error["details"][0]["field"].as_str()), (400, Some("offset")), "{error}");
+    let (status, _) = documented(&doc, s.planner(Method::POST, "/api/v1/districts").json(&json!({ "id": "" })), post, "/api/v1/districts").await;
+    assert_eq!(status, 422);
 }
 
 #[tokio::test]

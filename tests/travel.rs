@@ -99,6 +99,7 @@ proptest! {
         let model = TravelModel::new(&instance_with(Some(network.clone()))).unwrap();
         let matrix = model.matrix(&places);
         let want = reference(&network, &places);
+        #[allow(clippy::needless_range_loop)] // the matrix is read by (i, j), like `want`
         for i in 0..places.len() {
             for j in 0..places.len() {
                 let got = matrix.get(i, j).map(|l| (l.minutes, l.km));

@@ -20,7 +20,7 @@ use crate::store::{Store, StoreError};
 pub const PLANNER_TOKEN_ENV: &str = "HAZARD_SWEEP_PLANNER_TOKEN";
 
 /// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Builds, publishes and exports plans; keeps the registries; issues tokens.

@@ -5,17 +5,19 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::store::StoreError;
 
 /// One thing wrong with a request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Detail {
-    /// Where: a JSON path such as `instance.enterprises[3].district`, or a parameter name.
+    /// Where: a JSON path such as `instance.enterprises[3].district`, a parameter's name,
+    /// or a CSV file's column.
     pub field: String,
-    /// A stable code (the importer's `E1xxx` codes for instance data).
+    /// A stable code: the importer's `E1xxx`/`W2xxx` codes for instance data, or a word.
     pub code: String,
     /// What is wrong, in a sentence.
     pub message: String,
@@ -43,10 +45,14 @@ pub struct ApiError {
     details: Vec<Detail>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// Every error answer: a stable code, a sentence, and what is wrong field by field.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct ErrorBody<'a> {
+    /// A stable code (`invalid_registry`, `not_found`, ...).
     code: &'a str,
+    /// What is wrong, in a sentence.
     message: &'a str,
+    /// Each field that is wrong (empty when the whole request is).
     details: &'a [Detail],
 }
 
@@ -70,7 +76,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body { code: self.code, message: &self.message, details: &self.details };
+        let body = ErrorBody { code: self.code, message: &self.message, details: &self.details };
         (self.status, Json(body)).into_response()
     }
 }
@@ -85,8 +91,25 @@ impl From<StoreError> for ApiError {
 
 impl From<axum::extract::rejection::QueryRejection> for ApiError {
     fn from(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
+        // axum keeps the parameter's name in the error it wraps (serde_path_to_error):
+        // found, it becomes the detail's field, as for a body.
+        let mut source = std::error::Error::source(&rejection);
+        while let Some(error) = source {
+            if let Some(error) = error.downcast_ref::<serde_path_to_error::Error<serde::de::value::Error>>() {
+                let field = error.path().to_string();
+                let problem = error.inner().to_string();
+                return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("query parameter `{field}`: {problem}"))
+                    .with_details(vec![Detail::new(field, "invalid", problem)]);
+            }
+            source = error.source();
+        }
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text())
     }
+}
+
+/// "1 problem", "3 problems": the count that opens an error message.
+pub fn problems(count: usize) -> String {
+    if count == 1 { "1 problem".into() } else { format!("{count} problems") }
 }
 
 impl From<JsonRejection> for ApiError {
@@ -109,6 +132,19 @@ impl From<JsonRejection> for ApiError {
 /// or one `T` does not have, is 422 with `code`, naming the field.
 pub fn read_json<T: DeserializeOwned>(body: Result<Json<serde_json::Value>, JsonRejection>, code: &'static str) -> Result<T, ApiError> {
     let Json(value) = body?;
+    // serde reads a struct from a JSON array too, field by field in order; no client means
+    // that, and `[null, null]` would be read as a document of defaults.
+    if !value.is_object() {
+        let kind = match value {
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::Bool(_) => "a boolean",
+            _ => "null",
+        };
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("the body is {kind}; send a JSON object"))
+            .with_details(vec![Detail::new("", "not_an_object", format!("expected a JSON object, found {kind}"))]));
+    }
     strict(value, code)
 }
 

@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use icalendar::{Component, EventLike};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sweep_solver::model::{Clock, DueReason, Horizon};
 
@@ -36,8 +37,19 @@ struct MonthQuery {
     month: Option<String>,
 }
 
+/// The calling expert's visits in a month.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Assignments {
+    /// The expert's id.
+    expert: String,
+    /// `YYYY-MM`.
+    month: String,
+    /// Their visits in published plans, by day and time.
+    assignments: Vec<Assignment>,
+}
+
 /// One visit of the calling expert.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Assignment {
     /// The visit's id: `<plan>-<enterprise>` (a firm is visited at most once in a plan).
     pub visit: String,
@@ -66,7 +78,7 @@ pub struct Assignment {
 }
 
 /// A firm as an expert needs it to get there.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Firm {
     /// Enterprise id.
     pub id: String,
@@ -84,7 +96,7 @@ pub struct Firm {
 }
 
 /// A crew mate or officer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Person {
     /// Id.
     pub id: String,
@@ -159,7 +171,7 @@ async fn assignments(State(state): State<AppState>, Extension(caller): Extension
     let Query(query) = query?;
     let range = month_range(query.month.as_deref())?;
     let visits = visits_in(&state, expert_of(&caller), range).await?;
-    Ok(Json(serde_json::json!({ "expert": expert_of(&caller), "month": range.start.format("%Y-%m").to_string(), "assignments": visits })).into_response())
+    Ok(Json(Assignments { expert: expert_of(&caller).to_string(), month: range.start.format("%Y-%m").to_string(), assignments: visits }).into_response())
 }
 
 /// Beijing time has been UTC+8 all year since 1991; events are written in UTC so every
@@ -192,9 +204,9 @@ async fn calendar(State(state): State<AppState>, Extension(caller): Extension<Ca
 }
 
 /// A decline's body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct DeclineRequest {
+pub(crate) struct DeclineRequest {
     /// Why the expert cannot go.
     reason: String,
 }
@@ -223,5 +235,23 @@ async fn decline(State(state): State<AppState>, Extension(caller): Extension<Cal
         return Err(ApiError::new(StatusCode::CONFLICT, "already_declined", format!("you declined `{visit}` already")));
     }
     tracing::info!(plan, enterprise = %enterprise, expert, "visit declined");
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "visit": visit, "plan": plan, "enterprise": enterprise, "expert": expert, "reason": reason, "date": crew.date }))).into_response())
+    let recorded = DeclineRecorded { plan, enterprise, expert: expert.to_string(), reason: reason.to_string(), date: crew.date, visit };
+    Ok((StatusCode::CREATED, Json(recorded)).into_response())
+}
+
+/// A decline as recorded.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct DeclineRecorded {
+    /// The visit: `<plan>-<enterprise>`.
+    visit: String,
+    /// The plan.
+    plan: i64,
+    /// The firm.
+    enterprise: String,
+    /// The expert who declined.
+    expert: String,
+    /// Why.
+    reason: String,
+    /// The visit's day.
+    date: NaiveDate,
 }

@@ -30,6 +30,8 @@ pub enum Body {
     Calendar,
     /// Plain text.
     Text,
+    /// An HTML page.
+    Html,
     /// No body.
     Empty,
 }
@@ -69,7 +71,7 @@ pub fn operations() -> Vec<Operation> {
         op("get", "/readyz", "Readiness: the database answers", "anyone", Body::Empty, (200, Body::Text), &[503]),
         op("get", "/metrics", "Prometheus metrics (requests by route and status, latency, solves)", "anyone", Body::Empty, (200, Body::Text), &[]),
         op("get", "/api/openapi.json", "This document", "anyone", Body::Empty, (200, Body::Json("OpenApi")), &[]),
-        op("get", "/api/docs", "A page that renders this document (works offline)", "anyone", Body::Empty, (200, Body::Text), &[]),
+        op("get", "/api/docs", "A page that renders this document (works offline)", "anyone", Body::Empty, (200, Body::Html), &[]),
     ];
     let registries: [(&str, &str, &str); 6] = [
         ("districts", "District", "districts.csv"),
@@ -80,8 +82,9 @@ pub fn operations() -> Vec<Operation> {
         ("findings", "Finding", "findings.csv"),
     ];
     for (name, schema, file) in registries {
+        let listing: &'static str = format!("{schema}Listing").leak();
         let writers = if name == "findings" { "planner; officer for findings on their own firms" } else { "planner" };
-        ops.push(Operation { query: &[("limit", "at most this many records"), ("offset", "skip this many")], ..op("get", format!("/api/v1/{name}"), format!("List the {name} registry, in order"), "planner, officer", Body::Empty, (200, Body::Json("Listing")), READ) });
+        ops.push(Operation { query: &[("limit", "at most this many records"), ("offset", "skip this many")], ..op("get", format!("/api/v1/{name}"), format!("List the {name} registry, in order"), "planner, officer", Body::Empty, (200, Body::Json(listing)), READ) });
         ops.push(op("post", format!("/api/v1/{name}"), format!("Add one record to {name}; refused (422) with every problem if the registries would break a rule"), writers, Body::Json(schema), (201, Body::Json("Written")), WRITE));
         ops.push(op("post", format!("/api/v1/{name}/csv"), format!("Replace {name} with a CSV file (the columns of {file}, docs/data-format.md); all or nothing, every bad row reported"), "planner", Body::Csv, (200, Body::Json("Written")), WRITE));
         ops.push(op("get", format!("/api/v1/{name}/{{key}}"), format!("One record of {name} (history's key: `<enterprise>:<date>:<kind>`)"), "planner, officer", Body::Empty, (200, Body::Json(schema)), READ));
@@ -90,7 +93,7 @@ pub fn operations() -> Vec<Operation> {
     }
     for (name, schema) in [("policy", "Policy"), ("calendar", "Calendar"), ("travel", "Travel")] {
         ops.push(op("get", format!("/api/v1/{name}"), format!("The bureau's {name}"), "planner, officer", Body::Empty, (200, Body::Json(schema)), READ));
-        ops.push(op("put", format!("/api/v1/{name}"), format!("Replace the bureau's {name}"), "planner", Body::Json(schema), (200, Body::Json("Written")), WRITE));
+        ops.push(op("put", format!("/api/v1/{name}"), format!("Replace the bureau's {name}"), "planner", Body::Json(schema), (200, Body::Json("SettingWritten")), WRITE));
     }
     let lang: &[(&str, &str)] = &[("lang", "`zh` (default, Chinese headers) or `en`")];
     ops.extend([
@@ -106,7 +109,7 @@ pub fn operations() -> Vec<Operation> {
         op("post", "/api/v1/plans/{id}/visits/{enterprise}/findings", "Record a hazard found on a visit; it goes to the findings registry and the next plan's follow-ups", "planner; officer of the visit's crew", Body::Json("VisitFinding"), (201, Body::Json("Finding")), WRITE),
         Operation { query: &[("month", "YYYY-MM (default: this month)")], ..op("get", "/api/v1/me/assignments", "The calling expert's published visits in a month: date, times, firm, address, crew mates, officer", "expert", Body::Empty, (200, Body::Json("Assignments")), READ) },
         op("get", "/api/v1/me/calendar.ics", "The calling expert's published visits as a calendar feed a phone can subscribe to", "expert", Body::Empty, (200, Body::Calendar), READ),
-        op("post", "/api/v1/me/assignments/{visit}/decline", "Decline one of your visits (`<plan>-<enterprise>`) with a reason; the planner sees it on the plan", "expert", Body::Json("DeclineRequest"), (201, Body::Json("Decline")), WRITE),
+        op("post", "/api/v1/me/assignments/{visit}/decline", "Decline one of your visits (`<plan>-<enterprise>`) with a reason; the planner sees it on the plan", "expert", Body::Json("DeclineRequest"), (201, Body::Json("DeclineRecorded")), WRITE),
         op("get", "/api/v1/tokens", "Every token issued (never the secret)", "planner", Body::Empty, (200, Body::JsonList("TokenInfo")), READ),
         op("post", "/api/v1/tokens", "Issue a token for a role (and the expert or officer it speaks for); the token is in this answer only", "planner", Body::Json("NewToken"), (201, Body::Json("IssuedToken")), WRITE),
         op("delete", "/api/v1/tokens/{id}", "Revoke a token", "planner", Body::Empty, (204, Body::Empty), &[400, 401, 403, 404, 409]),
@@ -115,74 +118,66 @@ pub fn operations() -> Vec<Operation> {
 }
 
 fn schemas() -> Map<String, Value> {
+    use crate::error::{Detail, ErrorBody};
+    use crate::me::{Assignments, DeclineRecorded, DeclineRequest};
+    use crate::plans::{CreatePlan, PlanView, VisitFinding};
+    use crate::registries::{Listing, SettingWritten, Written};
+    use crate::store::{Decline, PlanSummary, TokenInfo};
+    use crate::tokens::{Issued, NewToken};
+
     let settings = SchemaSettings::draft2020_12().with(|s| s.definitions_path = "#/components/schemas/".into());
     let mut generator = SchemaGenerator::new(settings);
     let mut out = Map::new();
     fn add<T: JsonSchema>(generator: &mut SchemaGenerator, out: &mut Map<String, Value>, name: &str) {
         let mut schema = generator.root_schema_for::<T>().to_value();
         if let Some(object) = schema.as_object_mut() {
+            // A root schema carries every definition it uses at the definitions path (here
+            // `components/schemas` inside it); they are taken from the generator once below.
             object.remove("$schema");
             object.remove("$defs");
+            object.remove("components");
         }
         out.insert(name.into(), schema);
     }
-    add::<Instance>(&mut generator, &mut out, "Instance");
-    add::<Roster>(&mut generator, &mut out, "Roster");
-    add::<District>(&mut generator, &mut out, "District");
-    add::<Officer>(&mut generator, &mut out, "Officer");
-    add::<Expert>(&mut generator, &mut out, "Expert");
-    add::<Enterprise>(&mut generator, &mut out, "Enterprise");
-    add::<Inspection>(&mut generator, &mut out, "Inspection");
-    add::<Finding>(&mut generator, &mut out, "Finding");
-    add::<Policy>(&mut generator, &mut out, "Policy");
-    add::<Calendar>(&mut generator, &mut out, "Calendar");
-    add::<Travel>(&mut generator, &mut out, "Travel");
+    macro_rules! add {
+        ($($name:literal: $type:ty),* $(,)?) => { $( add::<$type>(&mut generator, &mut out, $name); )* };
+    }
+    add! {
+        // The contract's documents (CONTRACT.md) and the registries' records.
+        "Instance": Instance, "Roster": Roster, "District": District, "Officer": Officer, "Expert": Expert,
+        "Enterprise": Enterprise, "Inspection": Inspection, "Finding": Finding, "Policy": Policy, "Calendar": Calendar, "Travel": Travel,
+        "DistrictListing": Listing<District>, "OfficerListing": Listing<Officer>, "ExpertListing": Listing<Expert>,
+        "EnterpriseListing": Listing<Enterprise>, "InspectionListing": Listing<Inspection>, "FindingListing": Listing<Finding>,
+        // The service's own requests and answers.
+        "Error": ErrorBody<'static>, "Detail": Detail, "Written": Written, "SettingWritten": SettingWritten,
+        "CreatePlan": CreatePlan, "PlanSummary": PlanSummary, "PlanView": PlanView, "VisitFinding": VisitFinding,
+        "Assignments": Assignments, "DeclineRequest": DeclineRequest, "DeclineRecorded": DeclineRecorded, "Decline": Decline,
+        "NewToken": NewToken, "IssuedToken": Issued, "TokenInfo": TokenInfo,
+    }
     for (name, schema) in generator.take_definitions(true) {
         out.entry(name).or_insert(schema);
     }
-    out.extend(service_schemas());
+    out.insert("OpenApi".into(), json!({"type": "object", "description": "An OpenAPI 3.1 document"}));
+    for schema in out.values_mut() {
+        close_objects(schema);
+    }
     out
 }
 
-/// The service's own request and response shapes.
-fn service_schemas() -> Map<String, Value> {
-    let string = json!({"type": "string"});
-    let number = json!({"type": "number"});
-    let detail = json!({"type": "object", "required": ["field", "code", "message"], "properties": {
-        "field": {"type": "string", "description": "JSON path or parameter (`enterprises[XH-0001].district`), or the CSV column"},
-        "code": {"type": "string", "description": "stable code: the importer's E1xxx/W2xxx, or a word"},
-        "message": string, "line": {"type": "integer", "description": "CSV line (1 = header)"}, "value": string}});
-    let plan_summary = json!({"type": "object", "properties": {
-        "id": {"type": "integer"}, "status": {"enum": ["queued", "running", "done", "failed"]}, "name": string, "created_at": string, "updated_at": string,
-        "threads": {"type": "integer"}, "iterations": {"type": "integer"}, "time_limit": number, "error": string, "coverage": number, "bound": number, "seconds": number,
-        "source": {"enum": ["inline", "registries"]}, "horizon_start": string, "horizon_end": string, "published_at": {"type": ["string", "null"]}}});
-    let mut schemas = json!({
-        "Error": {"type": "object", "required": ["code", "message", "details"], "properties": {"code": string, "message": string, "details": {"type": "array", "items": {"$ref": "#/components/schemas/Detail"}}}},
-        "Detail": detail,
-        "Listing": {"type": "object", "properties": {"total": {"type": "integer"}, "offset": {"type": "integer"}, "items": {"type": "array"}}},
-        "Written": {"type": "object", "properties": {"registry": string, "records": {"type": "integer"}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Detail"}}}},
-        "PlanSummary": plan_summary,
-        "PlanView": {"allOf": [{"$ref": "#/components/schemas/PlanSummary"}, {"type": "object", "properties": {
-            "progress": {"type": "object", "properties": {"considered": {"type": "integer"}, "total": {"type": "integer"}, "scheduled": {"type": "integer"}, "coverage": number, "bound": number, "gap": number, "elapsed": number}},
-            "declines": {"type": "array", "items": {"$ref": "#/components/schemas/Decline"}}, "links": {"type": "object"}}}]},
-        "CreatePlan": {"type": "object", "description": "exactly one of month, horizon, instance", "properties": {
-            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "horizon": {"$ref": "#/components/schemas/Horizon"}, "instance": {"$ref": "#/components/schemas/Instance"},
-            "name": string, "policy": {"type": "object", "description": "policy keys to override for this plan"}, "seed": {"type": "integer"},
-            "threads": {"type": "integer", "minimum": 1, "maximum": 64}, "iterations": {"type": "integer"}, "time_limit": {"type": "number", "exclusiveMinimum": 0}}},
-        "VisitFinding": {"type": "object", "required": ["severity", "deadline"], "properties": {"id": string, "severity": {"enum": ["major", "general"]}, "deadline": {"type": "string", "format": "date"}, "found_on": {"type": "string", "format": "date"}}},
-        "Assignments": {"type": "object", "properties": {"expert": string, "month": string, "assignments": {"type": "array", "items": {"type": "object", "properties": {
-            "visit": string, "plan": {"type": "integer"}, "date": {"type": "string", "format": "date"}, "arrive": string, "start": string, "end": string,
-            "enterprise": {"type": "object", "properties": {"id": string, "name": string, "address": string, "lat": number, "lon": number, "sector": string}},
-            "crew": string, "crew_mates": {"type": "array", "items": {"type": "object", "properties": {"id": string, "name": string}}},
-            "officer": {"type": "object", "properties": {"id": string, "name": string}}, "reason": string, "declined": {"type": ["string", "null"]}}}}}},
-        "DeclineRequest": {"type": "object", "required": ["reason"], "properties": {"reason": string}},
-        "Decline": {"type": "object", "properties": {"plan": {"type": "integer"}, "enterprise": string, "expert": string, "reason": string, "created_at": string}},
-        "NewToken": {"type": "object", "required": ["role"], "properties": {"role": {"enum": ["planner", "officer", "expert"]}, "subject": {"type": "string", "description": "the expert's or officer's id"}}},
-        "IssuedToken": {"type": "object", "properties": {"id": {"type": "integer"}, "token": string, "role": string, "subject": {"type": ["string", "null"]}}},
-        "TokenInfo": {"type": "object", "properties": {"id": {"type": "integer"}, "role": string, "subject": {"type": ["string", "null"]}, "created_at": string, "revoked_at": {"type": ["string", "null"]}}},
-        "OpenApi": {"type": "object"},
-    });
-    schemas.as_object_mut().map(std::mem::take).unwrap_or_default()
+/// Marks every object schema that lists its properties as having no others: the service
+/// refuses a field a request type does not have, at any depth (`error::read_json`), and
+/// its answers are serialised from these same types.
+fn close_objects(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if object.contains_key("properties") && !object.contains_key("additionalProperties") {
+                object.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            object.values_mut().for_each(close_objects);
+        }
+        Value::Array(items) => items.iter_mut().for_each(close_objects),
+        _ => {}
+    }
 }
 
 fn content(body: &Body) -> Option<Value> {
@@ -194,8 +189,22 @@ fn content(body: &Body) -> Option<Value> {
         Body::Xlsx => json!({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}),
         Body::Calendar => json!({"text/calendar": {"schema": {"type": "string"}}}),
         Body::Text => json!({"text/plain": {"schema": {"type": "string"}}}),
+        Body::Html => json!({"text/html": {"schema": {"type": "string"}}}),
         Body::Empty => return None,
     })
+}
+
+/// What the handlers accept for a path or query parameter (anything else is a 400 naming it).
+fn parameter_schema(name: &str) -> Value {
+    match name {
+        "id" => json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
+        "limit" => json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
+        "offset" => json!({"type": "integer", "minimum": 0, "maximum": i64::MAX}),
+        "lang" => json!({"enum": ["zh", "en"]}),
+        "month" => json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}),
+        "visit" => json!({"type": "string", "pattern": "^[1-9][0-9]*-.+$"}),
+        _ => json!({"type": "string", "minLength": 1}),
+    }
 }
 
 fn error_meaning(status: u16) -> &'static str {
@@ -230,9 +239,9 @@ pub fn build() -> Value {
             .path
             .split('/')
             .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": parameter_schema(name)}))
             .collect();
-        parameters.extend(operation.query.iter().map(|(name, meaning)| json!({"name": name, "in": "query", "required": false, "description": meaning, "schema": {"type": "string"}})));
+        parameters.extend(operation.query.iter().map(|(name, meaning)| json!({"name": name, "in": "query", "required": false, "description": meaning, "schema": parameter_schema(name)})));
         let mut entry = json!({
             "summary": operation.summary,
             "description": format!("Who may call it: {}.", operation.roles),

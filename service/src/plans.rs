@@ -13,6 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sweep_solver::model::{Enterprise, Finding, Horizon, Instance, Policy, Roster, Severity};
 use sweep_solver::{Level, Progress, SolveOptions, solve, validate};
@@ -45,14 +46,17 @@ pub fn routes() -> Router<AppState> {
 /// `POST /api/v1/plans`: a plan of the stored registries for a month or horizon, or the
 /// stateless "solve this" form with the instance inline. Exactly one of `instance`,
 /// `month` and `horizon`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct CreatePlan {
+#[schemars(description = "Exactly one of `month`, `horizon` (plan the stored registries) and `instance` (solve this instance).")]
+pub(crate) struct CreatePlan {
     /// The plan instance (CONTRACT.md), for the stateless form.
     #[serde(default)]
+    #[schemars(with = "Option<Instance>")]
     instance: Option<serde_json::Value>,
     /// The month to plan from the stored registries, `YYYY-MM`.
     #[serde(default)]
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}$"))]
     month: Option<String>,
     /// Or any horizon `{start, end}` (at most `max_horizon_days`).
     #[serde(default)]
@@ -65,12 +69,14 @@ struct CreatePlan {
     policy: Option<serde_json::Map<String, serde_json::Value>>,
     /// Solver threads (default 1).
     #[serde(default)]
+    #[schemars(range(min = 1, max = 64))]
     threads: Option<usize>,
     /// Improvement iterations per thread (default 1000).
     #[serde(default)]
     iterations: Option<usize>,
-    /// Stop after this many seconds with the best roster so far.
+    /// Stop after this many seconds with the best roster so far (at most a day).
     #[serde(default)]
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 86400))]
     time_limit: Option<f64>,
     /// Seed of the draw and the search (overrides the instance's policy).
     #[serde(default)]
@@ -83,10 +89,13 @@ pub struct Running {
     progress: Mutex<HashMap<i64, Live>>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
 struct Live {
+    /// Due firms the construction has considered so far.
     considered: usize,
+    /// Due firms in all.
     total: usize,
+    /// Firms in the best roster so far.
     scheduled: usize,
     /// The best roster's weighted coverage so far (the objective's first term).
     coverage: f64,
@@ -99,8 +108,8 @@ struct Live {
 }
 
 /// A plan's status as the API shows it.
-#[derive(Serialize)]
-struct PlanView {
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct PlanView {
     #[serde(flatten)]
     plan: PlanSummary,
     /// Live figures while running.
@@ -112,14 +121,21 @@ struct PlanView {
     links: Links,
 }
 
-#[derive(Serialize)]
+/// The plan's own addresses.
+#[derive(Serialize, JsonSchema)]
 struct Links {
+    /// This plan.
     #[serde(rename = "self")]
     this: String,
+    /// Its roster.
     roster: String,
+    /// The instance it is solved from.
     instance: String,
+    /// The roster as CSV.
     export_csv: String,
+    /// The roster as an Excel workbook.
     export_xlsx: String,
+    /// Where to publish it.
     publish: String,
 }
 
@@ -190,7 +206,7 @@ pub async fn create(State(state): State<AppState>, Extension(caller): Extension<
         detail
     }));
     if !problems.is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_plan", format!("{} problems in the plan; see details", problems.len())).with_details(problems));
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_plan", format!("{} in the plan; see details", crate::error::problems(problems.len()))).with_details(problems));
     }
     let iterations = request.iterations.unwrap_or(DEFAULT_ITERATIONS);
     let document = serde_json::to_string(&instance).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_instance", e.to_string()))?;
@@ -475,9 +491,9 @@ pub async fn remove(State(state): State<AppState>, Extension(caller): Extension<
 }
 
 /// A hazard found on a visit, as an officer reports it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct VisitFinding {
+pub(crate) struct VisitFinding {
     /// Finding id (default `<plan>-<firm>-<n>`).
     #[serde(default)]
     id: Option<String>,
@@ -529,7 +545,7 @@ async fn record_finding(
     instance.findings.push(finding.clone());
     let problems: Vec<Detail> = validate(&instance).into_iter().filter(|p| p.level == Level::Error && p.place.section == "findings").map(|p| crate::registries::detail(&instance, p)).collect();
     if !problems.is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_finding", format!("{} problems in the finding; see details", problems.len())).with_details(problems));
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_finding", format!("{} in the finding; see details", crate::error::problems(problems.len()))).with_details(problems));
     }
     state.store.put_record(&finding).await?;
     let location = format!("/api/v1/findings/{}", crate::registries::path_segment(&finding.id));

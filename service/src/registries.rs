@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use chrono::{Datelike, Utc};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sweep_registry::{ImportProblem, Lines, RegistryRecord};
 use sweep_solver::model::*;
@@ -58,15 +59,18 @@ pub struct Page {
 }
 
 /// A page of records.
-#[derive(Serialize)]
-struct Listing<T> {
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Listing<T> {
+    /// Records in the registry.
     total: i64,
+    /// Records skipped before this page.
     offset: i64,
+    /// This page's records, in order.
     items: Vec<T>,
 }
 
 /// What a successful write answers: how many records the registry now holds, and warnings.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Written {
     /// The registry.
     pub registry: &'static str,
@@ -257,7 +261,7 @@ fn csv_rejected<T: RegistryRecord>(problems: Vec<ImportProblem>) -> ApiError {
 
 fn rejected(status: StatusCode, what: &str, details: Vec<Detail>) -> ApiError {
     let code = if status == StatusCode::CONFLICT { "still_referenced" } else { "invalid_registry" };
-    ApiError::new(status, code, format!("{} problems in {what}; nothing was changed; see details", details.len())).with_details(details)
+    ApiError::new(status, code, format!("{} in {what}; nothing was changed; see details", crate::error::problems(details.len()))).with_details(details)
 }
 
 /// The stored registries and settings as an instance over the current month.
@@ -355,5 +359,14 @@ async fn put_setting<S: Setting>(State(state): State<AppState>, Extension(caller
     setting.set(&mut instance);
     let warnings = check_instance(&instance, StatusCode::UNPROCESSABLE_ENTITY, S::NAME)?;
     state.store.put_setting(S::NAME, &stored).await?;
-    Ok(Json(serde_json::json!({ "setting": S::NAME, "warnings": warnings })).into_response())
+    Ok(Json(SettingWritten { setting: S::NAME, warnings }).into_response())
+}
+
+/// What a successful write of a setting answers.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct SettingWritten {
+    /// `policy`, `calendar` or `travel`.
+    setting: &'static str,
+    /// Problems that do not stop a plan (codes `W2xxx`).
+    warnings: Vec<Detail>,
 }

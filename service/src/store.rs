@@ -31,7 +31,7 @@ pub enum StoreError {
 }
 
 /// Where a plan is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
     /// Waiting for a solver slot.
@@ -56,7 +56,7 @@ impl PlanStatus {
 }
 
 /// A plan as stored, without its (large) instance and roster documents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PlanSummary {
     /// Plan id.
     pub id: i64,
@@ -509,7 +509,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(what: &str, body: &str) -> Result<
 }
 
 /// A token as listed to planners (the secret itself is never stored).
-#[derive(Debug, Clone, Serialize, FromRow)]
+#[derive(Debug, Clone, Serialize, FromRow, schemars::JsonSchema)]
 pub struct TokenInfo {
     /// Token id (to revoke it).
     pub id: i64,
@@ -524,7 +524,7 @@ pub struct TokenInfo {
 }
 
 /// An expert's decline of a visit.
-#[derive(Debug, Clone, Serialize, FromRow)]
+#[derive(Debug, Clone, Serialize, FromRow, schemars::JsonSchema)]
 pub struct Decline {
     /// The plan.
     #[sqlx(rename = "plan_id")]

@@ -21,20 +21,26 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `POST /api/v1/tokens`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NewToken {
+pub(crate) struct NewToken {
+    /// What the token may do.
     role: Role,
     /// The expert's or officer's id (required for those roles, absent for planners).
     #[serde(default)]
     subject: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Issued {
+/// A token just issued: the secret is in this answer only.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Issued {
+    /// Token id (to revoke it).
     id: i64,
+    /// The bearer token.
     token: String,
+    /// What it may do.
     role: Role,
+    /// The expert or officer it speaks for.
     subject: Option<String>,
 }
 

@@ -98,8 +98,8 @@ pub fn coverage_bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
     for k in 0..classes.len() {
         let city = slots(&city_crews, k);
         let mut everywhere = city.clone();
-        for di in 0..districts.len() {
-            let own = slots(&district_crews[di], k);
+        for (di, crews) in district_crews.iter().enumerate() {
+            let own = slots(crews, k);
             everywhere += own.clone();
             let here: Vec<Variable> = x.iter().filter(|(f, _)| firm_district[*f] == di && class_of[*f] == k).map(|(_, v)| *v).collect();
             if !here.is_empty() {

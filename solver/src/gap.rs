@@ -307,11 +307,11 @@ impl<'a> Search<'a> {
                 held[a].push(k);
             }
             for j in 0..n {
-                for b in 0..m {
+                for (b, held_by_b) in held.iter().enumerate() {
                     if b == self.agent[j] || !self.gap.allowed(b, j) {
                         continue;
                     }
-                    for &k in &held[b] {
+                    for &k in held_by_b {
                         let a = self.agent[j];
                         if self.agent[k] == b && self.gap.allowed(a, k) && self.swap_delta(j, k) < -1e-9 {
                             self.shift(j, b);

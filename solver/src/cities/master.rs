@@ -296,6 +296,8 @@ impl Master {
         let mut supplies = self.supplies(city);
         for _ in 0..50 {
             let mut better = false;
+            // By index: the loop moves `city[e]` as it goes.
+            #[allow(clippy::needless_range_loop)]
             for e in 0..city.len() {
                 let Some(from) = city[e] else { continue };
                 let before_from = self.city_value(from, &supplies[from]);
