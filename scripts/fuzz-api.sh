@@ -17,7 +17,8 @@
 #   MAX_TIME=900 BIN=target/release/hazard-sweep scripts/fuzz-api.sh
 # Exits non-zero when schemathesis reports a failure; the report is in $work/report.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+scripts=$(cd "$(dirname "$0")" && pwd)
+cd "$scripts/.."
 BIN=${BIN:-target/debug/hazard-sweep}
 PORT=${PORT:-18091}
 MAX_TIME=${MAX_TIME:-300}
@@ -31,12 +32,8 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
     "$venv/bin/pip" install -q "$SCHEMATHESIS"
 fi
 
-work=$(mktemp -d)
-HAZARD_SWEEP_PLANNER_TOKEN=$PLANNER "$BIN" serve --demo --addr "127.0.0.1:$PORT" --database-url "sqlite://$work/fuzz.db" >"$work/out" 2>"$work/log" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-base="http://127.0.0.1:$PORT"
-for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+KEEP_WORK=1
+source "$scripts/demo-server.sh"
 
 status=0
 "$venv/bin/schemathesis" run "$base/api/openapi.json" \

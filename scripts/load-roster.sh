@@ -21,12 +21,7 @@ PLANNER=load-test-planner
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "$BIN is missing: cargo build --release" >&2; exit 2; }
 
-work=$(mktemp -d)
-HAZARD_SWEEP_PLANNER_TOKEN=$PLANNER "$BIN" serve --demo --addr "127.0.0.1:$PORT" --database-url "sqlite://$work/load.db" >"$work/out" 2>"$work/log" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-base="http://127.0.0.1:$PORT"
-for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+source "$(dirname "$0")/demo-server.sh"
 
 auth=(-H "authorization: Bearer $PLANNER")
 curl -fs "${auth[@]}" -H 'content-type: application/json' -d '{"month": "2027-03", "threads": 2}' "$base/api/v1/plans" >/dev/null
