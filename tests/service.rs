@@ -537,6 +537,8 @@ async fn bad_requests_get_a_json_4xx_naming_the_problem() {
     expect!(s.planner(Method::POST, "/api/v1/tokens").json(&json!("planner")), 422, "invalid_body");
     let body = expect!(s.planner(Method::GET, "/api/v1/enterprises?limit=ten"), 400, "invalid_query");
     assert_eq!(body["details"][0]["field"], "limit", "{body}");
+    let body = expect!(s.planner(Method::GET, "/api/v1/enterprises?limit=1&limit=2"), 400, "invalid_query");
+    assert!(body["message"].as_str().unwrap().contains("duplicate field `limit`"), "{body}");
     expect!(s.planner(Method::PUT, "/api/v1/policy").json(&json!({ "min_team": 6, "max_team": 5 })), 422, "invalid_registry");
 
     // Tokens.

@@ -96,10 +96,11 @@ impl From<axum::extract::rejection::QueryRejection> for ApiError {
         let mut source = std::error::Error::source(&rejection);
         while let Some(error) = source {
             if let Some(error) = error.downcast_ref::<serde_path_to_error::Error<serde::de::value::Error>>() {
-                let field = error.path().to_string();
+                // The path is `.` for the query as a whole (a parameter given twice).
+                let field = Some(error.path().to_string()).filter(|path| path != ".").unwrap_or_default();
                 let problem = error.inner().to_string();
-                return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("query parameter `{field}`: {problem}"))
-                    .with_details(vec![Detail::new(field, "invalid", problem)]);
+                let message = if field.is_empty() { format!("the query string: {problem}") } else { format!("query parameter `{field}`: {problem}") };
+                return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", message).with_details(vec![Detail::new(field, "invalid", problem)]);
             }
             source = error.source();
         }
