@@ -26,7 +26,7 @@ SCHEMATHESIS=${SCHEMATHESIS:-schemathesis==4.32.5}
 PLANNER=fuzz-planner-token
 [ -x "$BIN" ] || { echo "$BIN is missing: cargo build" >&2; exit 2; }
 
-venv=target/fuzz-venv
+venv=$PWD/target/fuzz-venv
 if [ ! -x "$venv/bin/schemathesis" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q "$SCHEMATHESIS"
@@ -36,6 +36,8 @@ KEEP_WORK=1
 source "$scripts/demo-server.sh"
 
 status=0
+# Run from $work: schemathesis keeps a cache of its findings in the current folder.
+cd "$work"
 "$venv/bin/schemathesis" run "$base/api/openapi.json" \
     -H "Authorization: Bearer $PLANNER" \
     --checks all --exclude-checks positive_data_acceptance \

@@ -73,16 +73,16 @@ pub fn operations() -> Vec<Operation> {
         op("get", "/api/openapi.json", "This document", "anyone", Body::Empty, (200, Body::Json("OpenApi")), &[]),
         op("get", "/api/docs", "A page that renders this document (works offline)", "anyone", Body::Empty, (200, Body::Html), &[]),
     ];
-    let registries: [(&str, &str, &str); 6] = [
-        ("districts", "District", "districts.csv"),
-        ("officers", "Officer", "officers.csv"),
-        ("experts", "Expert", "experts.csv"),
-        ("enterprises", "Enterprise", "enterprises.csv"),
-        ("history", "Inspection", "history.csv"),
-        ("findings", "Finding", "findings.csv"),
+    // (route, record schema, listing schema, CSV file)
+    let registries: [(&str, &str, &str, &str); 6] = [
+        ("districts", "District", "DistrictListing", "districts.csv"),
+        ("officers", "Officer", "OfficerListing", "officers.csv"),
+        ("experts", "Expert", "ExpertListing", "experts.csv"),
+        ("enterprises", "Enterprise", "EnterpriseListing", "enterprises.csv"),
+        ("history", "Inspection", "InspectionListing", "history.csv"),
+        ("findings", "Finding", "FindingListing", "findings.csv"),
     ];
-    for (name, schema, file) in registries {
-        let listing: &'static str = format!("{schema}Listing").leak();
+    for (name, schema, listing, file) in registries {
         let writers = if name == "findings" { "planner; officer for findings on their own firms" } else { "planner" };
         ops.push(Operation { query: &[("limit", "at most this many records"), ("offset", "skip this many")], ..op("get", format!("/api/v1/{name}"), format!("List the {name} registry, in order"), "planner, officer", Body::Empty, (200, Body::Json(listing)), READ) });
         ops.push(op("post", format!("/api/v1/{name}"), format!("Add one record to {name}; refused (422) with every problem if the registries would break a rule"), writers, Body::Json(schema), (201, Body::Json("Written")), WRITE));
