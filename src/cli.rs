@@ -466,7 +466,7 @@ fn run_solve(instance: &Instance, threads: usize, iterations: usize, time_limit:
         let gap = p.bound.map_or(String::new(), |b| format!(", gap ≤ {:.2} pts", 100.0 * (b - p.coverage)));
         bar.set_message(format!("{} of {} scheduled, coverage {:.2} %{gap}", p.scheduled, p.total, 100.0 * p.coverage));
     };
-    let options = SolveOptions { threads, time_limit, iterations, progress: Some(&progress), search_seed };
+    let options = SolveOptions { threads, time_limit, iterations, progress: Some(&progress), search_seed, stop: None };
     let roster = solve(instance, &options)?;
     bar.finish_and_clear();
     Ok(roster)

@@ -388,6 +388,53 @@ async fn sigterm_stops_the_server_cleanly() {
     assert!(exit.success(), "the server exits 0 after SIGTERM: {exit:?}");
 }
 
+/// SIGTERM while a long solve runs and another waits: the service does not wait out the
+/// search (here up to an hour); it stops it, marks both plans failed with the reason, and
+/// exits 0.
+#[tokio::test]
+async fn sigterm_mid_solve_stops_the_solve_and_reports_the_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("stop.db");
+    let port = free_port();
+    let (mut server, _) = spawn_server_with(&db, port, Some(PLANNER), &["--demo"]).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let long = json!({ "month": "2027-03", "iterations": 1_000_000_000u64, "time_limit": 3600 });
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let created: Value = client.post(format!("{base}/api/v1/plans")).bearer_auth(PLANNER).json(&long).send().await.unwrap().json().await.unwrap();
+        ids.push(created["id"].as_i64().unwrap());
+    }
+    assert!(poll_plan(&client, &base, ids[0], |p| p["status"] == "running").await.is_some(), "the plan never started");
+    let status = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let mut exit = None;
+    for _ in 0..1200 {
+        exit = server.try_wait().unwrap();
+        if exit.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let Some(exit) = exit else {
+        let _ = server.kill();
+        panic!("the server was still waiting for the solve a minute after SIGTERM");
+    };
+    assert!(exit.success(), "the server exits 0 after SIGTERM: {exit:?}");
+
+    let port = free_port();
+    let (mut server, _) = spawn_server(&db, port, None).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let plans: Value = client.get(format!("{base}/api/v1/plans")).bearer_auth(PLANNER).send().await.unwrap().json().await.unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(plans.as_array().unwrap().len(), 2, "{plans}");
+    for plan in plans.as_array().unwrap() {
+        assert_eq!(plan["status"], "failed", "{plan}");
+        assert!(plan["error"].as_str().unwrap().contains("shut down before the solve finished"), "marked at shutdown, not at the restart: {plan}");
+    }
+}
+
 #[tokio::test]
 async fn the_first_start_prints_a_planner_token_once_or_takes_it_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();

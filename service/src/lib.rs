@@ -27,6 +27,7 @@ pub mod tokens;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -55,6 +56,8 @@ pub struct AppState {
     pub registry_writer: Arc<tokio::sync::Mutex<()>>,
     /// Published plans, parsed once (they never change).
     pub solved: Arc<plans::SolvedCache>,
+    /// Set when the service shuts down: a running solve stops soon, queued ones fail.
+    pub stopping: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -72,6 +75,7 @@ impl AppState {
             running: plans::running(),
             registry_writer: Arc::default(),
             solved: Arc::default(),
+            stopping: Arc::default(),
         })
     }
 }
@@ -135,7 +139,12 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Sen
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving; API docs at /api/docs");
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown()).await?;
+    // The requests are answered; a solve still running stops at its next check and is
+    // marked failed (a roster cut short is not the one asked for), and so is each plan
+    // still queued, before the process exits. Waiting for the solver slot waits for them.
+    state.stopping.store(true, Ordering::Relaxed);
+    let _slot = state.solver_slot.acquire().await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! visits. The exports are in `export.rs`.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -267,15 +268,25 @@ struct JobOptions {
     time_limit: Option<Duration>,
 }
 
+/// Why a plan queued or solving when the service shut down failed.
+const STOPPED: &str = "stopped: the service shut down before the solve finished; create the plan again";
+
 /// Waits for a solver slot, solves on a blocking thread, stores the result.
 async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptions) {
     // One solve at a time: a solve uses every core it is given.
     let Ok(_slot) = state.solver_slot.clone().acquire_owned().await else { return };
+    if state.stopping.load(Ordering::Relaxed) {
+        if let Err(e) = state.store.set_failed(id, STOPPED).await {
+            tracing::error!(plan = id, error = %e, "could not mark the plan failed");
+        }
+        return;
+    }
     if let Err(e) = state.store.set_running(id).await {
         tracing::error!(plan = id, error = %e, "could not mark the plan running");
         return;
     }
     let running = state.running.clone();
+    let stopping = state.stopping.clone();
     let started = std::time::Instant::now();
     let outcome = tokio::task::spawn_blocking(move || {
         let report = |p: Progress| {
@@ -290,8 +301,12 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
             };
             running.progress.lock().expect("progress lock").insert(id, live);
         };
-        let solve_options = SolveOptions { threads: options.threads, time_limit: options.time_limit, iterations: options.iterations, progress: Some(&report), search_seed: None };
+        let solve_options = SolveOptions { threads: options.threads, time_limit: options.time_limit, iterations: options.iterations, progress: Some(&report), search_seed: None, stop: Some(&stopping) };
         let roster = solve(&instance, &solve_options).map_err(|e| e.to_string())?;
+        if stopping.load(Ordering::Relaxed) {
+            // Cut short by the shutdown: not the roster the planner asked for.
+            return Err(STOPPED.to_string());
+        }
         let violations = sweep_solver::check(&instance, &roster);
         if !violations.is_empty() {
             // A roster that breaks a hard rule is a bug; never store it as a result.

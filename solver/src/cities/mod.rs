@@ -249,7 +249,7 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
                     parent(Progress { considered: sum(&considered), total, scheduled: sum(&scheduled), iteration: 0, iterations: 0, coverage, bound: None });
                 }
             };
-            let city_options = SolveOptions { threads: 1, time_limit: city_limit, iterations: options.iterations, progress: Some(&report), search_seed: options.search_seed };
+            let city_options = SolveOptions { threads: 1, time_limit: city_limit, iterations: options.iterations, progress: Some(&report), search_seed: options.search_seed, stop: options.stop };
             let roster = solve_context(&ctx, &city_options, 1, Instant::now(), false);
             let weight = ctx.due.due.iter().map(|d| d.weight).sum();
             // The relaxation: the same city with every shared expert.

@@ -10,14 +10,13 @@
 //! The iteration budget, not the clock, ends a search; the time limit only cuts it short.
 
 use std::cmp::Ordering;
-use std::time::Instant;
 
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::Progress;
+use super::{Progress, Until};
 use super::greedy::{CrewState, State, best_move};
 use crate::context::Context;
 use crate::model::CITY_LEVEL;
@@ -52,7 +51,7 @@ pub fn improve(
     seed: u64,
     workers: usize,
     iterations: usize,
-    deadline: Option<Instant>,
+    until: Until<'_>,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> State {
     if iterations == 0 || ctx.due_count() == 0 {
@@ -63,7 +62,7 @@ pub fn improve(
         .map(|w| {
             // Only the first worker reports, so the reports come in order.
             let report = if w == 0 { progress } else { None };
-            let state = search(ctx, initial.clone(), seed.wrapping_add(w as u64 * 0x9E37_79B9), iterations, deadline, report);
+            let state = search(ctx, initial.clone(), seed.wrapping_add(w as u64 * 0x9E37_79B9), iterations, until, report);
             (score(ctx, &state), state)
         })
         .collect();
@@ -76,7 +75,7 @@ fn search(
     initial: State,
     seed: u64,
     iterations: usize,
-    deadline: Option<Instant>,
+    until: Until<'_>,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> State {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -85,7 +84,7 @@ fn search(
     let mut best_score = current_score;
     let mut current = initial;
     for iteration in 0..iterations {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if until.reached() {
             break;
         }
         if let Some(report) = progress

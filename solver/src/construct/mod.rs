@@ -8,6 +8,7 @@ mod greedy;
 mod lns;
 mod route;
 
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use crate::context::Context;
@@ -30,11 +31,14 @@ pub struct SolveOptions<'a> {
     /// Seed of the improvement search alone; `None`: the policy's seed, which also drives
     /// the random draw. Another search seed re-plans the same due list.
     pub search_seed: Option<u64>,
+    /// Set by another thread to stop the solve soon, as if the time limit had run out (a
+    /// service shutting down does not wait out a long search).
+    pub stop: Option<&'a AtomicBool>,
 }
 
 impl Default for SolveOptions<'_> {
     fn default() -> Self {
-        SolveOptions { threads: 1, time_limit: None, iterations: 0, progress: None, search_seed: None }
+        SolveOptions { threads: 1, time_limit: None, iterations: 0, progress: None, search_seed: None, stop: None }
     }
 }
 
@@ -55,6 +59,19 @@ pub struct Progress {
     pub coverage: f64,
     /// The proven bound on weighted coverage, when already known.
     pub bound: Option<f64>,
+}
+
+/// When a search must stop: at the time limit's deadline, or once `stop` is set.
+#[derive(Clone, Copy)]
+pub(crate) struct Until<'a> {
+    pub deadline: Option<Instant>,
+    pub stop: Option<&'a AtomicBool>,
+}
+
+impl Until<'_> {
+    pub fn reached(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d) || self.stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 /// Why a solve could not run at all (bad input is the validator's business).
@@ -123,8 +140,9 @@ pub(crate) fn solve_context(ctx: &Context<'_>, options: &SolveOptions<'_>, threa
     let total = ctx.due_count();
     let mut stopped_at = total;
     let mut scheduled = 0;
+    let until = Until { deadline: options.time_limit.map(|limit| started + limit), stop: options.stop };
     for d in 0..total {
-        if options.time_limit.is_some_and(|limit| started.elapsed() >= limit) {
+        if until.reached() {
             stopped_at = d;
             break;
         }
@@ -138,9 +156,8 @@ pub(crate) fn solve_context(ctx: &Context<'_>, options: &SolveOptions<'_>, threa
             progress(Progress { considered: d + 1, total, scheduled, iteration: 0, iterations: options.iterations, coverage, bound: None });
         }
     }
-    let deadline = options.time_limit.map(|limit| started + limit);
     let state = if stopped_at == total {
-        lns::improve(ctx, state, options.search_seed.unwrap_or(instance.policy.seed), threads, options.iterations, deadline, progress)
+        lns::improve(ctx, state, options.search_seed.unwrap_or(instance.policy.seed), threads, options.iterations, until, progress)
     } else {
         state
     };
