@@ -70,14 +70,14 @@ pub(crate) struct CreatePlan {
     policy: Option<serde_json::Map<String, serde_json::Value>>,
     /// Solver threads (default 1).
     #[serde(default)]
-    #[schemars(range(min = 1, max = 64))]
+    #[schemars(range(min = 1, max = MAX_THREADS))]
     threads: Option<usize>,
     /// Improvement iterations per thread (default 1000).
     #[serde(default)]
     iterations: Option<usize>,
     /// Stop after this many seconds with the best roster so far (at most a day).
     #[serde(default)]
-    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 86400))]
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = MAX_TIME_LIMIT))]
     time_limit: Option<f64>,
     /// Seed of the draw and the search (overrides the instance's policy).
     #[serde(default)]
