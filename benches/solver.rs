@@ -24,7 +24,11 @@ fn cangzhou() -> Instance {
 
 fn tiny() -> Instance {
     let dir = tempfile::tempdir().unwrap();
-    let data = hazard_sweep::generate::generate(hazard_sweep::generate::Scale::Tiny, 1, "2027-03-01".parse().unwrap());
+    let data = hazard_sweep::generate::generate(
+        hazard_sweep::generate::Scale::Tiny,
+        1,
+        "2027-03-01".parse().unwrap(),
+    );
     hazard_sweep::generate::write_registries(&data.instance, dir.path()).unwrap();
     import(dir.path())
 }
@@ -32,19 +36,27 @@ fn tiny() -> Instance {
 fn travel(c: &mut Criterion) {
     let instance = cangzhou();
     let model = TravelModel::new(&instance).unwrap();
-    let places: Vec<Location> = instance.enterprises.iter().step_by(40).map(|f| f.location).collect();
+    let places: Vec<Location> = instance
+        .enterprises
+        .iter()
+        .step_by(40)
+        .map(|f| f.location)
+        .collect();
     let mut group = c.benchmark_group("travel");
-    group.bench_function(format!("cangzhou network matrix {}x{}", places.len(), places.len()), |b| {
-        b.iter(|| black_box(model.matrix(black_box(&places))))
-    });
+    group.bench_function(
+        format!("cangzhou network matrix {}x{}", places.len(), places.len()),
+        |b| b.iter(|| black_box(model.matrix(black_box(&places)))),
+    );
     let tour: Vec<(Location, Location)> = places.windows(2).map(|w| (w[0], w[1])).collect();
-    group.bench_function(format!("cangzhou network, {} legs pair by pair", tour.len()), |b| {
-        b.iter(|| black_box(model.pairs(black_box(&tour))))
-    });
+    group.bench_function(
+        format!("cangzhou network, {} legs pair by pair", tour.len()),
+        |b| b.iter(|| black_box(model.pairs(black_box(&tour)))),
+    );
     let great_circle = TravelModel::great_circle();
-    group.bench_function(format!("great-circle matrix {}x{}", places.len(), places.len()), |b| {
-        b.iter(|| black_box(great_circle.matrix(black_box(&places))))
-    });
+    group.bench_function(
+        format!("great-circle matrix {}x{}", places.len(), places.len()),
+        |b| b.iter(|| black_box(great_circle.matrix(black_box(&places)))),
+    );
     group.finish();
 }
 
@@ -52,11 +64,24 @@ fn solves(c: &mut Criterion) {
     let mut group = c.benchmark_group("solve");
     group.sample_size(10);
     let tiny = tiny();
-    group.bench_function("tiny, 1 thread", |b| b.iter(|| black_box(solve(&tiny, &SolveOptions::default()).unwrap())));
+    group.bench_function("tiny, 1 thread", |b| {
+        b.iter(|| black_box(solve(&tiny, &SolveOptions::default()).unwrap()))
+    });
     let city = cangzhou();
     for threads in [1, 2] {
         group.bench_function(format!("cangzhou 2027-03, {threads} threads"), |b| {
-            b.iter(|| black_box(solve(&city, &SolveOptions { threads, ..Default::default() }).unwrap()))
+            b.iter(|| {
+                black_box(
+                    solve(
+                        &city,
+                        &SolveOptions {
+                            threads,
+                            ..Default::default()
+                        },
+                    )
+                    .unwrap(),
+                )
+            })
         });
     }
     group.finish();
@@ -75,11 +100,16 @@ fn bound(c: &mut Criterion) {
 
 fn routing(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/solomon/R101.txt");
-    let r101 = hazard_sweep::bench::solomon::parse_instance(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let r101 =
+        hazard_sweep::bench::solomon::parse_instance(&std::fs::read_to_string(path).unwrap())
+            .unwrap();
     let mut group = c.benchmark_group("routing");
     group.sample_size(10);
     group.bench_function("solomon R101, 1000 ruin-and-recreate iterations", |b| {
-        let options = sweep_solver::vrptw::VrptwOptions { iterations: 1000, ..Default::default() };
+        let options = sweep_solver::vrptw::VrptwOptions {
+            iterations: 1000,
+            ..Default::default()
+        };
         b.iter(|| black_box(sweep_solver::vrptw::solve(black_box(&r101), &options)))
     });
     group.finish();
@@ -89,9 +119,24 @@ fn improvement(c: &mut Criterion) {
     let city = cangzhou();
     let mut group = c.benchmark_group("improve");
     group.sample_size(10);
-    group.bench_function("cangzhou 2027-03, construction + 200 ruin-and-recreate iterations, 1 thread", |b| {
-        b.iter(|| black_box(solve(&city, &SolveOptions { threads: 1, iterations: 200, ..Default::default() }).unwrap()))
-    });
+    group.bench_function(
+        "cangzhou 2027-03, construction + 200 ruin-and-recreate iterations, 1 thread",
+        |b| {
+            b.iter(|| {
+                black_box(
+                    solve(
+                        &city,
+                        &SolveOptions {
+                            threads: 1,
+                            iterations: 200,
+                            ..Default::default()
+                        },
+                    )
+                    .unwrap(),
+                )
+            })
+        },
+    );
     group.finish();
 }
 

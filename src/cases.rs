@@ -32,7 +32,11 @@ fn expert(id: &str, name: &str, tier: Tier, title: Title, specialties: &[Special
 
 /// A firm with no sweep on record (so it is overdue unless blue), near its district's base.
 fn firm(id: &str, district: &str, sector: Sector, risk: Risk, offset: f64) -> Enterprise {
-    let (base, officer) = if district == "D1" { (at(38.31, 116.86), "O1") } else { (at(38.08, 116.58), "O2") };
+    let (base, officer) = if district == "D1" {
+        (at(38.31, 116.86), "O1")
+    } else {
+        (at(38.08, 116.58), "O2")
+    };
     Enterprise {
         id: id.into(),
         name: format!("{id} 有限公司"),
@@ -60,26 +64,109 @@ fn base(name: &str) -> Instance {
     use Specialty as S;
     Instance {
         name: name.into(),
-        horizon: Horizon { start: date("2027-03-01"), end: date("2027-03-12") },
+        horizon: Horizon {
+            start: date("2027-03-01"),
+            end: date("2027-03-12"),
+        },
         calendar: Calendar::default(),
-        policy: Policy { random_share: 0.0, seed: 7, ..Policy::default() },
+        policy: Policy {
+            random_share: 0.0,
+            seed: 7,
+            ..Policy::default()
+        },
         districts: vec![
-            District { id: "D1".into(), name: "运河区".into(), base: at(38.31, 116.86), city: None },
-            District { id: "D2".into(), name: "泊头市".into(), base: at(38.08, 116.58), city: None },
+            District {
+                id: "D1".into(),
+                name: "运河区".into(),
+                base: at(38.31, 116.86),
+                city: None,
+            },
+            District {
+                id: "D2".into(),
+                name: "泊头市".into(),
+                base: at(38.08, 116.58),
+                city: None,
+            },
         ],
         officers: vec![
-            Officer { id: "O1".into(), name: "王强".into(), district: "D1".into(), base: None, unavailable: Vec::new(), max_days: None, city: None },
-            Officer { id: "O2".into(), name: "赵敏".into(), district: "D2".into(), base: None, unavailable: Vec::new(), max_days: None, city: None },
-            Officer { id: "O3".into(), name: "孙杰".into(), district: CITY_LEVEL.into(), base: Some(at(38.30, 116.84)), unavailable: Vec::new(), max_days: None, city: None },
+            Officer {
+                id: "O1".into(),
+                name: "王强".into(),
+                district: "D1".into(),
+                base: None,
+                unavailable: Vec::new(),
+                max_days: None,
+                city: None,
+            },
+            Officer {
+                id: "O2".into(),
+                name: "赵敏".into(),
+                district: "D2".into(),
+                base: None,
+                unavailable: Vec::new(),
+                max_days: None,
+                city: None,
+            },
+            Officer {
+                id: "O3".into(),
+                name: "孙杰".into(),
+                district: CITY_LEVEL.into(),
+                base: Some(at(38.30, 116.84)),
+                unavailable: Vec::new(),
+                max_days: None,
+                city: None,
+            },
         ],
         experts: vec![
-            expert("E1", "李明", Tier::City, Title::Senior, &[S::Process, S::SafetyManagement]),
-            expert("E2", "张伟", Tier::City, Title::Intermediate, &[S::Equipment]),
-            expert("E3", "刘洋", Tier::City, Title::AssociateSenior, &[S::Electrical, S::FireSafety]),
-            expert("E4", "陈静", Tier::Provincial, Title::Senior, &[S::Process, S::Equipment]),
-            expert("E5", "杨磊", Tier::City, Title::Intermediate, &[S::Construction]),
-            expert("E6", "黄涛", Tier::City, Title::AssociateSenior, &[S::Construction, S::Electrical]),
-            expert("E7", "周超", Tier::National, Title::Senior, &[S::Electrical, S::Process]),
+            expert(
+                "E1",
+                "李明",
+                Tier::City,
+                Title::Senior,
+                &[S::Process, S::SafetyManagement],
+            ),
+            expert(
+                "E2",
+                "张伟",
+                Tier::City,
+                Title::Intermediate,
+                &[S::Equipment],
+            ),
+            expert(
+                "E3",
+                "刘洋",
+                Tier::City,
+                Title::AssociateSenior,
+                &[S::Electrical, S::FireSafety],
+            ),
+            expert(
+                "E4",
+                "陈静",
+                Tier::Provincial,
+                Title::Senior,
+                &[S::Process, S::Equipment],
+            ),
+            expert(
+                "E5",
+                "杨磊",
+                Tier::City,
+                Title::Intermediate,
+                &[S::Construction],
+            ),
+            expert(
+                "E6",
+                "黄涛",
+                Tier::City,
+                Title::AssociateSenior,
+                &[S::Construction, S::Electrical],
+            ),
+            expert(
+                "E7",
+                "周超",
+                Tier::National,
+                Title::Senior,
+                &[S::Electrical, S::Process],
+            ),
         ],
         enterprises: Vec::new(),
         history: Vec::new(),
@@ -92,7 +179,10 @@ fn base(name: &str) -> Instance {
 pub fn all() -> Vec<(&'static str, Instance)> {
     vec![
         ("conflict_of_interest", conflict_of_interest()),
-        ("certification_expires_mid_month", certification_expires_mid_month()),
+        (
+            "certification_expires_mid_month",
+            certification_expires_mid_month(),
+        ),
         ("blackout_week", blackout_week()),
         ("annual_cap_reached", annual_cap_reached()),
         ("district_officer_bound", district_officer_bound()),
@@ -111,7 +201,10 @@ fn conflict_of_interest() -> Instance {
     let mut i = base("conflict-of-interest");
     let mut a = firm("F-A", "D1", Sector::HazardousChemicals, Risk::Yellow, 0.02);
     a.group = Some("渤海化工集团".into());
-    i.enterprises = vec![a, firm("F-B", "D1", Sector::Construction, Risk::Yellow, -0.02)];
+    i.enterprises = vec![
+        a,
+        firm("F-B", "D1", Sector::Construction, Risk::Yellow, -0.02),
+    ];
     i.experts[0].avoid_enterprises = vec!["F-A".into()];
     i.experts[3].avoid_groups = vec!["渤海化工集团".into()];
     i.experts[4].avoid_enterprises = vec!["F-B".into()];
@@ -146,7 +239,15 @@ fn blackout_week() -> Instance {
         boost: 0.0,
     }];
     i.enterprises = (0..4)
-        .map(|k| firm(&format!("F-{k}"), "D1", Sector::CrowdedVenue, Risk::Yellow, 0.01 * k as f64))
+        .map(|k| {
+            firm(
+                &format!("F-{k}"),
+                "D1",
+                Sector::CrowdedVenue,
+                Risk::Yellow,
+                0.01 * k as f64,
+            )
+        })
         .collect();
     i
 }
@@ -161,9 +262,24 @@ fn annual_cap_reached() -> Instance {
     ok.standardization = Some(1);
     i.enterprises = vec![capped, ok];
     i.history = vec![
-        Inspection { enterprise: "F-CAP".into(), date: date("2025-11-20"), experts: vec!["E5".into()], kind: InspectionKind::ExpertSweep },
-        Inspection { enterprise: "F-OK".into(), date: date("2025-11-20"), experts: vec!["E5".into()], kind: InspectionKind::ExpertSweep },
-        Inspection { enterprise: "F-CAP".into(), date: date("2027-01-15"), experts: Vec::new(), kind: InspectionKind::Enforcement },
+        Inspection {
+            enterprise: "F-CAP".into(),
+            date: date("2025-11-20"),
+            experts: vec!["E5".into()],
+            kind: InspectionKind::ExpertSweep,
+        },
+        Inspection {
+            enterprise: "F-OK".into(),
+            date: date("2025-11-20"),
+            experts: vec!["E5".into()],
+            kind: InspectionKind::ExpertSweep,
+        },
+        Inspection {
+            enterprise: "F-CAP".into(),
+            date: date("2027-01-15"),
+            experts: Vec::new(),
+            kind: InspectionKind::Enforcement,
+        },
     ];
     i
 }
@@ -201,7 +317,10 @@ fn follow_up_after_deadline() -> Instance {
 fn afternoon_opening_hours() -> Instance {
     let mut i = base("afternoon-opening-hours");
     let mut pm = firm("F-PM", "D1", Sector::Metallurgy, Risk::Yellow, 0.02);
-    pm.hours = Some(Hours { open: Clock::hm(13, 0), close: Clock::hm(17, 30) });
+    pm.hours = Some(Hours {
+        open: Clock::hm(13, 0),
+        close: Clock::hm(17, 30),
+    });
     pm.required_specialties = Some(vec![Specialty::Equipment]);
     i.enterprises = vec![pm];
     i
@@ -212,7 +331,15 @@ fn random_draw() -> Instance {
     let mut i = base("random-draw");
     i.policy.random_share = 0.25;
     i.enterprises = (0..20)
-        .map(|k| firm(&format!("F-{k:02}"), if k % 2 == 0 { "D1" } else { "D2" }, Sector::CrowdedVenue, Risk::Blue, 0.002 * k as f64))
+        .map(|k| {
+            firm(
+                &format!("F-{k:02}"),
+                if k % 2 == 0 { "D1" } else { "D2" },
+                Sector::CrowdedVenue,
+                Risk::Blue,
+                0.002 * k as f64,
+            )
+        })
         .collect();
     i
 }
@@ -226,7 +353,13 @@ fn expert_days_run_out() -> Instance {
     }
     i.enterprises = (0..8)
         .map(|k| {
-            let mut f = firm(&format!("F-{k}"), "D1", Sector::HazardousChemicals, Risk::Yellow, 0.01 * k as f64);
+            let mut f = firm(
+                &format!("F-{k}"),
+                "D1",
+                Sector::HazardousChemicals,
+                Risk::Yellow,
+                0.01 * k as f64,
+            );
             f.duration_min = Some(420);
             f
         })
@@ -244,7 +377,13 @@ fn shared_experts_two_cities() -> Instance {
     i.districts[0].city = Some("沧州".into());
     i.districts[1].city = Some("衡水".into());
     i.officers[2].city = Some("沧州".into());
-    for (e, city) in [(0, "沧州"), (1, "沧州"), (2, "沧州"), (4, "衡水"), (5, "衡水")] {
+    for (e, city) in [
+        (0, "沧州"),
+        (1, "沧州"),
+        (2, "沧州"),
+        (4, "衡水"),
+        (5, "衡水"),
+    ] {
         i.experts[e].city = Some(city.into());
     }
     i.enterprises = vec![

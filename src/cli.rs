@@ -105,14 +105,23 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080", env = "HAZARD_SWEEP_ADDR")]
         addr: std::net::SocketAddr,
         /// Database: a SQLite file (created if missing), e.g. sqlite://hazard-sweep.db.
-        #[arg(long, default_value = "sqlite://hazard-sweep.db", env = "HAZARD_SWEEP_DATABASE_URL")]
+        #[arg(
+            long,
+            default_value = "sqlite://hazard-sweep.db",
+            env = "HAZARD_SWEEP_DATABASE_URL"
+        )]
         database_url: String,
         /// Load the Cangzhou demo registries into an empty database.
         #[arg(long)]
         demo: bool,
         /// Log lines as text, or as JSON objects (one a line, with the request's id) for a
         /// log collector.
-        #[arg(long, value_enum, default_value = "text", env = "HAZARD_SWEEP_LOG_FORMAT")]
+        #[arg(
+            long,
+            value_enum,
+            default_value = "text",
+            env = "HAZARD_SWEEP_LOG_FORMAT"
+        )]
         log_format: LogFormat,
         /// The first planner token of a new database (read from the environment only).
         #[arg(skip = std::env::var(sweep_service::auth::PLANNER_TOKEN_ENV).ok())]
@@ -272,7 +281,12 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Generate { scale, seed, month, out } => {
+        Command::Generate {
+            scale,
+            seed,
+            month,
+            out,
+        } => {
             let horizon = import::month_horizon(&month).map_err(problem_error)?;
             let started = Instant::now();
             let data = generate::generate(scale, seed, horizon.start);
@@ -306,11 +320,19 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Solve(args) => solve_command(args),
-        Command::Portfolios { source, output, time_limit } => {
+        Command::Portfolios {
+            source,
+            output,
+            time_limit,
+        } => {
             let instance = source.load()?;
             portfolios(&instance, &output, Duration::from_secs_f64(time_limit))
         }
-        Command::Validate { instance, roster, seed } => {
+        Command::Validate {
+            instance,
+            roster,
+            seed,
+        } => {
             let mut instance = read_instance(&instance)?;
             if let Some(seed) = seed {
                 instance.policy.seed = seed;
@@ -318,11 +340,19 @@ fn run(command: Command) -> Result<ExitCode> {
             let roster: Roster = read_json(&roster)?;
             let violations = check(&instance, &roster);
             for v in &violations {
-                let at = [v.crew.as_deref(), v.enterprise.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                let at = [v.crew.as_deref(), v.enterprise.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 println!("{} {at}: {}", v.code, v.message);
             }
             if violations.is_empty() {
-                println!("ok: {} crews, {} visits, 0 violations", roster.crews.len(), roster.kpis.scheduled);
+                println!(
+                    "ok: {} crews, {} visits, 0 violations",
+                    roster.crews.len(),
+                    roster.kpis.scheduled
+                );
                 Ok(ExitCode::SUCCESS)
             } else {
                 println!("{} violations", violations.len());
@@ -338,31 +368,104 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, out, threads } => demo(&dir, &out, threads),
-        Command::Serve { addr, database_url, demo, planner_token, log_format } => {
+        Command::Serve {
+            addr,
+            database_url,
+            demo,
+            planner_token,
+            log_format,
+        } => {
             let logs = tracing_subscriber::fmt()
-                .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info".into()),
+                )
                 .with_writer(std::io::stderr);
             match log_format {
-                LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
-                LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
+                LogFormat::Text => logs
+                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                    .init(),
+                LogFormat::Json => logs
+                    .json()
+                    .with_current_span(true)
+                    .with_span_list(false)
+                    .init(),
             }
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-            runtime.block_on(sweep_service::serve(sweep_service::Config { addr, database_url, demo, planner_token })).map_err(|e| anyhow::anyhow!("{e}"))?;
+            runtime
+                .block_on(sweep_service::serve(sweep_service::Config {
+                    addr,
+                    database_url,
+                    demo,
+                    planner_token,
+                }))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { which: BenchCommand::Scale { scales, threads, iterations, time_limit, work, csv } } => {
-            crate::bench::scale::run(&crate::bench::scale::ScaleBench { scales, threads, iterations, time_limit, work, csv })?;
+        Command::Bench {
+            which:
+                BenchCommand::Scale {
+                    scales,
+                    threads,
+                    iterations,
+                    time_limit,
+                    work,
+                    csv,
+                },
+        } => {
+            crate::bench::scale::run(&crate::bench::scale::ScaleBench {
+                scales,
+                threads,
+                iterations,
+                time_limit,
+                work,
+                csv,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { which: BenchCommand::Gap { time_limit, only, solutions, data, csv } } => {
-            crate::bench::gap::run(&crate::bench::gap::GapBench { data, time_limit, only, solutions, csv })?;
+        Command::Bench {
+            which:
+                BenchCommand::Gap {
+                    time_limit,
+                    only,
+                    solutions,
+                    data,
+                    csv,
+                },
+        } => {
+            crate::bench::gap::run(&crate::bench::gap::GapBench {
+                data,
+                time_limit,
+                only,
+                solutions,
+                csv,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { which: BenchCommand::Solomon { time_limit, threads, seed, only, solutions, data, csv } } => {
+        Command::Bench {
+            which:
+                BenchCommand::Solomon {
+                    time_limit,
+                    threads,
+                    seed,
+                    only,
+                    solutions,
+                    data,
+                    csv,
+                },
+        } => {
             if threads == 0 {
                 bail!("--threads must be at least 1");
             }
-            crate::bench::solomon::run(&crate::bench::solomon::SolomonBench { data, time_limit, threads, seed, only, solutions, csv })?;
+            crate::bench::solomon::run(&crate::bench::solomon::SolomonBench {
+                data,
+                time_limit,
+                threads,
+                seed,
+                only,
+                solutions,
+                csv,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -375,16 +478,48 @@ fn portfolios(instance: &Instance, output: &Path, time_limit: Duration) -> Resul
         .enterprises
         .iter()
         .zip(&plan.assignment)
-        .map(|(f, (officer, km))| vec![f.id.clone(), officer.clone(), f.officer.clone(), format!("{km:.2}")])
+        .map(|(f, (officer, km))| {
+            vec![
+                f.id.clone(),
+                officer.clone(),
+                f.officer.clone(),
+                format!("{km:.2}"),
+            ]
+        })
         .collect();
-    crate::bench::write_csv(output, &["enterprise", "officer", "previous_officer", "km"], &rows)?;
+    crate::bench::write_csv(
+        output,
+        &["enterprise", "officer", "previous_officer", "km"],
+        &rows,
+    )?;
     let moved = rows.iter().filter(|r| r[1] != r[2]).count();
-    let (min, max) = plan.loads.iter().fold((u32::MAX, 0), |(lo, hi), (_, n)| (lo.min(*n), hi.max(*n)));
-    let gap = if plan.total_km > 0.0 { (plan.total_km - plan.lower_bound) / plan.total_km * 100.0 } else { 0.0 };
-    println!("  {:<24} {} / {}", "firms / officers", rows.len(), plan.loads.len());
-    println!("  {:<24} {:.1} km (current portfolios: {:.1} km)", "total km base to firm", plan.total_km, plan.current_km);
-    println!("  {:<24} {:.1} km (gap {gap:.3} %)", "proven lower bound", plan.lower_bound);
-    println!("  {:<24} {min} – {max} (cap {})", "firms per officer", instance.policy.max_firms_per_officer);
+    let (min, max) = plan
+        .loads
+        .iter()
+        .fold((u32::MAX, 0), |(lo, hi), (_, n)| (lo.min(*n), hi.max(*n)));
+    let gap = if plan.total_km > 0.0 {
+        (plan.total_km - plan.lower_bound) / plan.total_km * 100.0
+    } else {
+        0.0
+    };
+    println!(
+        "  {:<24} {} / {}",
+        "firms / officers",
+        rows.len(),
+        plan.loads.len()
+    );
+    println!(
+        "  {:<24} {:.1} km (current portfolios: {:.1} km)",
+        "total km base to firm", plan.total_km, plan.current_km
+    );
+    println!(
+        "  {:<24} {:.1} km (gap {gap:.3} %)",
+        "proven lower bound", plan.lower_bound
+    );
+    println!(
+        "  {:<24} {min} – {max} (cap {})",
+        "firms per officer", instance.policy.max_firms_per_officer
+    );
     println!("  {:<24} {moved}", "firms changing officer");
     println!("  {:<24} {:.1}", "seconds", started.elapsed().as_secs_f64());
     println!("wrote {}", output.display());
@@ -393,7 +528,10 @@ fn portfolios(instance: &Instance, output: &Path, time_limit: Duration) -> Resul
 
 fn demo(dir: &Path, out: &Path, threads: usize) -> Result<ExitCode> {
     let month = month_after_history(dir)?;
-    eprintln!("planning {} for {month} (the month after its history)", dir.display());
+    eprintln!(
+        "planning {} for {month} (the month after its history)",
+        dir.display()
+    );
     let instance = import_registries(dir, &month)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     write_json(Some(&out.join("instance.json")), &instance)?;
@@ -402,14 +540,23 @@ fn demo(dir: &Path, out: &Path, threads: usize) -> Result<ExitCode> {
     print!("{}", report::summary(&roster));
     let violations = check(&instance, &roster);
     println!("  {:<21} {}", "checker violations", violations.len());
-    println!("wrote {} and {}", out.join("instance.json").display(), out.join("roster.json").display());
-    Ok(if violations.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    println!(
+        "wrote {} and {}",
+        out.join("instance.json").display(),
+        out.join("roster.json").display()
+    );
+    Ok(if violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// The month after the latest inspection in the folder's history.csv.
 fn month_after_history(dir: &Path) -> Result<String> {
     let path = dir.join(import::HISTORY);
-    let mut reader = csv::Reader::from_path(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut latest: Option<chrono::NaiveDate> = None;
     for record in reader.records() {
         let record = record?;
@@ -417,8 +564,15 @@ fn month_after_history(dir: &Path) -> Result<String> {
             latest = latest.max(Some(date));
         }
     }
-    let Some(latest) = latest else { bail!("{} has no dated rows to take the month from", path.display()) };
-    let next = latest.checked_add_months(chrono::Months::new(1)).context("date out of range")?;
+    let Some(latest) = latest else {
+        bail!(
+            "{} has no dated rows to take the month from",
+            path.display()
+        )
+    };
+    let next = latest
+        .checked_add_months(chrono::Months::new(1))
+        .context("date out of range")?;
     Ok(next.format("%Y-%m").to_string())
 }
 
@@ -428,18 +582,31 @@ fn solve_command(args: SolveArgs) -> Result<ExitCode> {
         instance.policy.seed = seed;
     }
     let limit = args.time_limit.map(Duration::from_secs_f64);
-    let roster = run_solve(&instance, args.threads, args.iterations, limit, args.search_seed)?;
+    let roster = run_solve(
+        &instance,
+        args.threads,
+        args.iterations,
+        limit,
+        args.search_seed,
+    )?;
     write_json(args.output.as_deref(), &roster)?;
     eprint!("{}", report::summary(&roster));
     if args.report_memory {
-        let peak = crate::bench::scale::peak_rss_mib().map_or("unknown".to_string(), |m| format!("{m:.0}"));
+        let peak = crate::bench::scale::peak_rss_mib()
+            .map_or("unknown".to_string(), |m| format!("{m:.0}"));
         eprintln!("peak memory MiB: {peak}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Solves with a progress bar that appears once the run has taken a second.
-fn run_solve(instance: &Instance, threads: usize, iterations: usize, time_limit: Option<Duration>, search_seed: Option<u64>) -> Result<Roster> {
+fn run_solve(
+    instance: &Instance,
+    threads: usize,
+    iterations: usize,
+    time_limit: Option<Duration>,
+    search_seed: Option<u64>,
+) -> Result<Roster> {
     if threads == 0 {
         bail!("--threads must be at least 1");
     }
@@ -463,10 +630,24 @@ fn run_solve(instance: &Instance, threads: usize, iterations: usize, time_limit:
             bar.set_length(p.iterations as u64);
             bar.set_position(p.iteration as u64);
         }
-        let gap = p.bound.map_or(String::new(), |b| format!(", gap ≤ {:.2} pts", 100.0 * (b - p.coverage)));
-        bar.set_message(format!("{} of {} scheduled, coverage {:.2} %{gap}", p.scheduled, p.total, 100.0 * p.coverage));
+        let gap = p.bound.map_or(String::new(), |b| {
+            format!(", gap ≤ {:.2} pts", 100.0 * (b - p.coverage))
+        });
+        bar.set_message(format!(
+            "{} of {} scheduled, coverage {:.2} %{gap}",
+            p.scheduled,
+            p.total,
+            100.0 * p.coverage
+        ));
     };
-    let options = SolveOptions { threads, time_limit, iterations, progress: Some(&progress), search_seed, stop: None };
+    let options = SolveOptions {
+        threads,
+        time_limit,
+        iterations,
+        progress: Some(&progress),
+        search_seed,
+        stop: None,
+    };
     let roster = solve(instance, &options)?;
     bar.finish_and_clear();
     Ok(roster)
@@ -484,7 +665,11 @@ fn report_problems(imported: Imported) -> Result<Instance> {
     match imported.instance {
         Some(instance) => Ok(instance),
         None => {
-            let errors = imported.problems.iter().filter(|p| p.level == sweep_solver::Level::Error).count();
+            let errors = imported
+                .problems
+                .iter()
+                .filter(|p| p.level == sweep_solver::Level::Error)
+                .count();
             bail!("{errors} errors in the input; nothing was written")
         }
     }
@@ -498,14 +683,20 @@ fn import_registries(dir: &Path, month: &str) -> Result<Instance> {
 }
 
 fn read_instance(path: &Path) -> Result<Instance> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    report_problems(import::read_instance_json(&text, &path.display().to_string()))
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    report_problems(import::read_instance_json(
+        &text,
+        &path.display().to_string(),
+    ))
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let de = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(de).map_err(|e| anyhow::anyhow!("{}: at `{}`: {}", path.display(), e.path(), e.inner()))
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| anyhow::anyhow!("{}: at `{}`: {}", path.display(), e.path(), e.inner()))
 }
 
 /// Writes JSON atomically (temporary file, then rename), or to stdout.
@@ -536,6 +727,15 @@ enum LogFormat {
 /// Parses `--time-limit`: more than 0 seconds and at most a year (a larger value cannot
 /// be a duration the solver waits for, and would not convert).
 fn seconds(text: &str) -> Result<f64, String> {
-    let value: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if value > 0.0 && value <= 366.0 * 86_400.0 { Ok(value) } else { Err(format!("must be a positive number of seconds, at most a year; got {text}")) }
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if value > 0.0 && value <= 366.0 * 86_400.0 {
+        Ok(value)
+    } else {
+        Err(format!(
+            "must be a positive number of seconds, at most a year; got {text}"
+        ))
+    }
 }

@@ -8,26 +8,68 @@ use sweep_solver::model::Roster;
 pub fn summary(roster: &Roster) -> String {
     let k = &roster.kpis;
     let mut out = String::new();
-    let pct = |a: u32, b: u32| if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 };
+    let pct = |a: u32, b: u32| {
+        if b == 0 {
+            100.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
     let rows: Vec<(&str, String)> = vec![
-        ("plan", format!("{} ({} – {})", roster.plan, roster.horizon.start, roster.horizon.end)),
+        (
+            "plan",
+            format!(
+                "{} ({} – {})",
+                roster.plan, roster.horizon.start, roster.horizon.end
+            ),
+        ),
         ("due firms", k.due.to_string()),
         ("mandatory due", k.mandatory_due.to_string()),
-        ("scheduled", format!("{} ({:.1} %)", k.scheduled, pct(k.scheduled, k.due))),
-        ("mandatory scheduled", format!("{} ({:.1} %)", k.mandatory_scheduled, pct(k.mandatory_scheduled, k.mandatory_due))),
-        ("weighted coverage", format!("{:.2} %", 100.0 * k.weighted_coverage)),
+        (
+            "scheduled",
+            format!("{} ({:.1} %)", k.scheduled, pct(k.scheduled, k.due)),
+        ),
+        (
+            "mandatory scheduled",
+            format!(
+                "{} ({:.1} %)",
+                k.mandatory_scheduled,
+                pct(k.mandatory_scheduled, k.mandatory_due)
+            ),
+        ),
+        (
+            "weighted coverage",
+            format!("{:.2} %", 100.0 * k.weighted_coverage),
+        ),
         ("crews (crew-days)", roster.crews.len().to_string()),
         ("expert person-days", k.expert_days.to_string()),
         ("cost", format!("{:.0} CNY", k.cost_cny)),
         ("distance", format!("{:.1} km", k.distance_km)),
         ("workload spread", format!("{:.3}", k.workload_spread)),
-        ("bound / gap", match (k.bound, k.gap) {
-            (Some(b), Some(g)) => format!("{:.2} % / {:.2} %", 100.0 * b, 100.0 * g),
-            _ => "not computed by this solver".into(),
-        }),
+        (
+            "bound / gap",
+            match (k.bound, k.gap) {
+                (Some(b), Some(g)) => format!("{:.2} % / {:.2} %", 100.0 * b, 100.0 * g),
+                _ => "not computed by this solver".into(),
+            },
+        ),
         ("excluded", roster.excluded.len().to_string()),
-        ("random draw", format!("{} of {} eligible (seed {})", roster.draw.drawn.len(), roster.draw.pool, roster.draw.seed)),
-        ("seconds", format!("{:.2} ({} threads)", roster.solver.seconds, roster.solver.threads)),
+        (
+            "random draw",
+            format!(
+                "{} of {} eligible (seed {})",
+                roster.draw.drawn.len(),
+                roster.draw.pool,
+                roster.draw.seed
+            ),
+        ),
+        (
+            "seconds",
+            format!(
+                "{:.2} ({} threads)",
+                roster.solver.seconds, roster.solver.threads
+            ),
+        ),
     ];
     for (name, value) in rows {
         let _ = writeln!(out, "  {name:<21} {value}");

@@ -7,23 +7,39 @@ use common::{case, solve_checked};
 use sweep_solver::model::{Roster, Visit};
 
 fn visit<'a>(roster: &'a Roster, firm: &str) -> Option<(&'a sweep_solver::model::Crew, &'a Visit)> {
-    roster.crews.iter().find_map(|c| c.visits.iter().find(|v| v.enterprise == firm).map(|v| (c, v)))
+    roster.crews.iter().find_map(|c| {
+        c.visits
+            .iter()
+            .find(|v| v.enterprise == firm)
+            .map(|v| (c, v))
+    })
 }
 
 fn unscheduled_code<'a>(roster: &'a Roster, firm: &str) -> Option<&'a str> {
-    roster.unscheduled.iter().find(|u| u.enterprise == firm).map(|u| u.code.as_str())
+    roster
+        .unscheduled
+        .iter()
+        .find(|u| u.enterprise == firm)
+        .map(|u| u.code.as_str())
 }
 
 #[test]
 fn every_case_solves_valid_and_accounts_for_every_due_firm() {
     let dir = common::root().join("fixtures/cases");
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     names.sort();
     assert!(names.len() >= 9);
     for path in names {
         let name = path.file_stem().unwrap().to_str().unwrap().to_string();
         let roster = solve_checked(&case(&name), 2);
-        assert_eq!(roster.kpis.scheduled as usize + roster.unscheduled.len(), roster.due.len(), "{name}");
+        assert_eq!(
+            roster.kpis.scheduled as usize + roster.unscheduled.len(),
+            roster.due.len(),
+            "{name}"
+        );
     }
 }
 
@@ -31,11 +47,22 @@ fn every_case_solves_valid_and_accounts_for_every_due_firm() {
 fn conflict_of_interest_keeps_avoiding_experts_out() {
     let roster = solve_checked(&case("conflict_of_interest"), 1);
     let (crew, _) = visit(&roster, "F-A").expect("F-A visited by a crew without E1 and E4");
-    assert!(!crew.experts.iter().any(|e| e == "E1" || e == "E4"), "{:?}", crew.experts);
-    assert!(crew.experts.iter().any(|e| e == "E7"), "E7 is the only process expert left: {:?}", crew.experts);
+    assert!(
+        !crew.experts.iter().any(|e| e == "E1" || e == "E4"),
+        "{:?}",
+        crew.experts
+    );
+    assert!(
+        crew.experts.iter().any(|e| e == "E7"),
+        "E7 is the only process expert left: {:?}",
+        crew.experts
+    );
     assert_eq!(unscheduled_code(&roster, "F-B"), Some("no_qualified_team"));
     let message = &roster.unscheduled[0].message;
-    assert!(message.contains("construction"), "the sentence names the specialty: {message}");
+    assert!(
+        message.contains("construction"),
+        "the sentence names the specialty: {message}"
+    );
 }
 
 #[test]
@@ -44,20 +71,32 @@ fn expiring_certification_moves_the_visit_before_the_expiry() {
     let (crew, _) = visit(&roster, "F-R").expect("F-R visited");
     assert!(crew.date <= "2027-03-10".parse().unwrap(), "{}", crew.date);
     assert!(crew.experts.contains(&"E4".to_string()));
-    assert_eq!(unscheduled_code(&roster, "F-LATE"), Some("no_qualified_team"));
+    assert_eq!(
+        unscheduled_code(&roster, "F-LATE"),
+        Some("no_qualified_team")
+    );
 }
 
 #[test]
 fn blackout_week_has_no_visits() {
     let roster = solve_checked(&case("blackout_week"), 1);
     assert_eq!(roster.kpis.scheduled, 4);
-    assert!(roster.crews.iter().all(|c| c.date < "2027-03-08".parse().unwrap()));
+    assert!(
+        roster
+            .crews
+            .iter()
+            .all(|c| c.date < "2027-03-08".parse().unwrap())
+    );
 }
 
 #[test]
 fn firm_at_its_annual_cap_is_excluded_with_reason() {
     let roster = solve_checked(&case("annual_cap_reached"), 1);
-    let excluded: Vec<_> = roster.excluded.iter().map(|e| (e.enterprise.as_str(), e.code.as_str())).collect();
+    let excluded: Vec<_> = roster
+        .excluded
+        .iter()
+        .map(|e| (e.enterprise.as_str(), e.code.as_str()))
+        .collect();
     assert_eq!(excluded, vec![("F-CAP", "annual_cap")]);
     assert!(visit(&roster, "F-OK").is_some());
     assert!(!roster.due.iter().any(|d| d.enterprise == "F-CAP"));
@@ -68,7 +107,10 @@ fn district_officers_stay_in_their_district() {
     let roster = solve_checked(&case("district_officer_bound"), 1);
     for firm in ["F-D2a", "F-D2b"] {
         let (crew, _) = visit(&roster, firm).expect("visited");
-        assert_eq!(crew.officer, "O3", "{firm} is in D2; only the city officer may go");
+        assert_eq!(
+            crew.officer, "O3",
+            "{firm} is in D2; only the city officer may go"
+        );
     }
 }
 
@@ -87,7 +129,10 @@ fn follow_up_is_mandatory_and_after_the_deadline() {
 fn afternoon_opening_hours_are_kept() {
     let roster = solve_checked(&case("afternoon_opening_hours"), 1);
     let (_, v) = visit(&roster, "F-PM").expect("visited");
-    assert_eq!((v.start.to_string(), v.end.to_string()), ("13:00".to_string(), "17:00".to_string()));
+    assert_eq!(
+        (v.start.to_string(), v.end.to_string()),
+        ("13:00".to_string(), "17:00".to_string())
+    );
 }
 
 #[test]
@@ -96,12 +141,21 @@ fn random_draw_is_recorded_and_repeatable() {
     let first = solve_checked(&instance, 1);
     assert_eq!(first.draw.pool, 20);
     assert_eq!(first.draw.drawn.len(), 5);
-    assert!(first.due.iter().all(|d| d.reason.as_str() == "random_draw" && !d.mandatory));
+    assert!(
+        first
+            .due
+            .iter()
+            .all(|d| d.reason.as_str() == "random_draw" && !d.mandatory)
+    );
     let again = solve_checked(&instance, 2);
     assert_eq!(first.draw, again.draw);
     let mut other = instance.clone();
     other.policy.seed += 1;
-    assert_ne!(solve_checked(&other, 1).draw.drawn, first.draw.drawn, "another seed draws other firms");
+    assert_ne!(
+        solve_checked(&other, 1).draw.drawn,
+        first.draw.drawn,
+        "another seed draws other firms"
+    );
 }
 
 #[test]
@@ -120,7 +174,10 @@ fn the_bound_is_exact_where_the_optimum_is_known_and_sees_capacity() {
     // F-B can never be visited (every construction expert must avoid it): 50 % is optimal.
     let r = solve_checked(&case("conflict_of_interest"), 1);
     let bound = r.kpis.bound.expect("a bound is computed");
-    assert!((bound - r.kpis.weighted_coverage).abs() < 1e-4, "bound {bound}");
+    assert!(
+        (bound - r.kpis.weighted_coverage).abs() < 1e-4,
+        "bound {bound}"
+    );
     assert!(r.kpis.gap.unwrap().abs() < 1e-4);
     // Seven expert-days for full-day visits of three experts: at most 2 of the 8 firms
     // (25 %); the relaxation must see most of that shortage.
@@ -133,10 +190,25 @@ fn shared_experts_go_to_the_city_that_lacks_their_skills() {
     let roster = solve_checked(&case("shared_experts_two_cities"), 2);
     assert_eq!(roster.kpis.scheduled, 3, "{:#?}", roster.unscheduled);
     let (hengshui, _) = visit(&roster, "F-HS").expect("F-HS visited");
-    assert!(hengshui.experts.contains(&"E4".to_string()), "衡水 has no process or equipment expert of its own: {:?}", hengshui.experts);
+    assert!(
+        hengshui.experts.contains(&"E4".to_string()),
+        "衡水 has no process or equipment expert of its own: {:?}",
+        hengshui.experts
+    );
     let (cangzhou, _) = visit(&roster, "F-CZ").expect("F-CZ visited");
-    assert!(cangzhou.experts.contains(&"E7".to_string()), "E7 is the lead left for 沧州: {:?}", cangzhou.experts);
-    assert!(roster.solver.algorithm.starts_with("city decomposition: 2 cities, 2 shared experts"), "{}", roster.solver.algorithm);
+    assert!(
+        cangzhou.experts.contains(&"E7".to_string()),
+        "E7 is the lead left for 沧州: {:?}",
+        cangzhou.experts
+    );
+    assert!(
+        roster
+            .solver
+            .algorithm
+            .starts_with("city decomposition: 2 cities, 2 shared experts"),
+        "{}",
+        roster.solver.algorithm
+    );
     assert!(roster.kpis.bound.unwrap() >= roster.kpis.weighted_coverage);
 }
 
@@ -144,10 +216,19 @@ fn shared_experts_go_to_the_city_that_lacks_their_skills() {
 fn another_search_seed_replans_the_same_due_list() {
     let instance = case("random_draw");
     let base = solve_checked(&instance, 1);
-    let options = sweep_solver::SolveOptions { threads: 1, iterations: 50, search_seed: Some(99), ..Default::default() };
+    let options = sweep_solver::SolveOptions {
+        threads: 1,
+        iterations: 50,
+        search_seed: Some(99),
+        ..Default::default()
+    };
     let other = sweep_solver::solve(&instance, &options).unwrap();
     assert!(sweep_solver::check(&instance, &other).is_empty());
     assert_eq!(other.due, base.due, "the draw does not move");
     assert_eq!(other.draw, base.draw);
-    assert!(other.solver.algorithm.ends_with("search seed 99"), "{}", other.solver.algorithm);
+    assert!(
+        other.solver.algorithm.ends_with("search seed 99"),
+        "{}",
+        other.solver.algorithm
+    );
 }

@@ -15,7 +15,8 @@ use sweep_solver::model::*;
 
 fn base() -> (Instance, Roster) {
     let instance = case("blackout_week");
-    let text = std::fs::read_to_string(root().join("tests/data/blackout_week.roster.json")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("tests/data/blackout_week.roster.json")).unwrap();
     let roster: Roster = serde_json::from_str(&text).unwrap();
     (instance, roster)
 }
@@ -50,7 +51,9 @@ fn the_base_roster_is_valid() {
 // Hard rule 1: calendar.
 #[test]
 fn visit_outside_the_horizon() {
-    assert_only("calendar.outside_horizon", |_, r| r.crews[1].date = date("2027-03-15"));
+    assert_only("calendar.outside_horizon", |_, r| {
+        r.crews[1].date = date("2027-03-15")
+    });
 }
 
 /// Makes the base instance a two-city one: D1 in 沧州, D2 in 衡水, O3 of 沧州.
@@ -86,23 +89,31 @@ fn officer_of_another_city() {
 
 #[test]
 fn visit_on_a_saturday() {
-    assert_only("calendar.not_working_day", |_, r| r.crews[1].date = date("2027-03-06"));
+    assert_only("calendar.not_working_day", |_, r| {
+        r.crews[1].date = date("2027-03-06")
+    });
 }
 
 #[test]
 fn visit_in_a_blackout() {
-    assert_only("calendar.blackout", |_, r| r.crews[1].date = date("2027-03-09"));
+    assert_only("calendar.blackout", |_, r| {
+        r.crews[1].date = date("2027-03-09")
+    });
 }
 
 #[test]
 fn visit_on_a_closed_date() {
-    assert_only("calendar.firm_closed", |i, _| i.enterprises[3].closed_dates.push(date("2027-03-02")));
+    assert_only("calendar.firm_closed", |i, _| {
+        i.enterprises[3].closed_dates.push(date("2027-03-02"))
+    });
 }
 
 // Hard rule 2: crews.
 #[test]
 fn crew_with_unknown_officer() {
-    assert_only("crew.unknown_officer", |_, r| r.crews[1].officer = "O-NOBODY".into());
+    assert_only("crew.unknown_officer", |_, r| {
+        r.crews[1].officer = "O-NOBODY".into()
+    });
 }
 
 #[test]
@@ -115,12 +126,16 @@ fn crew_with_unknown_expert() {
 
 #[test]
 fn officer_unavailable() {
-    assert_only("crew.unavailable", |i, _| i.officers[0].unavailable.push(date("2027-03-02")));
+    assert_only("crew.unavailable", |i, _| {
+        i.officers[0].unavailable.push(date("2027-03-02"))
+    });
 }
 
 #[test]
 fn expert_unavailable() {
-    assert_only("crew.unavailable", |i, _| i.experts[4].unavailable.push(date("2027-03-02")));
+    assert_only("crew.unavailable", |i, _| {
+        i.experts[4].unavailable.push(date("2027-03-02"))
+    });
 }
 
 #[test]
@@ -130,12 +145,16 @@ fn crew_too_large_for_policy() {
 
 #[test]
 fn crew_lists_an_expert_twice() {
-    assert_only("crew.duplicate_member", |_, r| r.crews[1].experts.push("E3".into()));
+    assert_only("crew.duplicate_member", |_, r| {
+        r.crews[1].experts.push("E3".into())
+    });
 }
 
 #[test]
 fn person_in_two_crews_a_day() {
-    assert_only("crew.double_booked", |_, r| r.crews[1].date = date("2027-03-01"));
+    assert_only("crew.double_booked", |_, r| {
+        r.crews[1].date = date("2027-03-01")
+    });
 }
 
 #[test]
@@ -154,7 +173,9 @@ fn crew_with_no_visits() {
 // Hard rules 3 and 4: people.
 #[test]
 fn expert_certification_expired() {
-    assert_only("expert.certification", |i, _| i.experts[1].certified_until = date("2027-02-28"));
+    assert_only("expert.certification", |i, _| {
+        i.experts[1].certified_until = date("2027-02-28")
+    });
 }
 
 #[test]
@@ -172,7 +193,9 @@ fn officer_over_max_days() {
 
 #[test]
 fn district_officer_outside_district() {
-    assert_only("officer.district", |i, _| i.enterprises[3].district = "D2".into());
+    assert_only("officer.district", |i, _| {
+        i.enterprises[3].district = "D2".into()
+    });
 }
 
 // Hard rule 5: qualification.
@@ -185,18 +208,24 @@ fn specialty_not_covered() {
 
 #[test]
 fn team_smaller_than_required() {
-    assert_only("visit.team_too_small", |i, _| i.enterprises[3].team_size = Some(3));
+    assert_only("visit.team_too_small", |i, _| {
+        i.enterprises[3].team_size = Some(3)
+    });
 }
 
 #[test]
 fn lead_tier_too_low() {
-    assert_only("visit.tier_too_low", |i, _| i.enterprises[3].min_tier = Some(Tier::Provincial));
+    assert_only("visit.tier_too_low", |i, _| {
+        i.enterprises[3].min_tier = Some(Tier::Provincial)
+    });
 }
 
 // Hard rule 6: avoidance.
 #[test]
 fn expert_must_avoid_firm() {
-    assert_only("visit.conflict_of_interest", |i, _| i.experts[4].avoid_enterprises.push("F-3".into()));
+    assert_only("visit.conflict_of_interest", |i, _| {
+        i.experts[4].avoid_enterprises.push("F-3".into())
+    });
 }
 
 #[test]
@@ -210,22 +239,30 @@ fn expert_must_avoid_group() {
 // Hard rule 7: time.
 #[test]
 fn departs_before_day_start() {
-    assert_only("time.depart_too_early", |_, r| r.crews[1].depart = clock("07:30"));
+    assert_only("time.depart_too_early", |_, r| {
+        r.crews[1].depart = clock("07:30")
+    });
 }
 
 #[test]
 fn returns_after_day_end() {
-    assert_only("time.return_too_late", |_, r| r.crews[0].return_ = clock("18:30"));
+    assert_only("time.return_too_late", |_, r| {
+        r.crews[0].return_ = clock("18:30")
+    });
 }
 
 #[test]
 fn travel_minutes_differ_from_model() {
-    assert_only("time.travel_mismatch", |_, r| r.crews[0].visits[1].travel_min += 1);
+    assert_only("time.travel_mismatch", |_, r| {
+        r.crews[0].visits[1].travel_min += 1
+    });
 }
 
 #[test]
 fn travel_km_differ_from_model() {
-    assert_only("time.travel_mismatch", |_, r| r.crews[0].visits[1].distance_km += 1.0);
+    assert_only("time.travel_mismatch", |_, r| {
+        r.crews[0].visits[1].distance_km += 1.0
+    });
 }
 
 #[test]
@@ -247,7 +284,10 @@ fn starts_before_arrival() {
 #[test]
 fn starts_before_opening() {
     assert_only("time.outside_opening_hours", |i, _| {
-        i.enterprises[2].hours = Some(Hours { open: clock("09:00"), close: clock("17:30") });
+        i.enterprises[2].hours = Some(Hours {
+            open: clock("09:00"),
+            close: clock("17:30"),
+        });
     });
 }
 
@@ -290,7 +330,12 @@ fn firm_over_its_annual_cap() {
         i.horizon.end = date("2028-01-05");
         r.horizon.end = date("2028-01-05");
         for d in ["2027-01-10", "2027-01-20"] {
-            i.history.push(Inspection { enterprise: "F-3".into(), date: date(d), experts: vec![], kind: InspectionKind::Enforcement });
+            i.history.push(Inspection {
+                enterprise: "F-3".into(),
+                date: date(d),
+                experts: vec![],
+                kind: InspectionKind::Enforcement,
+            });
         }
     });
 }
@@ -323,7 +368,9 @@ fn visit_of_a_firm_not_due() {
 
 #[test]
 fn visit_with_wrong_reason() {
-    assert_only("visit.reason_mismatch", |_, r| r.crews[1].visits[0].reason = DueReason::RandomDraw);
+    assert_only("visit.reason_mismatch", |_, r| {
+        r.crews[1].visits[0].reason = DueReason::RandomDraw
+    });
 }
 
 #[test]
@@ -348,38 +395,61 @@ fn due_firm_neither_visited_nor_unscheduled() {
 
 fn unschedule_f3(i: &Instance, r: &mut Roster, mandatory: bool, code: &str) {
     r.crews.pop();
-    r.unscheduled.push(Unscheduled { enterprise: "F-3".into(), mandatory, code: code.into(), message: "test".into() });
+    r.unscheduled.push(Unscheduled {
+        enterprise: "F-3".into(),
+        mandatory,
+        code: code.into(),
+        message: "test".into(),
+    });
     refresh_kpis(i, r);
 }
 
 #[test]
 fn due_firm_visited_and_unscheduled() {
     assert_only("due.double_accounted", |_, r| {
-        r.unscheduled.push(Unscheduled { enterprise: "F-3".into(), mandatory: true, code: "crew_capacity".into(), message: "x".into() });
+        r.unscheduled.push(Unscheduled {
+            enterprise: "F-3".into(),
+            mandatory: true,
+            code: "crew_capacity".into(),
+            message: "x".into(),
+        });
     });
 }
 
 #[test]
 fn unscheduled_firm_not_due() {
     assert_only("unscheduled.not_due", |_, r| {
-        r.unscheduled.push(Unscheduled { enterprise: "F-GHOST".into(), mandatory: false, code: "crew_capacity".into(), message: "x".into() });
+        r.unscheduled.push(Unscheduled {
+            enterprise: "F-GHOST".into(),
+            mandatory: false,
+            code: "crew_capacity".into(),
+            message: "x".into(),
+        });
     });
 }
 
 #[test]
 fn unscheduled_with_wrong_mandatory_flag() {
-    assert_only("unscheduled.mandatory_mismatch", |i, r| unschedule_f3(i, r, false, "crew_capacity"));
+    assert_only("unscheduled.mandatory_mismatch", |i, r| {
+        unschedule_f3(i, r, false, "crew_capacity")
+    });
 }
 
 #[test]
 fn unscheduled_without_reason() {
-    assert_only("unscheduled.no_reason", |i, r| unschedule_f3(i, r, true, ""));
+    assert_only("unscheduled.no_reason", |i, r| {
+        unschedule_f3(i, r, true, "")
+    });
 }
 
 #[test]
 fn exclusion_that_the_rules_do_not_make() {
     assert_only("excluded.mismatch", |_, r| {
-        r.excluded.push(Excluded { enterprise: "F-9".into(), code: "annual_cap".into(), message: "x".into() });
+        r.excluded.push(Excluded {
+            enterprise: "F-9".into(),
+            code: "annual_cap".into(),
+            message: "x".into(),
+        });
     });
 }
 
@@ -416,13 +486,29 @@ fn firm_with_no_road_is_reported() {
     instance.travel = Some(Travel {
         network: Some(Network {
             nodes: vec![
-                Node { id: "base".into(), lat: 38.31, lon: 116.86 },
-                Node { id: "island".into(), lat: 38.345, lon: 116.90 },
+                Node {
+                    id: "base".into(),
+                    lat: 38.31,
+                    lon: 116.86,
+                },
+                Node {
+                    id: "island".into(),
+                    lat: 38.345,
+                    lon: 116.90,
+                },
             ],
             edges: vec![],
         }),
     });
     let violations = check(&instance, &roster);
-    let no_route: Vec<_> = violations.iter().filter(|v| v.code == "time.no_route").collect();
-    assert!(no_route.iter().any(|v| v.enterprise.as_deref() == Some("F-3")), "{violations:#?}");
+    let no_route: Vec<_> = violations
+        .iter()
+        .filter(|v| v.code == "time.no_route")
+        .collect();
+    assert!(
+        no_route
+            .iter()
+            .any(|v| v.enterprise.as_deref() == Some("F-3")),
+        "{violations:#?}"
+    );
 }

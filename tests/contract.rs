@@ -54,31 +54,86 @@ fn an_outside_instance_with_nulls_solves_valid() {
     let imported = read_instance_json(&text, "outside.json");
     assert!(imported.problems.is_empty(), "{:#?}", imported.problems);
     let instance = imported.instance.unwrap();
-    assert_eq!(instance.policy.day_start.to_string(), "08:00", "null takes the default");
+    assert_eq!(
+        instance.policy.day_start.to_string(),
+        "08:00",
+        "null takes the default"
+    );
     assert_eq!(instance.policy.max_team, 4);
     let roster = common::solve_checked(&instance, 2);
     let due: Vec<&str> = roster.due.iter().map(|d| d.enterprise.as_str()).collect();
-    assert_eq!(due.len(), 3, "m1 overdue, m2 never swept, v1 follow-up: {due:?}");
+    assert_eq!(
+        due.len(),
+        3,
+        "m1 overdue, m2 never swept, v1 follow-up: {due:?}"
+    );
     assert_eq!(roster.kpis.scheduled, 3, "{:#?}", roster.unscheduled);
-    let m2 = roster.crews.iter().find(|c| c.visits.iter().any(|v| v.enterprise == "m2")).unwrap();
-    assert!(!m2.experts.contains(&"x3".to_string()), "x3 avoids group g1");
+    let m2 = roster
+        .crews
+        .iter()
+        .find(|c| c.visits.iter().any(|v| v.enterprise == "m2"))
+        .unwrap();
+    assert!(
+        !m2.experts.contains(&"x3".to_string()),
+        "x3 avoids group g1"
+    );
 }
 
 #[test]
 fn the_roster_uses_the_contract_field_names() {
-    let instance = read_instance_json(&outside_instance().to_string(), "outside.json").instance.unwrap();
+    let instance = read_instance_json(&outside_instance().to_string(), "outside.json")
+        .instance
+        .unwrap();
     let roster = serde_json::to_value(common::solve_checked(&instance, 1)).unwrap();
-    for key in ["plan", "horizon", "crews", "due", "unscheduled", "excluded", "draw", "kpis", "solver"] {
+    for key in [
+        "plan",
+        "horizon",
+        "crews",
+        "due",
+        "unscheduled",
+        "excluded",
+        "draw",
+        "kpis",
+        "solver",
+    ] {
         assert!(roster.get(key).is_some(), "roster.{key}");
     }
     let crew = &roster["crews"][0];
-    for key in ["id", "date", "officer", "experts", "depart", "return", "distance_km", "visits"] {
+    for key in [
+        "id",
+        "date",
+        "officer",
+        "experts",
+        "depart",
+        "return",
+        "distance_km",
+        "visits",
+    ] {
         assert!(crew.get(key).is_some(), "crew.{key}");
     }
-    for key in ["enterprise", "arrive", "start", "end", "travel_min", "distance_km", "reason"] {
+    for key in [
+        "enterprise",
+        "arrive",
+        "start",
+        "end",
+        "travel_min",
+        "distance_km",
+        "reason",
+    ] {
         assert!(crew["visits"][0].get(key).is_some(), "visit.{key}");
     }
-    for key in ["due", "mandatory_due", "scheduled", "mandatory_scheduled", "weighted_coverage", "expert_days", "cost_cny", "distance_km", "bound", "gap"] {
+    for key in [
+        "due",
+        "mandatory_due",
+        "scheduled",
+        "mandatory_scheduled",
+        "weighted_coverage",
+        "expert_days",
+        "cost_cny",
+        "distance_km",
+        "bound",
+        "gap",
+    ] {
         assert!(roster["kpis"].get(key).is_some(), "kpis.{key}");
     }
     for key in ["seed", "pool", "drawn", "method"] {

@@ -68,12 +68,30 @@ fn bench_gap_solves_and_checks_an_orlib_instance() {
     let solutions = dir.path().join("solutions");
     let data = common::root().join("tests/data/gap");
     let out = std::process::Command::new(common::bin())
-        .args(["bench", "gap", "--time-limit", "2", "--only", "a05100,c0515_1"])
-        .args(["--data", data.to_str().unwrap(), "--csv", csv.to_str().unwrap(), "--solutions", solutions.to_str().unwrap()])
+        .args([
+            "bench",
+            "gap",
+            "--time-limit",
+            "2",
+            "--only",
+            "a05100,c0515_1",
+        ])
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "--csv",
+            csv.to_str().unwrap(),
+            "--solutions",
+            solutions.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("all solutions feasible"), "{stdout}");
     // a05100 (minimise) is proven optimal at 1698.
     let line = stdout.lines().find(|l| l.starts_with("a05100")).unwrap();
@@ -88,9 +106,17 @@ fn bench_gap_solves_and_checks_an_orlib_instance() {
 #[test]
 fn highs_proves_an_orlib_instance_optimal() {
     let path = common::root().join("tests/data/gap/instances/c0515_1.txt");
-    let mut gap = hazard_sweep::bench::gap::parse_instance(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut gap =
+        hazard_sweep::bench::gap::parse_instance(&std::fs::read_to_string(path).unwrap()).unwrap();
     gap.cost.iter_mut().flatten().for_each(|c| *c = -*c); // gap1 maximises profit
-    let s = solve_gap(&gap, &GapOptions { time_limit: std::time::Duration::from_secs(20), ..Default::default() }).unwrap();
+    let s = solve_gap(
+        &gap,
+        &GapOptions {
+            time_limit: std::time::Duration::from_secs(20),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(s.cost, -336.0);
     assert_eq!(s.lower_bound, s.cost, "proven optimal");
 }

@@ -13,9 +13,15 @@ fn edit_csv(dir: &Path, file: &str, edit: impl FnOnce(&mut Vec<String>, &mut Vec
     let path = dir.join(file);
     let mut reader = csv::Reader::from_path(&path).unwrap();
     let mut header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let mut rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
     edit(&mut header, &mut rows);
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_path(&path).unwrap();
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(&path)
+        .unwrap();
     writer.write_record(&header).unwrap();
     for row in rows {
         writer.write_record(&row).unwrap();
@@ -26,7 +32,10 @@ fn edit_csv(dir: &Path, file: &str, edit: impl FnOnce(&mut Vec<String>, &mut Vec
 /// Sets column `column` of data row `row` (0-based) to `value`.
 fn set(dir: &Path, file: &str, row: usize, column: &str, value: &str) {
     edit_csv(dir, file, |header, rows| {
-        let c = header.iter().position(|h| h == column).unwrap_or_else(|| panic!("{file} has no column {column}"));
+        let c = header
+            .iter()
+            .position(|h| h == column)
+            .unwrap_or_else(|| panic!("{file} has no column {column}"));
         rows[row][c] = value.to_string();
     });
 }
@@ -45,7 +54,10 @@ fn problems_after(edit: impl FnOnce(&Path)) -> Vec<ImportProblem> {
     edit(dir.path());
     let imported = import_dir(dir.path(), month_horizon("2027-03").unwrap(), "tiny");
     if imported.problems.iter().any(|p| p.level == Level::Error) {
-        assert!(imported.instance.is_none(), "an import with errors returns no instance");
+        assert!(
+            imported.instance.is_none(),
+            "an import with errors returns no instance"
+        );
     }
     imported.problems
 }
@@ -63,12 +75,17 @@ fn expect_code(code: &str, edit: impl FnOnce(&Path)) -> ImportProblem {
 #[test]
 fn the_clean_registry_imports_without_errors() {
     let problems = problems_after(|_| {});
-    assert!(problems.iter().all(|p| p.level == Level::Warning), "{problems:#?}");
+    assert!(
+        problems.iter().all(|p| p.level == Level::Warning),
+        "{problems:#?}"
+    );
 }
 
 #[test]
 fn e1001_missing_file() {
-    let p = expect_code("E1001", |d| std::fs::remove_file(d.join("experts.csv")).unwrap());
+    let p = expect_code("E1001", |d| {
+        std::fs::remove_file(d.join("experts.csv")).unwrap()
+    });
     assert_eq!(p.file, "experts.csv");
 }
 
@@ -107,7 +124,9 @@ fn e1004_row_with_wrong_field_count() {
 
 #[test]
 fn e1005_bad_toml() {
-    let p = expect_code("E1005", |d| std::fs::write(d.join("policy.toml"), "seed = = 3\n").unwrap());
+    let p = expect_code("E1005", |d| {
+        std::fs::write(d.join("policy.toml"), "seed = = 3\n").unwrap()
+    });
     assert_eq!((p.file.as_str(), p.line), ("policy.toml", Some(1)));
 }
 
@@ -118,13 +137,19 @@ fn e1006_bad_month() {
         assert_eq!(p.code, "E1006", "{bad}");
     }
     let h = month_horizon("2027-02").unwrap();
-    assert_eq!((h.start.to_string(), h.end.to_string()), ("2027-02-01".into(), "2027-02-28".into()));
+    assert_eq!(
+        (h.start.to_string(), h.end.to_string()),
+        ("2027-02-01".into(), "2027-02-28".into())
+    );
 }
 
 #[test]
 fn e1101_duplicate_id() {
     let p = expect_code("E1101", |d| set(d, "experts.csv", 1, "id", "E001"));
-    assert_eq!((p.file.as_str(), p.line, p.column.as_deref()), ("experts.csv", Some(3), Some("id")));
+    assert_eq!(
+        (p.file.as_str(), p.line, p.column.as_deref()),
+        ("experts.csv", Some(3), Some("id"))
+    );
 }
 
 #[test]
@@ -136,7 +161,10 @@ fn e1102_empty_required_field() {
 #[test]
 fn e1201_unknown_district() {
     let p = expect_code("E1201", |d| set(d, "enterprises.csv", 0, "district", "ZZ"));
-    assert_eq!((p.file.as_str(), p.line, p.value.as_str()), ("enterprises.csv", Some(2), "ZZ"));
+    assert_eq!(
+        (p.file.as_str(), p.line, p.value.as_str()),
+        ("enterprises.csv", Some(2), "ZZ")
+    );
 }
 
 #[test]
@@ -157,8 +185,13 @@ fn e1204_unknown_enterprise() {
 
 #[test]
 fn e1301_bad_date() {
-    let p = expect_code("E1301", |d| set(d, "experts.csv", 0, "certified_until", "2027-02-30"));
-    assert_eq!((p.column.as_deref(), p.value.as_str()), (Some("certified_until"), "2027-02-30"));
+    let p = expect_code("E1301", |d| {
+        set(d, "experts.csv", 0, "certified_until", "2027-02-30")
+    });
+    assert_eq!(
+        (p.column.as_deref(), p.value.as_str()),
+        (Some("certified_until"), "2027-02-30")
+    );
 }
 
 #[test]
@@ -173,24 +206,36 @@ fn e1303_bad_number() {
 
 #[test]
 fn e1304_bad_boolean() {
-    expect_code("E1304", |d| set(d, "enterprises.csv", 0, "blacklisted", "maybe"));
+    expect_code("E1304", |d| {
+        set(d, "enterprises.csv", 0, "blacklisted", "maybe")
+    });
 }
 
 #[test]
 fn e1401_unknown_sector() {
-    let p = expect_code("E1401", |d| set(d, "enterprises.csv", 0, "sector", "chemicals"));
-    assert!(p.message.contains("hazardous_chemicals"), "names the accepted words: {}", p.message);
+    let p = expect_code("E1401", |d| {
+        set(d, "enterprises.csv", 0, "sector", "chemicals")
+    });
+    assert!(
+        p.message.contains("hazardous_chemicals"),
+        "names the accepted words: {}",
+        p.message
+    );
 }
 
 #[test]
 fn e1402_unknown_specialty() {
-    let p = expect_code("E1402", |d| set(d, "experts.csv", 0, "specialties", "process;plumbing"));
+    let p = expect_code("E1402", |d| {
+        set(d, "experts.csv", 0, "specialties", "process;plumbing")
+    });
     assert_eq!(p.value, "plumbing");
 }
 
 #[test]
 fn e1403_unknown_process() {
-    expect_code("E1403", |d| set(d, "enterprises.csv", 0, "processes", "nitration;cooking"));
+    expect_code("E1403", |d| {
+        set(d, "enterprises.csv", 0, "processes", "nitration;cooking")
+    });
 }
 
 #[test]
@@ -220,13 +265,17 @@ fn e1408_unknown_severity() {
 
 #[test]
 fn e1409_major_hazard_level_out_of_range() {
-    let p = expect_code("E1409", |d| set(d, "enterprises.csv", 0, "major_hazard_level", "7"));
+    let p = expect_code("E1409", |d| {
+        set(d, "enterprises.csv", 0, "major_hazard_level", "7")
+    });
     assert_eq!(p.line, Some(2));
 }
 
 #[test]
 fn e1410_standardisation_grade_out_of_range() {
-    expect_code("E1410", |d| set(d, "enterprises.csv", 0, "standardization", "5"));
+    expect_code("E1410", |d| {
+        set(d, "enterprises.csv", 0, "standardization", "5")
+    });
 }
 
 #[test]
@@ -256,7 +305,13 @@ fn set_policy(dir: &Path, line: &str) {
     let text = std::fs::read_to_string(&path).unwrap();
     let replaced: Vec<String> = text
         .lines()
-        .map(|l| if l.split('=').next().map(str::trim) == Some(key) { line.to_string() } else { l.to_string() })
+        .map(|l| {
+            if l.split('=').next().map(str::trim) == Some(key) {
+                line.to_string()
+            } else {
+                l.to_string()
+            }
+        })
         .collect();
     std::fs::write(path, replaced.join("\n")).unwrap();
 }
@@ -282,7 +337,11 @@ fn e1505_specialty_nobody_has() {
             let c = header.iter().position(|h| h == "specialties").unwrap();
             for r in rows.iter_mut() {
                 let kept: Vec<&str> = r[c].split(';').filter(|s| *s != "power").collect();
-                r[c] = if kept.is_empty() { "process".into() } else { kept.join(";") };
+                r[c] = if kept.is_empty() {
+                    "process".into()
+                } else {
+                    kept.join(";")
+                };
             }
         });
         set(d, "enterprises.csv", 0, "required_specialties", "power");
@@ -305,13 +364,18 @@ fn e1507_team_size_out_of_range() {
 
 #[test]
 fn e1508_finding_deadline_before_it_was_found() {
-    expect_code("E1508", |d| set(d, "findings.csv", 0, "deadline", "2020-01-01"));
+    expect_code("E1508", |d| {
+        set(d, "findings.csv", 0, "deadline", "2020-01-01")
+    });
 }
 
 #[test]
 fn e1510_policy_value_out_of_range() {
     let p = expect_code("E1510", |d| set_policy(d, "random_share = 1.5"));
-    assert_eq!((p.file.as_str(), p.column.as_deref()), ("policy.toml", Some("random_share")));
+    assert_eq!(
+        (p.file.as_str(), p.column.as_deref()),
+        ("policy.toml", Some("random_share"))
+    );
 }
 
 #[test]
@@ -322,7 +386,11 @@ fn e1511_day_start_after_day_end() {
 #[test]
 fn e1512_period_ends_before_it_starts() {
     expect_code("E1512", |d| {
-        append_text(d, "calendar.toml", "\n[[periods]]\nname = \"bad\"\nstart = \"2027-03-10\"\nend = \"2027-03-01\"\nkind = \"blackout\"\n");
+        append_text(
+            d,
+            "calendar.toml",
+            "\n[[periods]]\nname = \"bad\"\nstart = \"2027-03-10\"\nend = \"2027-03-01\"\nkind = \"blackout\"\n",
+        );
     });
 }
 
@@ -357,7 +425,11 @@ fn e1517_cities_named_by_some_districts_only() {
         edit_csv(d, "districts.csv", |header, rows| {
             header.push("city".into());
             for (k, row) in rows.iter_mut().enumerate() {
-                row.push(if k == 0 { "沧州".into() } else { String::new() });
+                row.push(if k == 0 {
+                    "沧州".into()
+                } else {
+                    String::new()
+                });
             }
         });
         append_text(d, "districts.csv", "ZZ,别区,38.2,116.2,\n");
@@ -375,7 +447,11 @@ fn e1517_expert_of_an_unknown_city() {
             }
         });
     });
-    assert!(p.message.contains("no district has a city"), "{}", p.message);
+    assert!(
+        p.message.contains("no district has a city"),
+        "{}",
+        p.message
+    );
 }
 
 #[test]
@@ -386,13 +462,17 @@ fn w2001_portfolio_over_the_cap_is_a_warning() {
 
 #[test]
 fn w2002_avoiding_an_unknown_firm_is_a_warning() {
-    let p = expect_code("W2002", |d| set(d, "experts.csv", 0, "avoid_enterprises", "NOPE"));
+    let p = expect_code("W2002", |d| {
+        set(d, "experts.csv", 0, "avoid_enterprises", "NOPE")
+    });
     assert_eq!(p.level, Level::Warning);
 }
 
 #[test]
 fn w2003_certification_over_before_the_horizon() {
-    expect_code("W2003", |d| set(d, "experts.csv", 0, "certified_until", "2026-01-01"));
+    expect_code("W2003", |d| {
+        set(d, "experts.csv", 0, "certified_until", "2026-01-01")
+    });
 }
 
 #[test]
@@ -423,12 +503,16 @@ fn a_byte_order_mark_from_excel_is_accepted() {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(path, format!("\u{feff}{text}")).unwrap();
     });
-    assert!(problems.iter().all(|p| p.level == Level::Warning), "{problems:#?}");
+    assert!(
+        problems.iter().all(|p| p.level == Level::Warning),
+        "{problems:#?}"
+    );
 }
 
 #[test]
 fn e1000_json_that_does_not_match_the_schema() {
-    let text = sweep_solver::examples::TWO_FIRMS.replace("\"construction\", \"risk\"", "\"chemicals\", \"risk\"");
+    let text = sweep_solver::examples::TWO_FIRMS
+        .replace("\"construction\", \"risk\"", "\"chemicals\", \"risk\"");
     let imported = read_instance_json(&text, "bad.json");
     let p = &imported.problems[0];
     assert_eq!(p.code, "E1000");
@@ -438,9 +522,16 @@ fn e1000_json_that_does_not_match_the_schema() {
 
 #[test]
 fn json_instances_get_the_same_semantic_validation() {
-    let text = sweep_solver::examples::TWO_FIRMS.replace("\"district\": \"D1\", \"location\"", "\"district\": \"D9\", \"location\"");
+    let text = sweep_solver::examples::TWO_FIRMS.replace(
+        "\"district\": \"D1\", \"location\"",
+        "\"district\": \"D9\", \"location\"",
+    );
     let imported = read_instance_json(&text, "bad.json");
-    let p = imported.problems.iter().find(|p| p.code == "E1201").expect("unknown district");
+    let p = imported
+        .problems
+        .iter()
+        .find(|p| p.code == "E1201")
+        .expect("unknown district");
     assert_eq!(p.column.as_deref(), Some("enterprises[0].district"));
 }
 
@@ -450,20 +541,35 @@ fn csv_to_instance_to_json_to_instance_is_lossless() {
     common::write_tiny(dir.path(), 5);
     let first = common::import_month(dir.path(), "2027-03");
     let json = serde_json::to_string(&first).unwrap();
-    let back = read_instance_json(&json, "round-trip").instance.expect("valid");
+    let back = read_instance_json(&json, "round-trip")
+        .instance
+        .expect("valid");
     assert_eq!(first, back);
     // And back to CSV: writing the instance's registries and importing them again.
     let again = tempfile::tempdir().unwrap();
     hazard_sweep::generate::write_registries(&first, again.path()).unwrap();
     let second = common::import_month(again.path(), "2027-03");
-    assert_eq!(first, Instance { name: first.name.clone(), ..second });
+    assert_eq!(
+        first,
+        Instance {
+            name: first.name.clone(),
+            ..second
+        }
+    );
 }
 
 use sweep_solver::model::Instance;
 
 #[test]
 fn the_registry_files_are_named_as_documented() {
-    for f in [import::DISTRICTS, import::OFFICERS, import::EXPERTS, import::ENTERPRISES, import::HISTORY, import::FINDINGS] {
+    for f in [
+        import::DISTRICTS,
+        import::OFFICERS,
+        import::EXPERTS,
+        import::ENTERPRISES,
+        import::HISTORY,
+        import::FINDINGS,
+    ] {
         let doc = std::fs::read_to_string(common::root().join("docs/data-format.md")).unwrap();
         assert!(doc.contains(f), "docs/data-format.md documents {f}");
     }

@@ -15,12 +15,28 @@ fn cangzhou_portfolios_respect_districts_and_the_cap() {
     assert_eq!(plan.assignment.len(), instance.enterprises.len());
     for (firm, (officer, km)) in instance.enterprises.iter().zip(&plan.assignment) {
         let o = instance.officers.iter().find(|o| &o.id == officer).unwrap();
-        assert!(o.district == CITY_LEVEL || o.district == firm.district, "{} given to {officer}", firm.id);
+        assert!(
+            o.district == CITY_LEVEL || o.district == firm.district,
+            "{} given to {officer}",
+            firm.id
+        );
         assert!(km.is_finite());
     }
     let cap = instance.policy.max_firms_per_officer;
-    assert!(plan.loads.iter().all(|(_, n)| *n <= cap), "{:?}", plan.loads);
+    assert!(
+        plan.loads.iter().all(|(_, n)| *n <= cap),
+        "{:?}",
+        plan.loads
+    );
     assert!(plan.lower_bound <= plan.total_km + 1e-6);
-    assert!(plan.total_km <= plan.current_km, "{} km proposed vs {} km today", plan.total_km, plan.current_km);
-    assert!((plan.total_km - plan.lower_bound) / plan.total_km < 0.01, "within 1 % of the bound");
+    assert!(
+        plan.total_km <= plan.current_km,
+        "{} km proposed vs {} km today",
+        plan.total_km,
+        plan.current_km
+    );
+    assert!(
+        (plan.total_km - plan.lower_bound) / plan.total_km < 0.01,
+        "within 1 % of the bound"
+    );
 }

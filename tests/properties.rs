@@ -83,56 +83,137 @@ prop_compose! {
 }
 
 fn arb_instance() -> impl Strategy<Value = Instance> {
-    (1usize..3, 2usize..8, 1usize..12, 0.0f64..0.5, any::<u64>(), prop::option::of(0u32..10), any::<bool>())
-        .prop_flat_map(|(districts, experts, firms, share, seed, blackout, cities)| {
-            let experts = (0..experts).map(arb_expert).collect::<Vec<_>>();
-            let firms = (0..firms).map(move |i| arb_firm(i, districts)).collect::<Vec<_>>();
-            (Just(districts), experts, firms, Just(share), Just(seed), Just(blackout), Just(cities))
-        })
-        .prop_map(|(districts, mut experts, firms, share, seed, blackout, cities)| {
-            // With `cities`, each district is a city of its own ("C0", "C1"); experts keep
-            // their drawn city (or none: shared). Without, nobody has a city.
-            let city_of = |d: usize| cities.then(|| format!("C{d}"));
-            for e in &mut experts {
-                e.city = e.city.take().filter(|_| cities).map(|c| if districts == 1 { "C0".into() } else { c });
-            }
-            let mut officers: Vec<Officer> = (0..districts)
-                .map(|d| Officer { id: format!("O{d}"), name: format!("干部{d}"), district: format!("D{d}"), base: None, unavailable: vec![day(d as u32)], max_days: Some(4), city: None })
-                .collect();
-            officers.push(Officer { id: "OC".into(), name: "市级".into(), district: CITY_LEVEL.into(), base: Some(Location { lat: 38.3, lon: 116.8 }), unavailable: vec![], max_days: None, city: city_of(0) });
-            let history = firms
-                .iter()
-                .filter_map(|(f, last)| last.map(|d| Inspection { enterprise: f.id.clone(), date: day(0) - chrono::Duration::days(d as i64), experts: vec!["E0".into()], kind: InspectionKind::ExpertSweep }))
-                .collect();
-            let findings = firms
-                .iter()
-                .take(2)
-                .enumerate()
-                .map(|(i, (f, _))| Finding { id: format!("H{i}"), enterprise: f.id.clone(), severity: Severity::Major, found_on: day(0) - chrono::Duration::days(20), deadline: day(3 + i as u32 * 4), rectified: false })
-                .collect();
-            Instance {
-                name: "random".into(),
-                horizon: Horizon { start: day(0), end: day(13) },
-                calendar: Calendar {
-                    holidays: vec![day(4)],
-                    extra_workdays: vec![day(6)],
-                    periods: blackout
-                        .map(|b| Period { name: "停检".into(), start: day(b), end: day(b + 2), kind: PeriodKind::Blackout, sectors: vec![], boost: 0.0 })
-                        .into_iter()
+    (
+        1usize..3,
+        2usize..8,
+        1usize..12,
+        0.0f64..0.5,
+        any::<u64>(),
+        prop::option::of(0u32..10),
+        any::<bool>(),
+    )
+        .prop_flat_map(
+            |(districts, experts, firms, share, seed, blackout, cities)| {
+                let experts = (0..experts).map(arb_expert).collect::<Vec<_>>();
+                let firms = (0..firms)
+                    .map(move |i| arb_firm(i, districts))
+                    .collect::<Vec<_>>();
+                (
+                    Just(districts),
+                    experts,
+                    firms,
+                    Just(share),
+                    Just(seed),
+                    Just(blackout),
+                    Just(cities),
+                )
+            },
+        )
+        .prop_map(
+            |(districts, mut experts, firms, share, seed, blackout, cities)| {
+                // With `cities`, each district is a city of its own ("C0", "C1"); experts keep
+                // their drawn city (or none: shared). Without, nobody has a city.
+                let city_of = |d: usize| cities.then(|| format!("C{d}"));
+                for e in &mut experts {
+                    e.city = e
+                        .city
+                        .take()
+                        .filter(|_| cities)
+                        .map(|c| if districts == 1 { "C0".into() } else { c });
+                }
+                let mut officers: Vec<Officer> = (0..districts)
+                    .map(|d| Officer {
+                        id: format!("O{d}"),
+                        name: format!("干部{d}"),
+                        district: format!("D{d}"),
+                        base: None,
+                        unavailable: vec![day(d as u32)],
+                        max_days: Some(4),
+                        city: None,
+                    })
+                    .collect();
+                officers.push(Officer {
+                    id: "OC".into(),
+                    name: "市级".into(),
+                    district: CITY_LEVEL.into(),
+                    base: Some(Location {
+                        lat: 38.3,
+                        lon: 116.8,
+                    }),
+                    unavailable: vec![],
+                    max_days: None,
+                    city: city_of(0),
+                });
+                let history = firms
+                    .iter()
+                    .filter_map(|(f, last)| {
+                        last.map(|d| Inspection {
+                            enterprise: f.id.clone(),
+                            date: day(0) - chrono::Duration::days(d as i64),
+                            experts: vec!["E0".into()],
+                            kind: InspectionKind::ExpertSweep,
+                        })
+                    })
+                    .collect();
+                let findings = firms
+                    .iter()
+                    .take(2)
+                    .enumerate()
+                    .map(|(i, (f, _))| Finding {
+                        id: format!("H{i}"),
+                        enterprise: f.id.clone(),
+                        severity: Severity::Major,
+                        found_on: day(0) - chrono::Duration::days(20),
+                        deadline: day(3 + i as u32 * 4),
+                        rectified: false,
+                    })
+                    .collect();
+                Instance {
+                    name: "random".into(),
+                    horizon: Horizon {
+                        start: day(0),
+                        end: day(13),
+                    },
+                    calendar: Calendar {
+                        holidays: vec![day(4)],
+                        extra_workdays: vec![day(6)],
+                        periods: blackout
+                            .map(|b| Period {
+                                name: "停检".into(),
+                                start: day(b),
+                                end: day(b + 2),
+                                kind: PeriodKind::Blackout,
+                                sectors: vec![],
+                                boost: 0.0,
+                            })
+                            .into_iter()
+                            .collect(),
+                    },
+                    policy: Policy {
+                        random_share: share,
+                        seed,
+                        ..Policy::default()
+                    },
+                    districts: (0..districts)
+                        .map(|d| District {
+                            id: format!("D{d}"),
+                            name: format!("区{d}"),
+                            base: Location {
+                                lat: 38.3 + 0.1 * d as f64,
+                                lon: 116.8,
+                            },
+                            city: city_of(d),
+                        })
                         .collect(),
-                },
-                policy: Policy { random_share: share, seed, ..Policy::default() },
-                districts: (0..districts)
-                    .map(|d| District { id: format!("D{d}"), name: format!("区{d}"), base: Location { lat: 38.3 + 0.1 * d as f64, lon: 116.8 }, city: city_of(d) })
-                    .collect(),
-                officers,
-                experts,
-                enterprises: firms.into_iter().map(|(f, _)| f).collect(),
-                history,
-                findings,
-                travel: None,
-            }
-        })
+                    officers,
+                    experts,
+                    enterprises: firms.into_iter().map(|(f, _)| f).collect(),
+                    history,
+                    findings,
+                    travel: None,
+                }
+            },
+        )
 }
 
 proptest! {

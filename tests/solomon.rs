@@ -85,7 +85,11 @@ proptest! {
 fn same_seed_and_iterations_give_the_same_routes() {
     let text = std::fs::read_to_string(common::root().join("tests/data/solomon/R101.txt")).unwrap();
     let p = hazard_sweep::bench::solomon::parse_instance(&text).unwrap();
-    let options = VrptwOptions { iterations: 300, seed: 7, ..VrptwOptions::default() };
+    let options = VrptwOptions {
+        iterations: 300,
+        seed: 7,
+        ..VrptwOptions::default()
+    };
     assert_eq!(solve(&p, &options), solve(&p, &options));
 }
 
@@ -97,19 +101,40 @@ fn bench_solomon_solves_checks_and_writes_routes() {
     let data = common::root().join("tests/data/solomon");
     let out = std::process::Command::new(common::bin())
         .args(["bench", "solomon", "--time-limit", "2", "--only", "C101"])
-        .args(["--data", data.to_str().unwrap(), "--csv", csv.to_str().unwrap(), "--solutions", solutions.to_str().unwrap()])
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "--csv",
+            csv.to_str().unwrap(),
+            "--solutions",
+            solutions.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("all feasible"), "{stdout}");
     // Re-read the written routes and check them against the raw instance ourselves.
-    let p = hazard_sweep::bench::solomon::parse_instance(&std::fs::read_to_string(data.join("C101.txt")).unwrap()).unwrap();
+    let p = hazard_sweep::bench::solomon::parse_instance(
+        &std::fs::read_to_string(data.join("C101.txt")).unwrap(),
+    )
+    .unwrap();
     let text = std::fs::read_to_string(solutions.join("C101.txt")).unwrap();
     let routes: Vec<Vec<usize>> = text
         .lines()
         .filter_map(|l| l.strip_prefix("Route #"))
-        .map(|l| l.split_once(':').unwrap().1.split_whitespace().map(|c| c.parse().unwrap()).collect())
+        .map(|l| {
+            l.split_once(':')
+                .unwrap()
+                .1
+                .split_whitespace()
+                .map(|c| c.parse().unwrap())
+                .collect()
+        })
         .collect();
     let distance = p.check(&routes).expect("written routes are feasible");
     // C101's distance-only best known is 828.94 (10 routes); the search reaches it.
@@ -121,5 +146,8 @@ fn bench_solomon_solves_checks_and_writes_routes() {
 fn a_malformed_instance_is_reported_with_its_line() {
     let text = "C1\n\nVEHICLE\nNUMBER     CAPACITY\n  25  200\n\nCUSTOMER\nCUST NO.  XCOORD.\n 0 40 50 0 0 1236 0\n 1 45 x 10 912 967 90\n";
     let error = hazard_sweep::bench::solomon::parse_instance(text).unwrap_err();
-    assert!(format!("{error:#}").contains("`x` is not a number in `1 45 x 10 912 967 90`"), "{error:#}");
+    assert!(
+        format!("{error:#}").contains("`x` is not a number in `1 45 x 10 912 967 90`"),
+        "{error:#}"
+    );
 }

@@ -11,7 +11,12 @@ fn instance_with(network: Option<Network>) -> Instance {
     instance
 }
 
-const CLASSES: [RoadClass; 4] = [RoadClass::Expressway, RoadClass::National, RoadClass::County, RoadClass::Local];
+const CLASSES: [RoadClass; 4] = [
+    RoadClass::Expressway,
+    RoadClass::National,
+    RoadClass::County,
+    RoadClass::Local,
+];
 
 /// Reference legs: nearest node by great-circle, all-pairs shortest (time, km) paths.
 fn reference(network: &Network, places: &[Location]) -> Vec<Vec<Option<(u32, f64)>>> {
@@ -46,7 +51,15 @@ fn reference(network: &Network, places: &[Location]) -> Vec<Vec<Option<(u32, f64
             .nodes
             .iter()
             .enumerate()
-            .map(|(i, node)| (i, p.great_circle_km(Location { lat: node.lat, lon: node.lon })))
+            .map(|(i, node)| {
+                (
+                    i,
+                    p.great_circle_km(Location {
+                        lat: node.lat,
+                        lon: node.lon,
+                    }),
+                )
+            })
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
             .unwrap();
         (i, km * 1.3 / 30.0 * 60.0, km * 1.3)
@@ -62,7 +75,8 @@ fn reference(network: &Network, places: &[Location]) -> Vec<Vec<Option<(u32, f64
                     }
                     let ((i, ta, ka), (j, tb, kb)) = (snap(a), snap(b));
                     let (t, k) = dist[i][j];
-                    t.is_finite().then(|| (((ta + t + tb) - 1e-7).ceil() as u32, ka + k + kb))
+                    t.is_finite()
+                        .then(|| (((ta + t + tb) - 1e-7).ceil() as u32, ka + k + kb))
                 })
                 .collect()
         })
@@ -119,8 +133,14 @@ proptest! {
 #[test]
 fn without_a_network_legs_are_great_circle_times_1_3_at_50_kmh() {
     let model = TravelModel::new(&instance_with(None)).unwrap();
-    let a = Location { lat: 38.3, lon: 116.8 };
-    let b = Location { lat: 38.5, lon: 117.1 };
+    let a = Location {
+        lat: 38.3,
+        lon: 116.8,
+    };
+    let b = Location {
+        lat: 38.5,
+        lon: 117.1,
+    };
     let leg = model.leg(a, b).unwrap();
     let km = a.great_circle_km(b) * 1.3;
     assert_eq!(leg.minutes, (km / 50.0 * 60.0).ceil() as u32);
@@ -131,8 +151,17 @@ fn without_a_network_legs_are_great_circle_times_1_3_at_50_kmh() {
 #[test]
 fn a_network_with_an_unknown_node_is_refused() {
     let network = Network {
-        nodes: vec![Node { id: "a".into(), lat: 38.3, lon: 116.8 }],
-        edges: vec![Edge { from: "a".into(), to: "zz".into(), km: 3.0, class: RoadClass::Local }],
+        nodes: vec![Node {
+            id: "a".into(),
+            lat: 38.3,
+            lon: 116.8,
+        }],
+        edges: vec![Edge {
+            from: "a".into(),
+            to: "zz".into(),
+            km: 3.0,
+            class: RoadClass::Local,
+        }],
     };
     assert!(TravelModel::new(&instance_with(Some(network))).is_err());
 }

@@ -37,8 +37,23 @@ pub struct ImportProblem {
 
 impl ImportProblem {
     /// An error about a file (or a line of it) rather than one of its fields.
-    pub fn in_file(code: &'static str, file: &str, line: Option<usize>, message: String, hint: &str) -> ImportProblem {
-        ImportProblem { code, level: Level::Error, file: file.into(), line, column: None, value: String::new(), message, hint: hint.into() }
+    pub fn in_file(
+        code: &'static str,
+        file: &str,
+        line: Option<usize>,
+        message: String,
+        hint: &str,
+    ) -> ImportProblem {
+        ImportProblem {
+            code,
+            level: Level::Error,
+            file: file.into(),
+            line,
+            column: None,
+            value: String::new(),
+            message,
+            hint: hint.into(),
+        }
     }
 }
 
@@ -106,14 +121,23 @@ pub fn month_horizon(month: &str) -> Result<Horizon, ImportProblem> {
         message: format!("`{month}` is not a month"),
         hint: "give the month as YYYY-MM, e.g. 2027-03".into(),
     };
-    let start = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").map_err(|_| bad())?;
-    let next = start.checked_add_months(chrono::Months::new(1)).ok_or_else(bad)?;
-    Ok(Horizon { start, end: next.pred_opt().ok_or_else(bad)? })
+    let start = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+        .map_err(|_| bad())?;
+    let next = start
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(bad)?;
+    Ok(Horizon {
+        start,
+        end: next.pred_opt().ok_or_else(bad)?,
+    })
 }
 
 /// Reads the registries in `dir` for the given horizon.
 pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
-    let mut reader = Reader { dir: dir.to_path_buf(), problems: Vec::new() };
+    let mut reader = Reader {
+        dir: dir.to_path_buf(),
+        problems: Vec::new(),
+    };
     let districts = reader.section(DISTRICTS, true, read_districts);
     let officers = reader.section(OFFICERS, true, read_officers);
     let experts = reader.section(EXPERTS, true, read_experts);
@@ -125,7 +149,12 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
     let travel = if dir.join(ROAD_NODES).exists() || dir.join(ROAD_EDGES).exists() {
         let nodes = reader.section(ROAD_NODES, true, read_road_nodes);
         let edges = reader.section(ROAD_EDGES, true, read_road_edges);
-        Some(Travel { network: Some(Network { nodes: nodes.records, edges: edges.records }) })
+        Some(Travel {
+            network: Some(Network {
+                nodes: nodes.records,
+                edges: edges.records,
+            }),
+        })
     } else {
         None
     };
@@ -159,7 +188,10 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
         problems.extend(validate(&instance).into_iter().map(|p| lines.locate(p)));
     }
     let ok = !problems.iter().any(|p| p.level == Level::Error);
-    Imported { instance: ok.then_some(instance), problems }
+    Imported {
+        instance: ok.then_some(instance),
+        problems,
+    }
 }
 
 // Each reader reads every field of a row before it gives up on the row, so a row with
@@ -167,10 +199,21 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
 
 /// Reads `districts.csv` text; problems are added to `problems`.
 pub fn read_districts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<District> {
-    parse_csv(text, DISTRICTS, &["id", "name", "lat", "lon"], problems, |r| {
-        let (id, name, base) = (r.text("id"), r.text("name"), r.location("lat", "lon"));
-        Some(District { id: id?, name: name?, base: base?, city: r.optional_text("city") })
-    })
+    parse_csv(
+        text,
+        DISTRICTS,
+        &["id", "name", "lat", "lon"],
+        problems,
+        |r| {
+            let (id, name, base) = (r.text("id"), r.text("name"), r.location("lat", "lon"));
+            Some(District {
+                id: id?,
+                name: name?,
+                base: base?,
+                city: r.optional_text("city"),
+            })
+        },
+    )
 }
 
 /// Reads `officers.csv` text.
@@ -180,108 +223,181 @@ pub fn read_officers(text: &str, problems: &mut Vec<ImportProblem>) -> Section<O
         let base = r.optional_location("base_lat", "base_lon");
         let unavailable = r.list("unavailable", "E1301");
         let max_days = r.optional("max_days", "E1303");
-        Some(Officer { id: id?, name: name?, district: district?, base: base?, unavailable: unavailable?, max_days: max_days?, city: r.optional_text("city") })
-    })
-}
-
-/// Reads `experts.csv` text.
-pub fn read_experts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Expert> {
-    parse_csv(text, EXPERTS, &["id", "name", "tier", "title", "specialties", "certified_until", "home_lat", "home_lon"], problems, |r| {
-        let (id, name) = (r.text("id"), r.text("name"));
-        let tier = r.parse("tier", "E1404");
-        let title = r.parse("title", "E1405");
-        let specialties = r.list("specialties", "E1402");
-        let certified_until = r.parse("certified_until", "E1301");
-        let home = r.location("home_lat", "home_lon");
-        let unavailable = r.list("unavailable", "E1301");
-        let max_days = r.optional("max_days", "E1303");
-        let day_rate = r.optional("day_rate", "E1303");
-        let avoid_enterprises = r.list("avoid_enterprises", "");
-        let avoid_groups = r.list("avoid_groups", "");
-        Some(Expert {
+        Some(Officer {
             id: id?,
             name: name?,
-            tier: tier?,
-            title: title?,
-            specialties: specialties?,
-            certified_until: certified_until?,
-            home: home?,
+            district: district?,
+            base: base?,
             unavailable: unavailable?,
             max_days: max_days?,
-            day_rate: day_rate?,
-            avoid_enterprises: avoid_enterprises?,
-            avoid_groups: avoid_groups?,
             city: r.optional_text("city"),
         })
     })
 }
 
+/// Reads `experts.csv` text.
+pub fn read_experts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Expert> {
+    parse_csv(
+        text,
+        EXPERTS,
+        &[
+            "id",
+            "name",
+            "tier",
+            "title",
+            "specialties",
+            "certified_until",
+            "home_lat",
+            "home_lon",
+        ],
+        problems,
+        |r| {
+            let (id, name) = (r.text("id"), r.text("name"));
+            let tier = r.parse("tier", "E1404");
+            let title = r.parse("title", "E1405");
+            let specialties = r.list("specialties", "E1402");
+            let certified_until = r.parse("certified_until", "E1301");
+            let home = r.location("home_lat", "home_lon");
+            let unavailable = r.list("unavailable", "E1301");
+            let max_days = r.optional("max_days", "E1303");
+            let day_rate = r.optional("day_rate", "E1303");
+            let avoid_enterprises = r.list("avoid_enterprises", "");
+            let avoid_groups = r.list("avoid_groups", "");
+            Some(Expert {
+                id: id?,
+                name: name?,
+                tier: tier?,
+                title: title?,
+                specialties: specialties?,
+                certified_until: certified_until?,
+                home: home?,
+                unavailable: unavailable?,
+                max_days: max_days?,
+                day_rate: day_rate?,
+                avoid_enterprises: avoid_enterprises?,
+                avoid_groups: avoid_groups?,
+                city: r.optional_text("city"),
+            })
+        },
+    )
+}
+
 /// Reads `enterprises.csv` text.
 pub fn read_enterprises(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Enterprise> {
-    parse_csv(text, ENTERPRISES, &["id", "name", "district", "lat", "lon", "sector", "risk", "officer"], problems, |r| {
-        let (id, name, district) = (r.text("id"), r.text("name"), r.text("district"));
-        let location = r.location("lat", "lon");
-        let sector = r.parse("sector", "E1401");
-        let risk = r.parse("risk", "E1406");
-        let major_hazard_level = r.optional("major_hazard_level", "E1409");
-        let processes = r.list("processes", "E1403");
-        let standardization = r.optional("standardization", "E1410");
-        let blacklisted = r.flag("blacklisted");
-        let officer = r.text("officer");
-        let open: Option<Option<Clock>> = r.optional("open", "E1302");
-        let close: Option<Option<Clock>> = r.optional("close", "E1302");
-        let closed_dates = r.list("closed_dates", "E1301");
-        let required_specialties = r.optional_list("required_specialties", "E1402");
-        let min_tier = r.optional("min_tier", "E1404");
-        let team_size = r.optional("team_size", "E1303");
-        let duration_min = r.optional("duration_min", "E1303");
-        let hours = match (open?, close?) {
-            (None, None) => None,
-            (open, close) => {
-                let default = Hours { open: Clock::hm(8, 30), close: Clock::hm(17, 30) };
-                Some(Hours { open: open.unwrap_or(default.open), close: close.unwrap_or(default.close) })
-            }
-        };
-        Some(Enterprise {
-            id: id?,
-            name: name?,
-            district: district?,
-            location: location?,
-            group: r.optional_text("group"),
-            sector: sector?,
-            risk: risk?,
-            major_hazard_level: major_hazard_level?.unwrap_or(0),
-            processes: processes?,
-            standardization: standardization?,
-            blacklisted: blacklisted?,
-            officer: officer?,
-            hours,
-            closed_dates: closed_dates?,
-            required_specialties: required_specialties?,
-            min_tier: min_tier?,
-            team_size: team_size?,
-            duration_min: duration_min?,
-        })
-    })
+    parse_csv(
+        text,
+        ENTERPRISES,
+        &[
+            "id", "name", "district", "lat", "lon", "sector", "risk", "officer",
+        ],
+        problems,
+        |r| {
+            let (id, name, district) = (r.text("id"), r.text("name"), r.text("district"));
+            let location = r.location("lat", "lon");
+            let sector = r.parse("sector", "E1401");
+            let risk = r.parse("risk", "E1406");
+            let major_hazard_level = r.optional("major_hazard_level", "E1409");
+            let processes = r.list("processes", "E1403");
+            let standardization = r.optional("standardization", "E1410");
+            let blacklisted = r.flag("blacklisted");
+            let officer = r.text("officer");
+            let open: Option<Option<Clock>> = r.optional("open", "E1302");
+            let close: Option<Option<Clock>> = r.optional("close", "E1302");
+            let closed_dates = r.list("closed_dates", "E1301");
+            let required_specialties = r.optional_list("required_specialties", "E1402");
+            let min_tier = r.optional("min_tier", "E1404");
+            let team_size = r.optional("team_size", "E1303");
+            let duration_min = r.optional("duration_min", "E1303");
+            let hours = match (open?, close?) {
+                (None, None) => None,
+                (open, close) => {
+                    let default = Hours {
+                        open: Clock::hm(8, 30),
+                        close: Clock::hm(17, 30),
+                    };
+                    Some(Hours {
+                        open: open.unwrap_or(default.open),
+                        close: close.unwrap_or(default.close),
+                    })
+                }
+            };
+            Some(Enterprise {
+                id: id?,
+                name: name?,
+                district: district?,
+                location: location?,
+                group: r.optional_text("group"),
+                sector: sector?,
+                risk: risk?,
+                major_hazard_level: major_hazard_level?.unwrap_or(0),
+                processes: processes?,
+                standardization: standardization?,
+                blacklisted: blacklisted?,
+                officer: officer?,
+                hours,
+                closed_dates: closed_dates?,
+                required_specialties: required_specialties?,
+                min_tier: min_tier?,
+                team_size: team_size?,
+                duration_min: duration_min?,
+            })
+        },
+    )
 }
 
 /// Reads `history.csv` text.
 pub fn read_history(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Inspection> {
-    parse_csv(text, HISTORY, &["enterprise", "date", "kind"], problems, |r| {
-        let (enterprise, date, experts, kind) = (r.text("enterprise"), r.parse("date", "E1301"), r.list("experts", ""), r.parse("kind", "E1407"));
-        Some(Inspection { enterprise: enterprise?, date: date?, experts: experts?, kind: kind? })
-    })
+    parse_csv(
+        text,
+        HISTORY,
+        &["enterprise", "date", "kind"],
+        problems,
+        |r| {
+            let (enterprise, date, experts, kind) = (
+                r.text("enterprise"),
+                r.parse("date", "E1301"),
+                r.list("experts", ""),
+                r.parse("kind", "E1407"),
+            );
+            Some(Inspection {
+                enterprise: enterprise?,
+                date: date?,
+                experts: experts?,
+                kind: kind?,
+            })
+        },
+    )
 }
 
 /// Reads `findings.csv` text.
 pub fn read_findings(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Finding> {
-    parse_csv(text, FINDINGS, &["id", "enterprise", "severity", "found_on", "deadline", "rectified"], problems, |r| {
-        let (id, enterprise) = (r.text("id"), r.text("enterprise"));
-        let severity = r.parse("severity", "E1408");
-        let (found_on, deadline) = (r.parse("found_on", "E1301"), r.parse("deadline", "E1301"));
-        let rectified = r.flag("rectified");
-        Some(Finding { id: id?, enterprise: enterprise?, severity: severity?, found_on: found_on?, deadline: deadline?, rectified: rectified? })
-    })
+    parse_csv(
+        text,
+        FINDINGS,
+        &[
+            "id",
+            "enterprise",
+            "severity",
+            "found_on",
+            "deadline",
+            "rectified",
+        ],
+        problems,
+        |r| {
+            let (id, enterprise) = (r.text("id"), r.text("enterprise"));
+            let severity = r.parse("severity", "E1408");
+            let (found_on, deadline) = (r.parse("found_on", "E1301"), r.parse("deadline", "E1301"));
+            let rectified = r.flag("rectified");
+            Some(Finding {
+                id: id?,
+                enterprise: enterprise?,
+                severity: severity?,
+                found_on: found_on?,
+                deadline: deadline?,
+                rectified: rectified?,
+            })
+        },
+    )
 }
 
 /// Reads `road_nodes.csv` text.
@@ -289,16 +405,36 @@ pub fn read_road_nodes(text: &str, problems: &mut Vec<ImportProblem>) -> Section
     parse_csv(text, ROAD_NODES, &["id", "lat", "lon"], problems, |r| {
         let (id, at) = (r.text("id"), r.location("lat", "lon"));
         let at = at?;
-        Some(Node { id: id?, lat: at.lat, lon: at.lon })
+        Some(Node {
+            id: id?,
+            lat: at.lat,
+            lon: at.lon,
+        })
     })
 }
 
 /// Reads `road_edges.csv` text.
 pub fn read_road_edges(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Edge> {
-    parse_csv(text, ROAD_EDGES, &["from", "to", "km", "class"], problems, |r| {
-        let (from, to, km, class) = (r.text("from"), r.text("to"), r.parse("km", "E1303"), r.parse("class", "E1411"));
-        Some(Edge { from: from?, to: to?, km: km?, class: class? })
-    })
+    parse_csv(
+        text,
+        ROAD_EDGES,
+        &["from", "to", "km", "class"],
+        problems,
+        |r| {
+            let (from, to, km, class) = (
+                r.text("from"),
+                r.text("to"),
+                r.parse("km", "E1303"),
+                r.parse("class", "E1411"),
+            );
+            Some(Edge {
+                from: from?,
+                to: to?,
+                km: km?,
+                class: class?,
+            })
+        },
+    )
 }
 
 /// Line numbers of each section's records, to place semantic problems in their file.
@@ -351,7 +487,16 @@ impl Lines {
             ("experts", "home") => "home_lat".to_string(),
             (_, field) => field.to_string(),
         };
-        ImportProblem { code: p.code, level: p.level, file: file.into(), line, column: Some(column), value: p.value, message: p.message, hint: p.hint }
+        ImportProblem {
+            code: p.code,
+            level: p.level,
+            file: file.into(),
+            line,
+            column: Some(column),
+            value: p.value,
+            message: p.message,
+            hint: p.hint,
+        }
     }
 }
 
@@ -370,8 +515,16 @@ pub struct Section<T> {
 }
 
 impl Reader {
-    fn file_problem(&mut self, code: &'static str, file: &str, line: Option<usize>, message: String, hint: &str) {
-        self.problems.push(ImportProblem::in_file(code, file, line, message, hint));
+    fn file_problem(
+        &mut self,
+        code: &'static str,
+        file: &str,
+        line: Option<usize>,
+        message: String,
+        hint: &str,
+    ) {
+        self.problems
+            .push(ImportProblem::in_file(code, file, line, message, hint));
     }
 
     /// Reads a file as UTF-8 text (a leading byte-order mark is dropped), or reports why not.
@@ -381,21 +534,43 @@ impl Reader {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if required {
-                    self.file_problem("E1001", file, None, format!("{} is missing", path.display()), "every registry file must be present; see docs/data-format.md");
+                    self.file_problem(
+                        "E1001",
+                        file,
+                        None,
+                        format!("{} is missing", path.display()),
+                        "every registry file must be present; see docs/data-format.md",
+                    );
                 }
                 return None;
             }
             Err(e) => {
-                self.file_problem("E1001", file, None, format!("{} cannot be read: {e}", path.display()), "check the file's permissions");
+                self.file_problem(
+                    "E1001",
+                    file,
+                    None,
+                    format!("{} cannot be read: {e}", path.display()),
+                    "check the file's permissions",
+                );
                 return None;
             }
         };
         match String::from_utf8(bytes) {
-            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+            Ok(text) => Some(
+                text.strip_prefix('\u{feff}')
+                    .map(str::to_string)
+                    .unwrap_or(text),
+            ),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-                self.file_problem("E1002", file, Some(line), format!("the file is not UTF-8 (bad byte at offset {at})"), "save the file as UTF-8 (Excel: \"CSV UTF-8\"); GBK is not accepted");
+                self.file_problem(
+                    "E1002",
+                    file,
+                    Some(line),
+                    format!("the file is not UTF-8 (bad byte at offset {at})"),
+                    "save the file as UTF-8 (Excel: \"CSV UTF-8\"); GBK is not accepted",
+                );
                 None
             }
         }
@@ -407,33 +582,68 @@ impl Reader {
     }
 
     /// Reads one CSV file (if present) with its section reader.
-    fn section<T>(&mut self, file: &str, required: bool, read: fn(&str, &mut Vec<ImportProblem>) -> Section<T>) -> Section<T> {
+    fn section<T>(
+        &mut self,
+        file: &str,
+        required: bool,
+        read: fn(&str, &mut Vec<ImportProblem>) -> Section<T>,
+    ) -> Section<T> {
         match self.text(file, required) {
             Some(text) => read(&text, &mut self.problems),
-            None => Section { records: Vec::new(), lines: Vec::new() },
+            None => Section {
+                records: Vec::new(),
+                lines: Vec::new(),
+            },
         }
     }
 }
 
 /// Parses one CSV text: checks the header for `required_columns`, then builds a record
 /// from each non-empty row, recording every problem (a bad row is skipped, never fatal).
-fn parse_csv<T>(text: &str, file: &str, required_columns: &[&str], problems: &mut Vec<ImportProblem>, mut build: impl FnMut(&mut Row<'_>) -> Option<T>) -> Section<T> {
-    let mut section = Section { records: Vec::new(), lines: Vec::new() };
-    let problem = |code: &'static str, line: Option<usize>, message: String, hint: &str| ImportProblem::in_file(code, file, line, message, hint);
+fn parse_csv<T>(
+    text: &str,
+    file: &str,
+    required_columns: &[&str],
+    problems: &mut Vec<ImportProblem>,
+    mut build: impl FnMut(&mut Row<'_>) -> Option<T>,
+) -> Section<T> {
+    let mut section = Section {
+        records: Vec::new(),
+        lines: Vec::new(),
+    };
+    let problem = |code: &'static str, line: Option<usize>, message: String, hint: &str| {
+        ImportProblem::in_file(code, file, line, message, hint)
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_string).collect(),
         Err(e) => {
-            problems.push(problem("E1004", Some(1), format!("the header cannot be read: {e}"), "the first line must name the columns"));
+            problems.push(problem(
+                "E1004",
+                Some(1),
+                format!("the header cannot be read: {e}"),
+                "the first line must name the columns",
+            ));
             return section;
         }
     };
-    let missing: Vec<&&str> = required_columns.iter().filter(|c| !headers.iter().any(|h| h == **c)).collect();
+    let missing: Vec<&&str> = required_columns
+        .iter()
+        .filter(|c| !headers.iter().any(|h| h == **c))
+        .collect();
     for column in &missing {
         problems.push(ImportProblem {
             column: Some(column.to_string()),
-            ..problem("E1003", Some(1), format!("column `{column}` is missing"), "add the column; see docs/data-format.md for each file's columns")
+            ..problem(
+                "E1003",
+                Some(1),
+                format!("column `{column}` is missing"),
+                "add the column; see docs/data-format.md for each file's columns",
+            )
         });
     }
     if !missing.is_empty() {
@@ -452,7 +662,13 @@ fn parse_csv<T>(text: &str, file: &str, required_columns: &[&str], problems: &mu
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let mut row = Row { file, line, headers: &headers, record: &record, problems };
+        let mut row = Row {
+            file,
+            line,
+            headers: &headers,
+            record: &record,
+            problems,
+        };
         if let Some(value) = build(&mut row) {
             section.records.push(value);
             section.lines.push(line);
@@ -490,7 +706,22 @@ macro_rules! fields_from_str {
         }
     )*};
 }
-fields_from_str!(NaiveDate, Clock, u8, u32, f64, Tier, Title, Risk, Sector, Specialty, Process, InspectionKind, Severity, RoadClass);
+fields_from_str!(
+    NaiveDate,
+    Clock,
+    u8,
+    u32,
+    f64,
+    Tier,
+    Title,
+    Risk,
+    Sector,
+    Specialty,
+    Process,
+    InspectionKind,
+    Severity,
+    RoadClass
+);
 
 fn hint_for(code: &str) -> &'static str {
     match code {
@@ -544,11 +775,20 @@ impl Row<'_> {
         self.raw(column).map(str::to_string)
     }
 
-    fn parse_value<T: Field>(&mut self, column: &str, code: &'static str, value: &str) -> Option<T> {
+    fn parse_value<T: Field>(
+        &mut self,
+        column: &str,
+        code: &'static str,
+        value: &str,
+    ) -> Option<T> {
         match T::parse_field(value) {
             Ok(v) => Some(v),
             Err(message) => {
-                let message = if code == "E1301" { format!("`{value}` is not a date YYYY-MM-DD") } else { message };
+                let message = if code == "E1301" {
+                    format!("`{value}` is not a date YYYY-MM-DD")
+                } else {
+                    message
+                };
                 self.problem(code, column, value, message);
                 None
             }
@@ -573,8 +813,14 @@ impl Row<'_> {
         Some(self.optional_list(column, code)?.unwrap_or_default())
     }
 
-    fn optional_list<T: Field>(&mut self, column: &str, code: &'static str) -> Option<Option<Vec<T>>> {
-        let Some(raw) = self.raw(column).map(str::to_string) else { return Some(None) };
+    fn optional_list<T: Field>(
+        &mut self,
+        column: &str,
+        code: &'static str,
+    ) -> Option<Option<Vec<T>>> {
+        let Some(raw) = self.raw(column).map(str::to_string) else {
+            return Some(None);
+        };
         let mut out = Vec::new();
         let mut ok = true;
         for item in raw.split(';').map(str::trim).filter(|s| !s.is_empty()) {
@@ -636,7 +882,10 @@ pub fn read_instance_json(text: &str, file: &str) -> Imported {
                 })
                 .collect();
             let ok = !problems.iter().any(|p| p.level == Level::Error);
-            Imported { instance: ok.then_some(instance), problems }
+            Imported {
+                instance: ok.then_some(instance),
+                problems,
+            }
         }
         Err(e) => {
             let path = e.path().to_string();
@@ -660,7 +909,9 @@ pub fn read_instance_json(text: &str, file: &str) -> Imported {
 
 /// One kind of registry record as the service stores it: its name in URLs and in the
 /// instance, its CSV file and reader, and the key that identifies a record.
-pub trait RegistryRecord: Clone + Serialize + serde::de::DeserializeOwned + Send + Sync + 'static {
+pub trait RegistryRecord:
+    Clone + Serialize + serde::de::DeserializeOwned + Send + Sync + 'static
+{
     /// The registry's name: the URL segment and the instance section (`enterprises`).
     const NAME: &'static str;
     /// The CSV file the command line reads it from.
@@ -697,22 +948,69 @@ macro_rules! registry_record {
     };
 }
 
-registry_record!(District, "districts", DISTRICTS, read_districts, districts, |r| r.id.clone());
-registry_record!(Officer, "officers", OFFICERS, read_officers, officers, |r| r.id.clone());
-registry_record!(Expert, "experts", EXPERTS, read_experts, experts, |r| r.id.clone());
-registry_record!(Enterprise, "enterprises", ENTERPRISES, read_enterprises, enterprises, |r| r.id.clone());
+registry_record!(
+    District,
+    "districts",
+    DISTRICTS,
+    read_districts,
+    districts,
+    |r| r.id.clone()
+);
+registry_record!(
+    Officer,
+    "officers",
+    OFFICERS,
+    read_officers,
+    officers,
+    |r| r.id.clone()
+);
+registry_record!(Expert, "experts", EXPERTS, read_experts, experts, |r| r
+    .id
+    .clone());
+registry_record!(
+    Enterprise,
+    "enterprises",
+    ENTERPRISES,
+    read_enterprises,
+    enterprises,
+    |r| r.id.clone()
+);
 // A firm can have an enforcement check and an expert sweep on the same day, not two of one kind.
-registry_record!(Inspection, "history", HISTORY, read_history, history, |r| format!("{}:{}:{}", r.enterprise, r.date, r.kind));
-registry_record!(Finding, "findings", FINDINGS, read_findings, findings, |r| r.id.clone());
+registry_record!(
+    Inspection,
+    "history",
+    HISTORY,
+    read_history,
+    history,
+    |r| format!("{}:{}:{}", r.enterprise, r.date, r.kind)
+);
+registry_record!(
+    Finding,
+    "findings",
+    FINDINGS,
+    read_findings,
+    findings,
+    |r| r.id.clone()
+);
 
 /// Reads a TOML document (`calendar.toml`, `policy.toml`) from text.
-pub fn read_toml<T: serde::de::DeserializeOwned>(text: &str, file: &str, problems: &mut Vec<ImportProblem>) -> Option<T> {
+pub fn read_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+    problems: &mut Vec<ImportProblem>,
+) -> Option<T> {
     match toml::from_str(text) {
         Ok(value) => Some(value),
         Err(e) => {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
             let message = format!("the file is not valid: {}", e.message());
-            problems.push(ImportProblem::in_file("E1005", file, line, message, "see docs/data-format.md for the keys; dates are quoted strings \"YYYY-MM-DD\""));
+            problems.push(ImportProblem::in_file(
+                "E1005",
+                file,
+                line,
+                message,
+                "see docs/data-format.md for the keys; dates are quoted strings \"YYYY-MM-DD\"",
+            ));
             None
         }
     }

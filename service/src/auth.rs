@@ -65,12 +65,20 @@ pub struct Caller {
 impl Caller {
     /// Passes planners only.
     pub fn require_planner(&self) -> Result<(), ApiError> {
-        if self.role == Role::Planner { Ok(()) } else { Err(forbidden(self.role, "only a planner may do this")) }
+        if self.role == Role::Planner {
+            Ok(())
+        } else {
+            Err(forbidden(self.role, "only a planner may do this"))
+        }
     }
 }
 
 fn forbidden(role: Role, why: &str) -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("{why}; this token's role is {}", role.as_str()))
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        format!("{why}; this token's role is {}", role.as_str()),
+    )
 }
 
 /// A new random token (`hs_` and 64 hex digits).
@@ -86,7 +94,10 @@ pub fn new_token() -> String {
 
 /// The stored form of a token.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// On a database that never issued a token, stores the first planner token: `given` (from
@@ -100,7 +111,9 @@ pub async fn bootstrap(store: &Store, given: Option<&str>) -> Result<Option<Stri
         Some(token) => (token.to_string(), false),
         None => (new_token(), true),
     };
-    store.insert_token(&hash(&token), Role::Planner.as_str(), None).await?;
+    store
+        .insert_token(&hash(&token), Role::Planner.as_str(), None)
+        .await?;
     Ok(generated.then_some(token))
 }
 
@@ -110,38 +123,72 @@ fn unauthorized(code: &'static str, message: &str) -> ApiError {
 
 /// The hash of the request's bearer token.
 fn bearer(request: &Request) -> Result<String, ApiError> {
-    let header = request.headers().get(header::AUTHORIZATION).ok_or_else(|| unauthorized("missing_token", "send `Authorization: Bearer <token>`"))?;
+    let header = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| unauthorized("missing_token", "send `Authorization: Bearer <token>`"))?;
     header
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(hash)
-        .ok_or_else(|| unauthorized("invalid_token", "the Authorization header must be `Bearer <token>`"))
+        .ok_or_else(|| {
+            unauthorized(
+                "invalid_token",
+                "the Authorization header must be `Bearer <token>`",
+            )
+        })
 }
 
 async fn caller(state: &AppState, hashed: Result<String, ApiError>) -> Result<Caller, ApiError> {
-    let (id, role, subject) = state.store.token(&hashed?).await?.ok_or_else(|| unauthorized("invalid_token", "the token is unknown or revoked"))?;
-    let role = Role::parse(&role).ok_or_else(|| unauthorized("invalid_token", "the token's role is unknown"))?;
-    Ok(Caller { token: id, role, subject })
+    let (id, role, subject) = state
+        .store
+        .token(&hashed?)
+        .await?
+        .ok_or_else(|| unauthorized("invalid_token", "the token is unknown or revoked"))?;
+    let role = Role::parse(&role)
+        .ok_or_else(|| unauthorized("invalid_token", "the token's role is unknown"))?;
+    Ok(Caller {
+        token: id,
+        role,
+        subject,
+    })
 }
 
 /// Middleware for the bureau's routes: planners and officers; experts are forbidden.
-pub async fn staff(State(state): State<AppState>, mut request: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn staff(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     let caller = caller(&state, bearer(&request)).await?;
     if caller.role == Role::Expert {
-        return Err(forbidden(caller.role, "experts may read only their own assignments under /api/v1/me"));
+        return Err(forbidden(
+            caller.role,
+            "experts may read only their own assignments under /api/v1/me",
+        ));
     }
     request.extensions_mut().insert(caller);
     Ok(next.run(request).await)
 }
 
 /// Middleware for `/api/v1/me`: experts only (the routes answer for the token's expert).
-pub async fn expert(State(state): State<AppState>, mut request: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn expert(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     let caller = caller(&state, bearer(&request)).await?;
     if caller.role != Role::Expert || caller.subject.is_none() {
-        return Err(forbidden(caller.role, "/api/v1/me answers for an expert's token"));
+        return Err(forbidden(
+            caller.role,
+            "/api/v1/me answers for an expert's token",
+        ));
     }
     request.extensions_mut().insert(caller);
     Ok(next.run(request).await)

@@ -2,8 +2,8 @@
 //! binary so it works from any directory) loaded into an empty database, through the same
 //! readers and checks as an upload, in one transaction.
 
-use sweep_registry::{ImportProblem, read_toml};
 use chrono::NaiveDate;
+use sweep_registry::{ImportProblem, read_toml};
 use sweep_solver::model::*;
 use sweep_solver::validate::{Level, validate};
 
@@ -11,7 +11,11 @@ use crate::AppState;
 
 macro_rules! fixture {
     ($file:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/cangzhou/", $file))
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/cangzhou/",
+            $file
+        ))
     };
 }
 
@@ -33,23 +37,40 @@ pub fn cangzhou() -> Result<Instance, DemoError> {
     let edges = sweep_registry::read_road_edges(fixture!("road_edges.csv"), &mut problems).records;
     let instance = Instance {
         name: "cangzhou".into(),
-        horizon: Horizon { start: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap_or_default(), end: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap_or_default() },
-        calendar: read_toml(fixture!("calendar.toml"), "calendar.toml", &mut problems).unwrap_or_default(),
-        policy: read_toml(fixture!("policy.toml"), "policy.toml", &mut problems).unwrap_or_default(),
+        horizon: Horizon {
+            start: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap_or_default(),
+            end: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap_or_default(),
+        },
+        calendar: read_toml(fixture!("calendar.toml"), "calendar.toml", &mut problems)
+            .unwrap_or_default(),
+        policy: read_toml(fixture!("policy.toml"), "policy.toml", &mut problems)
+            .unwrap_or_default(),
         districts: sweep_registry::read_districts(fixture!("districts.csv"), &mut problems).records,
         officers: sweep_registry::read_officers(fixture!("officers.csv"), &mut problems).records,
         experts: sweep_registry::read_experts(fixture!("experts.csv"), &mut problems).records,
-        enterprises: sweep_registry::read_enterprises(fixture!("enterprises.csv"), &mut problems).records,
+        enterprises: sweep_registry::read_enterprises(fixture!("enterprises.csv"), &mut problems)
+            .records,
         history: sweep_registry::read_history(fixture!("history.csv"), &mut problems).records,
         findings: sweep_registry::read_findings(fixture!("findings.csv"), &mut problems).records,
-        travel: Some(Travel { network: Some(Network { nodes, edges }) }),
+        travel: Some(Travel {
+            network: Some(Network { nodes, edges }),
+        }),
     };
     let errors: Vec<String> = problems
         .iter()
         .map(ToString::to_string)
-        .chain(validate(&instance).into_iter().filter(|p| p.level == Level::Error).map(|p| format!("{}: {}", p.code, p.message)))
+        .chain(
+            validate(&instance)
+                .into_iter()
+                .filter(|p| p.level == Level::Error)
+                .map(|p| format!("{}: {}", p.code, p.message)),
+        )
         .collect();
-    if errors.is_empty() { Ok(instance) } else { Err(DemoError::Fixture(errors.join("; "))) }
+    if errors.is_empty() {
+        Ok(instance)
+    } else {
+        Err(DemoError::Fixture(errors.join("; ")))
+    }
 }
 
 /// Loads the demo registries if the database holds none; says what it did.

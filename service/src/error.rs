@@ -31,8 +31,18 @@ pub struct Detail {
 
 impl Detail {
     /// A detail on a field.
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Detail {
-        Detail { field: field.into(), code: code.into(), message: message.into(), line: None, value: None }
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Detail {
+        Detail {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+            line: None,
+            value: None,
+        }
     }
 }
 
@@ -59,7 +69,12 @@ pub(crate) struct ErrorBody<'a> {
 impl ApiError {
     /// An error with a status, a stable code and a sentence.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), details: Vec::new() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            details: Vec::new(),
+        }
     }
 
     /// Adds the per-field details.
@@ -76,7 +91,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code, message: &self.message, details: &self.details };
+        let body = ErrorBody {
+            code: self.code,
+            message: &self.message,
+            details: &self.details,
+        };
         (self.status, Json(body)).into_response()
     }
 }
@@ -85,7 +104,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         // The database is the service's problem, not the caller's: 503, logged.
         tracing::error!(error = %e, "store failure");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "the store is unavailable; try again")
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            "the store is unavailable; try again",
+        )
     }
 }
 
@@ -95,34 +118,65 @@ impl From<axum::extract::rejection::QueryRejection> for ApiError {
         // found, it becomes the detail's field, as for a body.
         let mut source = std::error::Error::source(&rejection);
         while let Some(error) = source {
-            if let Some(error) = error.downcast_ref::<serde_path_to_error::Error<serde::de::value::Error>>() {
+            if let Some(error) =
+                error.downcast_ref::<serde_path_to_error::Error<serde::de::value::Error>>()
+            {
                 // The path is `.` for the query as a whole (a parameter given twice).
-                let field = Some(error.path().to_string()).filter(|path| path != ".").unwrap_or_default();
+                let field = Some(error.path().to_string())
+                    .filter(|path| path != ".")
+                    .unwrap_or_default();
                 let problem = error.inner().to_string();
-                let message = if field.is_empty() { format!("the query string: {problem}") } else { format!("query parameter `{field}`: {problem}") };
-                return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", message).with_details(vec![Detail::new(field, "invalid", problem)]);
+                let message = if field.is_empty() {
+                    format!("the query string: {problem}")
+                } else {
+                    format!("query parameter `{field}`: {problem}")
+                };
+                return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", message)
+                    .with_details(vec![Detail::new(field, "invalid", problem)]);
             }
             source = error.source();
         }
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text())
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            rejection.body_text(),
+        )
     }
 }
 
 /// "1 problem", "3 problems": the count that opens an error message.
 pub fn problems(count: usize) -> String {
-    if count == 1 { "1 problem".into() } else { format!("{count} problems") }
+    if count == 1 {
+        "1 problem".into()
+    } else {
+        format!("{count} problems")
+    }
 }
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> ApiError {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as JSON with `Content-Type: application/json`")
-            }
-            JsonRejection::JsonSyntaxError(e) => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {}", e.body_text())),
-            JsonRejection::JsonDataError(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.body_text()),
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ),
+            JsonRejection::JsonSyntaxError(e) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {}", e.body_text()),
+            ),
+            JsonRejection::JsonDataError(e) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                e.body_text(),
+            ),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the body is larger than the service accepts")
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "the body is larger than the service accepts",
+                )
             }
             other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
         }
@@ -131,7 +185,10 @@ impl From<JsonRejection> for ApiError {
 
 /// Reads a JSON body into `T`: a rejected body gets its 4xx; a field that does not fit,
 /// or one `T` does not have, is 422 with `code`, naming the field.
-pub fn read_json<T: DeserializeOwned>(body: Result<Json<serde_json::Value>, JsonRejection>, code: &'static str) -> Result<T, ApiError> {
+pub fn read_json<T: DeserializeOwned>(
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+    code: &'static str,
+) -> Result<T, ApiError> {
     let Json(value) = body?;
     // serde reads a struct from a JSON array too, field by field in order; no client means
     // that, and `[null, null]` would be read as a document of defaults.
@@ -143,41 +200,80 @@ pub fn read_json<T: DeserializeOwned>(body: Result<Json<serde_json::Value>, Json
             serde_json::Value::Bool(_) => "a boolean",
             _ => "null",
         };
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("the body is {kind}; send a JSON object"))
-            .with_details(vec![Detail::new("", "not_an_object", format!("expected a JSON object, found {kind}"))]));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            format!("the body is {kind}; send a JSON object"),
+        )
+        .with_details(vec![Detail::new(
+            "",
+            "not_an_object",
+            format!("expected a JSON object, found {kind}"),
+        )]));
     }
     strict(value, code)
 }
 
 /// Reads a document, naming the first field that does not fit and refusing fields the
 /// type does not have (a misspelt optional field would otherwise be dropped unseen).
-fn strict<T: serde::de::DeserializeOwned>(value: serde_json::Value, code: &'static str) -> Result<T, ApiError> {
+fn strict<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    code: &'static str,
+) -> Result<T, ApiError> {
     let mut unknown = Vec::new();
     let mut note = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
-    let parsed = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut note)).map_err(|e| {
-        let field = e.path().to_string();
-        let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
-    })?;
+    let parsed =
+        serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut note))
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let message = e.into_inner().to_string();
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    code,
+                    format!("{field}: {message}"),
+                )
+                .with_details(vec![Detail::new(field, "E1000", message)])
+            })?;
     if !unknown.is_empty() {
-        let details = unknown.iter().map(|field| Detail::new(field.clone(), "unknown_field", format!("`{field}` is not a field of this document; see /api/openapi.json"))).collect();
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("unknown fields: {}", unknown.join(", "))).with_details(details));
+        let details = unknown
+            .iter()
+            .map(|field| {
+                Detail::new(
+                    field.clone(),
+                    "unknown_field",
+                    format!("`{field}` is not a field of this document; see /api/openapi.json"),
+                )
+            })
+            .collect();
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            format!("unknown fields: {}", unknown.join(", ")),
+        )
+        .with_details(details));
     }
     Ok(parsed)
 }
 
-
 /// Middleware: a 4xx or 5xx that some layer below answered in plain text (axum's own
 /// rejections, e.g. a path that is not valid UTF-8) is re-written in the one error shape,
 /// so every error a client sees is `{code, message, details[]}`.
-pub async fn json_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+pub async fn json_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response.headers().get(axum::http::header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
-    let body = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
     let message = String::from_utf8_lossy(&body).trim().to_string();
     let code = match status {
         StatusCode::BAD_REQUEST => "bad_request",
@@ -189,13 +285,26 @@ pub async fn json_errors(request: axum::extract::Request, next: axum::middleware
         s if s.is_server_error() => "internal_error",
         _ => "error",
     };
-    let message = if message.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { message };
+    let message = if message.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        message
+    };
     ApiError::new(status, code, message).into_response()
 }
 
 /// A handler that panicked: logged, answered 500 in the error shape (the process goes on).
 pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let what = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+    let what = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
     tracing::error!(panic = %what, "a handler panicked");
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "the service failed on this request; it is logged").into_response()
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_error",
+        "the service failed on this request; it is logged",
+    )
+    .into_response()
 }

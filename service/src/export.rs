@@ -28,12 +28,19 @@ pub(crate) enum Language {
     English,
 }
 
-fn language(query: Result<Query<Lang>, axum::extract::rejection::QueryRejection>) -> Result<Language, ApiError> {
+fn language(
+    query: Result<Query<Lang>, axum::extract::rejection::QueryRejection>,
+) -> Result<Language, ApiError> {
     let Query(lang) = query?;
     match lang.lang.as_deref() {
         None | Some("zh") => Ok(Language::Chinese),
         Some("en") => Ok(Language::English),
-        Some(other) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("lang `{other}` is not offered; use zh or en")).with_details(vec![Detail::new("lang", "unknown_value", "zh or en")])),
+        Some(other) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("lang `{other}` is not offered; use zh or en"),
+        )
+        .with_details(vec![Detail::new("lang", "unknown_value", "zh or en")])),
     }
 }
 
@@ -54,7 +61,13 @@ const VISIT_HEADERS: [(&str, &str); 14] = [
     ("检查原因", "reason"),
 ];
 
-const UNSCHEDULED_HEADERS: [(&str, &str); 5] = [("企业编号", "enterprise_id"), ("企业名称", "enterprise_name"), ("必检", "mandatory"), ("代码", "code"), ("原因", "message")];
+const UNSCHEDULED_HEADERS: [(&str, &str); 5] = [
+    ("企业编号", "enterprise_id"),
+    ("企业名称", "enterprise_name"),
+    ("必检", "mandatory"),
+    ("代码", "code"),
+    ("原因", "message"),
+];
 
 /// A due reason in words.
 pub(crate) fn reason(reason: DueReason, lang: Language) -> String {
@@ -65,7 +78,11 @@ pub(crate) fn reason(reason: DueReason, lang: Language) -> String {
         DueReason::RandomDraw => ("随机抽查", "random_draw"),
         DueReason::Pinned => ("指定检查", "pinned"),
     };
-    if lang == Language::Chinese { zh.into() } else { en.into() }
+    if lang == Language::Chinese {
+        zh.into()
+    } else {
+        en.into()
+    }
 }
 
 /// A cell: text or a number.
@@ -84,18 +101,44 @@ impl Cell {
 }
 
 fn headers<const N: usize>(columns: &[(&str, &str); N], lang: Language) -> Vec<String> {
-    columns.iter().map(|(zh, en)| if lang == Language::Chinese { zh.to_string() } else { en.to_string() }).collect()
+    columns
+        .iter()
+        .map(|(zh, en)| {
+            if lang == Language::Chinese {
+                zh.to_string()
+            } else {
+                en.to_string()
+            }
+        })
+        .collect()
 }
 
 fn visit_rows(plan: &Solved, lang: Language) -> Vec<Vec<Cell>> {
-    let named = |name: &str, id: &str| if name.is_empty() { id.to_string() } else { format!("{name}({id})") };
+    let named = |name: &str, id: &str| {
+        if name.is_empty() {
+            id.to_string()
+        } else {
+            format!("{name}({id})")
+        }
+    };
     let mut rows = Vec::new();
     for crew in &plan.roster.crews {
         let officer = named(plan.officer_name(&crew.officer), &crew.officer);
-        let experts = crew.experts.iter().map(|e| named(plan.expert_name(e), e)).collect::<Vec<_>>().join(if lang == Language::Chinese { "、" } else { "; " });
+        let experts = crew
+            .experts
+            .iter()
+            .map(|e| named(plan.expert_name(e), e))
+            .collect::<Vec<_>>()
+            .join(if lang == Language::Chinese {
+                "、"
+            } else {
+                "; "
+            });
         for visit in &crew.visits {
             let firm = plan.firm(&visit.enterprise);
-            let district = firm.map(|f| plan.district_name(&f.district).to_string()).unwrap_or_default();
+            let district = firm
+                .map(|f| plan.district_name(&f.district).to_string())
+                .unwrap_or_default();
             rows.push(vec![
                 Cell::Text(crew.date.to_string()),
                 Cell::Text(crew.id.clone()),
@@ -121,66 +164,163 @@ fn unscheduled_rows(plan: &Solved, lang: Language) -> Vec<Vec<Cell>> {
     let yes_no = |b: bool| match (lang, b) {
         (Language::Chinese, true) => "是",
         (Language::Chinese, false) => "否",
-        (Language::English, b) => if b { "true" } else { "false" },
+        (Language::English, b) => {
+            if b {
+                "true"
+            } else {
+                "false"
+            }
+        }
     };
     plan.roster
         .unscheduled
         .iter()
         .map(|u| {
-            let name = plan.firm(&u.enterprise).map(|f| f.name.clone()).unwrap_or_default();
-            vec![Cell::Text(u.enterprise.clone()), Cell::Text(name), Cell::Text(yes_no(u.mandatory).into()), Cell::Text(u.code.clone()), Cell::Text(u.message.clone())]
+            let name = plan
+                .firm(&u.enterprise)
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
+            vec![
+                Cell::Text(u.enterprise.clone()),
+                Cell::Text(name),
+                Cell::Text(yes_no(u.mandatory).into()),
+                Cell::Text(u.code.clone()),
+                Cell::Text(u.message.clone()),
+            ]
         })
         .collect()
 }
 
 fn attachment(content_type: &'static str, file: String, body: Vec<u8>) -> Response {
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition(&file))], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition(&file)),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// `attachment` with the file name twice (RFC 6266): plain ASCII for old clients, and
 /// UTF-8 percent-encoded (RFC 5987) so a plan named 沧州-2027-03 keeps its name.
 fn disposition(file: &str) -> String {
-    let ascii: String = file.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let ascii: String = file
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let encoded: String = file
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// `GET /api/v1/plans/{id}/export.csv`
-pub async fn csv(State(state): State<AppState>, Path(raw): Path<String>, query: Result<Query<Lang>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+pub async fn csv(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    query: Result<Query<Lang>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
     let lang = language(query)?;
     let plan = solved(&state, plan_id(&raw)?).await?;
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let failed = |e: csv::Error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", e.to_string());
-    writer.write_record(headers(&VISIT_HEADERS, lang)).map_err(failed)?;
+    let failed = |e: csv::Error| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "export_failed",
+            e.to_string(),
+        )
+    };
+    writer
+        .write_record(headers(&VISIT_HEADERS, lang))
+        .map_err(failed)?;
     for row in visit_rows(&plan, lang) {
-        writer.write_record(row.iter().map(Cell::text)).map_err(failed)?;
+        writer
+            .write_record(row.iter().map(Cell::text))
+            .map_err(failed)?;
     }
-    let body = writer.into_inner().map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", e.to_string()))?;
-    Ok(attachment("text/csv; charset=utf-8", format!("{}.csv", plan.name), body))
+    let body = writer.into_inner().map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "export_failed",
+            e.to_string(),
+        )
+    })?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        format!("{}.csv", plan.name),
+        body,
+    ))
 }
 
 /// `GET /api/v1/plans/{id}/export.xlsx`
-pub async fn xlsx(State(state): State<AppState>, Path(raw): Path<String>, query: Result<Query<Lang>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+pub async fn xlsx(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    query: Result<Query<Lang>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
     let lang = language(query)?;
     let plan = solved(&state, plan_id(&raw)?).await?;
     let name = plan.name.clone();
     // Writing and zipping a workbook is CPU work: off the async runtime.
     let body = tokio::task::spawn_blocking(move || workbook(&plan, lang))
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", e.to_string()))?
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", e.to_string()))?;
-    Ok(attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{name}.xlsx"), body))
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "export_failed",
+                e.to_string(),
+            )
+        })?
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "export_failed",
+                e.to_string(),
+            )
+        })?;
+    Ok(attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("{name}.xlsx"),
+        body,
+    ))
 }
 
 fn workbook(plan: &Solved, lang: Language) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let sheets = [
-        (if lang == Language::Chinese { "排班" } else { "roster" }, headers(&VISIT_HEADERS, lang), visit_rows(plan, lang)),
-        (if lang == Language::Chinese { "未安排" } else { "unscheduled" }, headers(&UNSCHEDULED_HEADERS, lang), unscheduled_rows(plan, lang)),
+        (
+            if lang == Language::Chinese {
+                "排班"
+            } else {
+                "roster"
+            },
+            headers(&VISIT_HEADERS, lang),
+            visit_rows(plan, lang),
+        ),
+        (
+            if lang == Language::Chinese {
+                "未安排"
+            } else {
+                "unscheduled"
+            },
+            headers(&UNSCHEDULED_HEADERS, lang),
+            unscheduled_rows(plan, lang),
+        ),
     ];
     for (name, head, rows) in sheets {
         let sheet = book.add_worksheet();

@@ -67,7 +67,10 @@ impl AppState {
         let store = Store::open(database_url).await?;
         let interrupted = store.fail_interrupted().await?;
         if interrupted > 0 {
-            tracing::warn!(plans = interrupted, "plans interrupted by the last stop are marked failed");
+            tracing::warn!(
+                plans = interrupted,
+                "plans interrupted by the last stop are marked failed"
+            );
         }
         Ok(AppState {
             store,
@@ -97,11 +100,21 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::page))
         .nest("/api/v1", staff.merge(experts))
-        .fallback(|| async { ApiError::not_found("no such route; the API is under /api/v1 (see /api/docs)") })
-        .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method") })
+        .fallback(|| async {
+            ApiError::not_found("no such route; the API is under /api/v1 (see /api/docs)")
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not take that method",
+            )
+        })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(error::json_errors))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panicked))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            error::panicked,
+        ))
         .layer(axum::middleware::from_fn(telemetry::record))
         .with_state(state);
     telemetry::with_request_ids(router)
@@ -139,7 +152,9 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Sen
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving; API docs at /api/docs");
-    axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, app(state.clone()))
+        .with_graceful_shutdown(shutdown())
+        .await?;
     // The requests are answered; a solve still running stops at its next check and is
     // marked failed (a roster cut short is not the one asked for), and so is each plan
     // still queued, before the process exits. Waiting for the solver slot waits for them.
@@ -155,7 +170,9 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -110,7 +110,12 @@ fn month_range(raw: Option<&str>) -> Result<Horizon, ApiError> {
         None => Utc::now().format("%Y-%m").to_string(),
     };
     sweep_registry::month_horizon(&month).map_err(|p| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_month", p.message.clone()).with_details(vec![Detail { value: Some(month.clone()), ..Detail::new("month", p.code, p.hint) }])
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_month", p.message.clone()).with_details(
+            vec![Detail {
+                value: Some(month.clone()),
+                ..Detail::new("month", p.code, p.hint)
+            }],
+        )
     })
 }
 
@@ -120,25 +125,56 @@ fn expert_of(caller: &Caller) -> &str {
 
 /// The calling expert's visits on days in `range`, each day from the newest published
 /// plan that covers it.
-async fn visits_in(state: &AppState, expert: &str, range: Horizon) -> Result<Vec<Assignment>, ApiError> {
-    let plans = state.store.published_overlapping(&range.start.to_string(), &range.end.to_string()).await?;
+async fn visits_in(
+    state: &AppState,
+    expert: &str,
+    range: Horizon,
+) -> Result<Vec<Assignment>, ApiError> {
+    let plans = state
+        .store
+        .published_overlapping(&range.start.to_string(), &range.end.to_string())
+        .await?;
     let mut parsed: Vec<Arc<Solved>> = Vec::with_capacity(plans.len());
     for id in &plans {
         parsed.push(solved(state, *id).await?);
     }
-    let owner = |date: NaiveDate| parsed.iter().find(|p| p.roster.horizon.start <= date && date <= p.roster.horizon.end).map(|p| p.id);
+    let owner = |date: NaiveDate| {
+        parsed
+            .iter()
+            .find(|p| p.roster.horizon.start <= date && date <= p.roster.horizon.end)
+            .map(|p| p.id)
+    };
     let mut out = Vec::new();
     for plan in &parsed {
-        let declines: HashMap<String, String> = state.store.declines(plan.id).await?.into_iter().filter(|d| d.expert == expert).map(|d| (d.enterprise, d.reason)).collect();
-        for crew in plan.roster.crews.iter().filter(|c| c.date >= range.start && c.date <= range.end && c.experts.iter().any(|e| e == expert)) {
+        let declines: HashMap<String, String> = state
+            .store
+            .declines(plan.id)
+            .await?
+            .into_iter()
+            .filter(|d| d.expert == expert)
+            .map(|d| (d.enterprise, d.reason))
+            .collect();
+        for crew in plan.roster.crews.iter().filter(|c| {
+            c.date >= range.start && c.date <= range.end && c.experts.iter().any(|e| e == expert)
+        }) {
             if owner(crew.date) != Some(plan.id) {
                 continue;
             }
-            let person = |id: &str, name: &str| Person { id: id.to_string(), name: name.to_string() };
+            let person = |id: &str, name: &str| Person {
+                id: id.to_string(),
+                name: name.to_string(),
+            };
             let officer = person(&crew.officer, plan.officer_name(&crew.officer));
-            let mates: Vec<Person> = crew.experts.iter().filter(|e| *e != expert).map(|e| person(e, plan.expert_name(e))).collect();
+            let mates: Vec<Person> = crew
+                .experts
+                .iter()
+                .filter(|e| *e != expert)
+                .map(|e| person(e, plan.expert_name(e)))
+                .collect();
             for visit in &crew.visits {
-                let Some(firm) = plan.firm(&visit.enterprise) else { continue };
+                let Some(firm) = plan.firm(&visit.enterprise) else {
+                    continue;
+                };
                 out.push(Assignment {
                     visit: format!("{}-{}", plan.id, visit.enterprise),
                     plan: plan.id,
@@ -149,7 +185,12 @@ async fn visits_in(state: &AppState, expert: &str, range: Horizon) -> Result<Vec
                     enterprise: Firm {
                         id: firm.id.clone(),
                         name: firm.name.clone(),
-                        address: format!("{} ({:.5}, {:.5})", plan.district_name(&firm.district), firm.location.lat, firm.location.lon),
+                        address: format!(
+                            "{} ({:.5}, {:.5})",
+                            plan.district_name(&firm.district),
+                            firm.location.lat,
+                            firm.location.lon
+                        ),
                         lat: firm.location.lat,
                         lon: firm.location.lon,
                         sector: firm.sector.to_string(),
@@ -167,23 +208,42 @@ async fn visits_in(state: &AppState, expert: &str, range: Horizon) -> Result<Vec
     Ok(out)
 }
 
-async fn assignments(State(state): State<AppState>, Extension(caller): Extension<Caller>, query: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+async fn assignments(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    query: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
     let Query(query) = query?;
     let range = month_range(query.month.as_deref())?;
     let visits = visits_in(&state, expert_of(&caller), range).await?;
-    Ok(Json(Assignments { expert: expert_of(&caller).to_string(), month: range.start.format("%Y-%m").to_string(), assignments: visits }).into_response())
+    Ok(Json(Assignments {
+        expert: expert_of(&caller).to_string(),
+        month: range.start.format("%Y-%m").to_string(),
+        assignments: visits,
+    })
+    .into_response())
 }
 
 /// Beijing time has been UTC+8 all year since 1991; events are written in UTC so every
 /// calendar reads them right without a time-zone table.
 fn beijing_to_utc(date: NaiveDate, clock: Clock) -> chrono::DateTime<Utc> {
-    let local = NaiveDateTime::new(date, chrono::NaiveTime::from_hms_opt(clock.minutes() / 60, clock.minutes() % 60, 0).unwrap_or_default());
+    let local = NaiveDateTime::new(
+        date,
+        chrono::NaiveTime::from_hms_opt(clock.minutes() / 60, clock.minutes() % 60, 0)
+            .unwrap_or_default(),
+    );
     Utc.from_utc_datetime(&(local - chrono::Duration::hours(8)))
 }
 
 /// `GET /api/v1/me/calendar.ics`: every published visit of the expert, as a calendar feed.
-async fn calendar(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Response, ApiError> {
-    let everything = Horizon { start: NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default(), end: NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default() };
+async fn calendar(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, ApiError> {
+    let everything = Horizon {
+        start: NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default(),
+        end: NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default(),
+    };
     let visits = visits_in(&state, expert_of(&caller), everything).await?;
     let mut calendar = icalendar::Calendar::new();
     calendar.name(&format!("专家查隐患 {}", expert_of(&caller)));
@@ -193,14 +253,24 @@ async fn calendar(State(state): State<AppState>, Extension(caller): Extension<Ca
             .uid(&format!("{}@hazard-sweep", a.visit))
             .summary(&format!("专家查隐患：{}", a.enterprise.name))
             .location(&a.enterprise.address)
-            .description(&format!("检查组 {}；执法人员 {}；同组专家 {}；原因 {}", a.crew, a.officer.name, mates.join("、"), crate::export::reason(a.reason, crate::export::Language::Chinese)))
+            .description(&format!(
+                "检查组 {}；执法人员 {}；同组专家 {}；原因 {}",
+                a.crew,
+                a.officer.name,
+                mates.join("、"),
+                crate::export::reason(a.reason, crate::export::Language::Chinese)
+            ))
             .starts(beijing_to_utc(a.date, a.start))
             .ends(beijing_to_utc(a.date, a.end))
             .done();
         calendar.push(event);
     }
     let body = calendar.done().to_string();
-    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        body,
+    )
+        .into_response())
 }
 
 /// A decline's body.
@@ -213,29 +283,75 @@ pub(crate) struct DeclineRequest {
 
 /// `POST /api/v1/me/assignments/{visit}/decline`: records that the expert cannot do a
 /// visit; the planner sees it on the plan.
-async fn decline(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(visit): Path<String>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
+async fn decline(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(visit): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
     let request: DeclineRequest = read_json(body, "invalid_body")?;
     let reason = request.reason.trim();
     if reason.is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "give a reason for the decline").with_details(vec![Detail::new("reason", "E1102", "the reason is empty")]));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "give a reason for the decline",
+        )
+        .with_details(vec![Detail::new("reason", "E1102", "the reason is empty")]));
     }
     let not_yours = || ApiError::not_found(format!("you have no assignment `{visit}`"));
-    let (plan, enterprise) = visit.split_once('-').and_then(|(p, e)| Some((p.parse::<i64>().ok()?, e.to_string()))).ok_or_else(not_yours)?;
+    let (plan, enterprise) = visit
+        .split_once('-')
+        .and_then(|(p, e)| Some((p.parse::<i64>().ok()?, e.to_string())))
+        .ok_or_else(not_yours)?;
     let expert = expert_of(&caller);
     // Only the expert's own visits in published plans exist for them; anything else is 404.
-    if state.store.plan(plan).await?.and_then(|p| p.published_at).is_none() {
+    if state
+        .store
+        .plan(plan)
+        .await?
+        .and_then(|p| p.published_at)
+        .is_none()
+    {
         return Err(not_yours());
     }
     let solved = solved(&state, plan).await?;
-    let crew = solved.roster.crews.iter().find(|c| c.experts.iter().any(|e| e == expert) && c.visits.iter().any(|v| v.enterprise == enterprise)).ok_or_else(not_yours)?;
+    let crew = solved
+        .roster
+        .crews
+        .iter()
+        .find(|c| {
+            c.experts.iter().any(|e| e == expert)
+                && c.visits.iter().any(|v| v.enterprise == enterprise)
+        })
+        .ok_or_else(not_yours)?;
     if crew.date < Utc::now().date_naive() {
-        return Err(ApiError::new(StatusCode::CONFLICT, "visit_past", format!("the visit on {} has passed", crew.date)));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "visit_past",
+            format!("the visit on {} has passed", crew.date),
+        ));
     }
-    if !state.store.insert_decline(plan, &enterprise, expert, reason).await? {
-        return Err(ApiError::new(StatusCode::CONFLICT, "already_declined", format!("you declined `{visit}` already")));
+    if !state
+        .store
+        .insert_decline(plan, &enterprise, expert, reason)
+        .await?
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_declined",
+            format!("you declined `{visit}` already"),
+        ));
     }
     tracing::info!(plan, enterprise = %enterprise, expert, "visit declined");
-    let recorded = DeclineRecorded { plan, enterprise, expert: expert.to_string(), reason: reason.to_string(), date: crew.date, visit };
+    let recorded = DeclineRecorded {
+        plan,
+        enterprise,
+        expert: expert.to_string(),
+        reason: reason.to_string(),
+        date: crew.date,
+        visit,
+    };
     Ok((StatusCode::CREATED, Json(recorded)).into_response())
 }
 

@@ -57,8 +57,25 @@ pub struct Operation {
     pub query: &'static [(&'static str, &'static str)],
 }
 
-fn op(method: &'static str, path: impl Into<String>, summary: impl Into<String>, roles: &'static str, request: Body, success: (u16, Body), errors: &'static [u16]) -> Operation {
-    Operation { method, path: path.into(), summary: summary.into(), roles, request, success, errors, query: &[] }
+fn op(
+    method: &'static str,
+    path: impl Into<String>,
+    summary: impl Into<String>,
+    roles: &'static str,
+    request: Body,
+    success: (u16, Body),
+    errors: &'static [u16],
+) -> Operation {
+    Operation {
+        method,
+        path: path.into(),
+        summary: summary.into(),
+        roles,
+        request,
+        success,
+        errors,
+        query: &[],
+    }
 }
 
 const READ: &[u16] = &[400, 401, 403, 404];
@@ -67,33 +84,140 @@ const WRITE: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 422];
 /// Every operation of the API.
 pub fn operations() -> Vec<Operation> {
     let mut ops = vec![
-        op("get", "/healthz", "Liveness: the process answers", "anyone", Body::Empty, (200, Body::Text), &[]),
-        op("get", "/readyz", "Readiness: the database answers", "anyone", Body::Empty, (200, Body::Text), &[503]),
-        op("get", "/metrics", "Prometheus metrics (requests by route and status, latency, solves)", "anyone", Body::Empty, (200, Body::Text), &[]),
-        op("get", "/api/openapi.json", "This document", "anyone", Body::Empty, (200, Body::Json("OpenApi")), &[]),
-        op("get", "/api/docs", "A page that renders this document (works offline)", "anyone", Body::Empty, (200, Body::Html), &[]),
+        op(
+            "get",
+            "/healthz",
+            "Liveness: the process answers",
+            "anyone",
+            Body::Empty,
+            (200, Body::Text),
+            &[],
+        ),
+        op(
+            "get",
+            "/readyz",
+            "Readiness: the database answers",
+            "anyone",
+            Body::Empty,
+            (200, Body::Text),
+            &[503],
+        ),
+        op(
+            "get",
+            "/metrics",
+            "Prometheus metrics (requests by route and status, latency, solves)",
+            "anyone",
+            Body::Empty,
+            (200, Body::Text),
+            &[],
+        ),
+        op(
+            "get",
+            "/api/openapi.json",
+            "This document",
+            "anyone",
+            Body::Empty,
+            (200, Body::Json("OpenApi")),
+            &[],
+        ),
+        op(
+            "get",
+            "/api/docs",
+            "A page that renders this document (works offline)",
+            "anyone",
+            Body::Empty,
+            (200, Body::Html),
+            &[],
+        ),
     ];
     // (route, record schema, listing schema, CSV file)
     let registries: [(&str, &str, &str, &str); 6] = [
         ("districts", "District", "DistrictListing", "districts.csv"),
         ("officers", "Officer", "OfficerListing", "officers.csv"),
         ("experts", "Expert", "ExpertListing", "experts.csv"),
-        ("enterprises", "Enterprise", "EnterpriseListing", "enterprises.csv"),
+        (
+            "enterprises",
+            "Enterprise",
+            "EnterpriseListing",
+            "enterprises.csv",
+        ),
         ("history", "Inspection", "InspectionListing", "history.csv"),
         ("findings", "Finding", "FindingListing", "findings.csv"),
     ];
     for (name, schema, listing, file) in registries {
-        let writers = if name == "findings" { "planner; officer for findings on their own firms" } else { "planner" };
-        ops.push(Operation { query: &[("limit", "at most this many records"), ("offset", "skip this many")], ..op("get", format!("/api/v1/{name}"), format!("List the {name} registry, in order"), "planner, officer", Body::Empty, (200, Body::Json(listing)), READ) });
+        let writers = if name == "findings" {
+            "planner; officer for findings on their own firms"
+        } else {
+            "planner"
+        };
+        ops.push(Operation {
+            query: &[
+                ("limit", "at most this many records"),
+                ("offset", "skip this many"),
+            ],
+            ..op(
+                "get",
+                format!("/api/v1/{name}"),
+                format!("List the {name} registry, in order"),
+                "planner, officer",
+                Body::Empty,
+                (200, Body::Json(listing)),
+                READ,
+            )
+        });
         ops.push(op("post", format!("/api/v1/{name}"), format!("Add one record to {name}; refused (422) with every problem if the registries would break a rule"), writers, Body::Json(schema), (201, Body::Json("Written")), WRITE));
         ops.push(op("post", format!("/api/v1/{name}/csv"), format!("Replace {name} with a CSV file (the columns of {file}, docs/data-format.md); all or nothing, every bad row reported"), "planner", Body::Csv, (200, Body::Json("Written")), WRITE));
-        ops.push(op("get", format!("/api/v1/{name}/{{key}}"), format!("One record of {name} (history's key: `<enterprise>:<date>:<kind>`)"), "planner, officer", Body::Empty, (200, Body::Json(schema)), READ));
-        ops.push(op("put", format!("/api/v1/{name}/{{key}}"), format!("Replace one record of {name}"), writers, Body::Json(schema), (200, Body::Json("Written")), WRITE));
-        ops.push(op("delete", format!("/api/v1/{name}/{{key}}"), format!("Delete one record of {name}; 409 naming every record that refers to it"), writers, Body::Empty, (204, Body::Empty), WRITE));
+        ops.push(op(
+            "get",
+            format!("/api/v1/{name}/{{key}}"),
+            format!("One record of {name} (history's key: `<enterprise>:<date>:<kind>`)"),
+            "planner, officer",
+            Body::Empty,
+            (200, Body::Json(schema)),
+            READ,
+        ));
+        ops.push(op(
+            "put",
+            format!("/api/v1/{name}/{{key}}"),
+            format!("Replace one record of {name}"),
+            writers,
+            Body::Json(schema),
+            (200, Body::Json("Written")),
+            WRITE,
+        ));
+        ops.push(op(
+            "delete",
+            format!("/api/v1/{name}/{{key}}"),
+            format!("Delete one record of {name}; 409 naming every record that refers to it"),
+            writers,
+            Body::Empty,
+            (204, Body::Empty),
+            WRITE,
+        ));
     }
-    for (name, schema) in [("policy", "Policy"), ("calendar", "Calendar"), ("travel", "Travel")] {
-        ops.push(op("get", format!("/api/v1/{name}"), format!("The bureau's {name}"), "planner, officer", Body::Empty, (200, Body::Json(schema)), READ));
-        ops.push(op("put", format!("/api/v1/{name}"), format!("Replace the bureau's {name}"), "planner", Body::Json(schema), (200, Body::Json("SettingWritten")), WRITE));
+    for (name, schema) in [
+        ("policy", "Policy"),
+        ("calendar", "Calendar"),
+        ("travel", "Travel"),
+    ] {
+        ops.push(op(
+            "get",
+            format!("/api/v1/{name}"),
+            format!("The bureau's {name}"),
+            "planner, officer",
+            Body::Empty,
+            (200, Body::Json(schema)),
+            READ,
+        ));
+        ops.push(op(
+            "put",
+            format!("/api/v1/{name}"),
+            format!("Replace the bureau's {name}"),
+            "planner",
+            Body::Json(schema),
+            (200, Body::Json("SettingWritten")),
+            WRITE,
+        ));
     }
     let lang: &[(&str, &str)] = &[("lang", "`zh` (default, Chinese headers) or `en`")];
     ops.extend([
@@ -125,10 +249,15 @@ fn schemas() -> Map<String, Value> {
     use crate::store::{Decline, PlanSummary, TokenInfo};
     use crate::tokens::{Issued, NewToken};
 
-    let settings = SchemaSettings::draft2020_12().with(|s| s.definitions_path = "#/components/schemas/".into());
+    let settings = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "#/components/schemas/".into());
     let mut generator = SchemaGenerator::new(settings);
     let mut out = Map::new();
-    fn add<T: JsonSchema>(generator: &mut SchemaGenerator, out: &mut Map<String, Value>, name: &str) {
+    fn add<T: JsonSchema>(
+        generator: &mut SchemaGenerator,
+        out: &mut Map<String, Value>,
+        name: &str,
+    ) {
         let mut schema = generator.root_schema_for::<T>().to_value();
         if let Some(object) = schema.as_object_mut() {
             // A root schema carries every definition it uses at the definitions path (here
@@ -157,7 +286,10 @@ fn schemas() -> Map<String, Value> {
     for (name, schema) in generator.take_definitions(true) {
         out.entry(name).or_insert(schema);
     }
-    out.insert("OpenApi".into(), json!({"type": "object", "description": "An OpenAPI 3.1 document"}));
+    out.insert(
+        "OpenApi".into(),
+        json!({"type": "object", "description": "An OpenAPI 3.1 document"}),
+    );
     for schema in out.values_mut() {
         close_objects(schema);
     }
@@ -184,9 +316,13 @@ fn content(body: &Body) -> Option<Value> {
     let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
     Some(match body {
         Body::Json(name) => json!({"application/json": {"schema": reference(name)}}),
-        Body::JsonList(name) => json!({"application/json": {"schema": {"type": "array", "items": reference(name)}}}),
+        Body::JsonList(name) => {
+            json!({"application/json": {"schema": {"type": "array", "items": reference(name)}}})
+        }
         Body::Csv => json!({"text/csv": {"schema": {"type": "string"}}}),
-        Body::Xlsx => json!({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}),
+        Body::Xlsx => {
+            json!({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}})
+        }
         Body::Calendar => json!({"text/calendar": {"schema": {"type": "string"}}}),
         Body::Text => json!({"text/plain": {"schema": {"type": "string"}}}),
         Body::Html => json!({"text/html": {"schema": {"type": "string"}}}),
@@ -213,7 +349,9 @@ fn error_meaning(status: u16) -> &'static str {
         401 => "no token, or an unknown or revoked one",
         403 => "the token's role may not do this",
         404 => "no such resource",
-        409 => "the resource's state forbids it (not solved yet, published, already exists, still referenced)",
+        409 => {
+            "the resource's state forbids it (not solved yet, published, already exists, still referenced)"
+        }
         413 => "the body is larger than the service accepts",
         415 => "wrong Content-Type",
         422 => "the body is well-formed but breaks the contract or a rule; details name each field",
@@ -255,7 +393,9 @@ pub fn build() -> Value {
         if let Some(content) = content(&operation.request) {
             entry["requestBody"] = json!({"required": true, "content": content});
         }
-        let item = paths.entry(operation.path.clone()).or_insert_with(|| json!({}));
+        let item = paths
+            .entry(operation.path.clone())
+            .or_insert_with(|| json!({}));
         item[operation.method] = entry;
     }
     json!({

@@ -41,7 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/publish", post(publish))
         .route("/plans/{id}/export.csv", get(crate::export::csv))
         .route("/plans/{id}/export.xlsx", get(crate::export::xlsx))
-        .route("/plans/{id}/visits/{enterprise}/findings", post(record_finding))
+        .route(
+            "/plans/{id}/visits/{enterprise}/findings",
+            post(record_finding),
+        )
 }
 
 /// `POST /api/v1/plans`: a plan of the stored registries for a month or horizon, or the
@@ -49,7 +52,9 @@ pub fn routes() -> Router<AppState> {
 /// `month` and `horizon`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(description = "Exactly one of `month`, `horizon` (plan the stored registries) and `instance` (solve this instance).")]
+#[schemars(
+    description = "Exactly one of `month`, `horizon` (plan the stored registries) and `instance` (solve this instance)."
+)]
 pub(crate) struct CreatePlan {
     /// The plan instance (CONTRACT.md), for the stateless form.
     #[serde(default)]
@@ -157,24 +162,62 @@ fn parse_instance(value: serde_json::Value) -> Result<Instance, ApiError> {
     serde_path_to_error::deserialize::<_, Instance>(value).map_err(|e| {
         let field = format!("instance.{}", e.path());
         let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_instance", format!("{field}: {message}"))
-            .with_details(vec![Detail::new(field, "E1000", message)])
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_instance",
+            format!("{field}: {message}"),
+        )
+        .with_details(vec![Detail::new(field, "E1000", message)])
     })
 }
 
 /// `POST /api/v1/plans`
-pub async fn create(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
     caller.require_planner()?;
     let request: CreatePlan = read_json(body, "invalid_body")?;
     let (mut instance, source) = match (request.instance, &request.month, request.horizon) {
         (Some(document), None, None) => (parse_instance(document)?, "inline"),
         (None, Some(month), None) => {
             let horizon = sweep_registry::month_horizon(month).map_err(|p| {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_month", p.message.clone()).with_details(vec![Detail { value: Some(month.clone()), ..Detail::new("month", p.code, p.hint) }])
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_month",
+                    p.message.clone(),
+                )
+                .with_details(vec![Detail {
+                    value: Some(month.clone()),
+                    ..Detail::new("month", p.code, p.hint)
+                }])
             })?;
-            (from_registries(&state, request.name.clone().unwrap_or_else(|| format!("plan-{}", month.trim())), horizon).await?, "registries")
+            (
+                from_registries(
+                    &state,
+                    request
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("plan-{}", month.trim())),
+                    horizon,
+                )
+                .await?,
+                "registries",
+            )
         }
-        (None, None, Some(horizon)) => (from_registries(&state, request.name.clone().unwrap_or_else(|| format!("plan-{}-{}", horizon.start, horizon.end)), horizon).await?, "registries"),
+        (None, None, Some(horizon)) => (
+            from_registries(
+                &state,
+                request
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("plan-{}-{}", horizon.start, horizon.end)),
+                horizon,
+            )
+            .await?,
+            "registries",
+        ),
         _ => {
             return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "give exactly one of `month`, `horizon` (plan the stored registries) and `instance` (solve this)")
                 .with_details(vec![Detail::new("month", "one_of", "exactly one of month, horizon, instance")]));
@@ -192,25 +235,54 @@ pub async fn create(State(state): State<AppState>, Extension(caller): Extension<
     let threads = request.threads.unwrap_or(1);
     let mut problems = Vec::new();
     if !(1..=MAX_THREADS).contains(&threads) {
-        problems.push(Detail::new("threads", "out_of_range", format!("threads must be 1–{MAX_THREADS}, got {threads}")));
+        problems.push(Detail::new(
+            "threads",
+            "out_of_range",
+            format!("threads must be 1–{MAX_THREADS}, got {threads}"),
+        ));
     }
     if let Some(limit) = request.time_limit
         && !(limit > 0.0 && limit <= MAX_TIME_LIMIT)
     {
-        problems.push(Detail::new("time_limit", "out_of_range", format!("time_limit must be more than 0 and at most {MAX_TIME_LIMIT} seconds, got {limit}")));
+        problems.push(Detail::new(
+            "time_limit",
+            "out_of_range",
+            format!(
+                "time_limit must be more than 0 and at most {MAX_TIME_LIMIT} seconds, got {limit}"
+            ),
+        ));
     }
-    problems.extend(validate(&instance).into_iter().filter(|p| p.level == Level::Error).map(|p| {
-        let mut detail = crate::registries::detail(&instance, p);
-        if source == "inline" {
-            detail.field = format!("instance.{}", detail.field);
-        }
-        detail
-    }));
+    problems.extend(
+        validate(&instance)
+            .into_iter()
+            .filter(|p| p.level == Level::Error)
+            .map(|p| {
+                let mut detail = crate::registries::detail(&instance, p);
+                if source == "inline" {
+                    detail.field = format!("instance.{}", detail.field);
+                }
+                detail
+            }),
+    );
     if !problems.is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_plan", format!("{} in the plan; see details", crate::error::problems(problems.len()))).with_details(problems));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_plan",
+            format!(
+                "{} in the plan; see details",
+                crate::error::problems(problems.len())
+            ),
+        )
+        .with_details(problems));
     }
     let iterations = request.iterations.unwrap_or(DEFAULT_ITERATIONS);
-    let document = serde_json::to_string(&instance).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_instance", e.to_string()))?;
+    let document = serde_json::to_string(&instance).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_instance",
+            e.to_string(),
+        )
+    })?;
     let new = NewPlan {
         name: instance.name.clone(),
         instance: document,
@@ -218,21 +290,46 @@ pub async fn create(State(state): State<AppState>, Extension(caller): Extension<
         iterations: iterations as i64,
         time_limit: request.time_limit,
         source,
-        horizon: (instance.horizon.start.to_string(), instance.horizon.end.to_string()),
+        horizon: (
+            instance.horizon.start.to_string(),
+            instance.horizon.end.to_string(),
+        ),
     };
     let id = state.store.insert_plan(&new).await?;
     tracing::info!(plan = id, name = %instance.name, source, "plan queued");
-    let options = JobOptions { threads, iterations, time_limit: request.time_limit.map(Duration::from_secs_f64) };
+    let options = JobOptions {
+        threads,
+        iterations,
+        time_limit: request.time_limit.map(Duration::from_secs_f64),
+    };
     tokio::spawn(run_job(state.clone(), id, instance, options));
-    let plan = state.store.plan(id).await?.ok_or_else(|| ApiError::not_found(format!("plan {id} vanished")))?;
+    let plan = state
+        .store
+        .plan(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("plan {id} vanished")))?;
     let location = format!("/api/v1/plans/{id}");
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(PlanView { plan, progress: None, declines: Vec::new(), links: links(id) })).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(PlanView {
+            plan,
+            progress: None,
+            declines: Vec::new(),
+            links: links(id),
+        }),
+    )
+        .into_response())
 }
 
 /// The stored registries as the instance of a plan over `horizon`: the history and
 /// findings known before the horizon starts (a plan made afresh for a past month sees
 /// what its planner saw).
-async fn from_registries(state: &AppState, name: String, horizon: Horizon) -> Result<Instance, ApiError> {
+async fn from_registries(
+    state: &AppState,
+    name: String,
+    horizon: Horizon,
+) -> Result<Instance, ApiError> {
     let mut instance = state.store.registries(&name, horizon).await?;
     if instance.enterprises.is_empty() {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_registries", "the registries hold no enterprises; upload them first (POST /api/v1/{registry}/csv), or start the service with --demo")
@@ -245,20 +342,45 @@ async fn from_registries(state: &AppState, name: String, horizon: Horizon) -> Re
 
 /// The policy with `overrides` laid over it, key by key; a key that is not a policy key,
 /// or a value of the wrong type, is named.
-fn override_policy(policy: &Policy, overrides: serde_json::Map<String, serde_json::Value>) -> Result<Policy, ApiError> {
-    let mut merged = serde_json::to_value(policy).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_policy", e.to_string()))?;
-    let known: Vec<String> = merged.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+fn override_policy(
+    policy: &Policy,
+    overrides: serde_json::Map<String, serde_json::Value>,
+) -> Result<Policy, ApiError> {
+    let mut merged = serde_json::to_value(policy).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_policy",
+            e.to_string(),
+        )
+    })?;
+    let known: Vec<String> = merged
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
     for (key, value) in overrides {
         if !known.contains(&key) {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_policy", format!("`{key}` is not a policy key"))
-                .with_details(vec![Detail::new(format!("policy.{key}"), "unknown_field", format!("policy keys: {}", known.join(", ")))]));
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_policy",
+                format!("`{key}` is not a policy key"),
+            )
+            .with_details(vec![Detail::new(
+                format!("policy.{key}"),
+                "unknown_field",
+                format!("policy keys: {}", known.join(", ")),
+            )]));
         }
         merged[&key] = value;
     }
     serde_path_to_error::deserialize::<_, Policy>(merged).map_err(|e| {
         let field = format!("policy.{}", e.path());
         let message = e.into_inner().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_policy", format!("{field}: {message}")).with_details(vec![Detail::new(field, "E1000", message)])
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_policy",
+            format!("{field}: {message}"),
+        )
+        .with_details(vec![Detail::new(field, "E1000", message)])
     })
 }
 
@@ -269,12 +391,15 @@ struct JobOptions {
 }
 
 /// Why a plan queued or solving when the service shut down failed.
-const STOPPED: &str = "stopped: the service shut down before the solve finished; create the plan again";
+const STOPPED: &str =
+    "stopped: the service shut down before the solve finished; create the plan again";
 
 /// Waits for a solver slot, solves on a blocking thread, stores the result.
 async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptions) {
     // One solve at a time: a solve uses every core it is given.
-    let Ok(_slot) = state.solver_slot.clone().acquire_owned().await else { return };
+    let Ok(_slot) = state.solver_slot.clone().acquire_owned().await else {
+        return;
+    };
     if state.stopping.load(Ordering::Relaxed) {
         if let Err(e) = state.store.set_failed(id, STOPPED).await {
             tracing::error!(plan = id, error = %e, "could not mark the plan failed");
@@ -299,9 +424,20 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
                 gap: p.bound.map(|b| (b - p.coverage).max(0.0)),
                 elapsed: started.elapsed().as_secs_f64(),
             };
-            running.progress.lock().expect("progress lock").insert(id, live);
+            running
+                .progress
+                .lock()
+                .expect("progress lock")
+                .insert(id, live);
         };
-        let solve_options = SolveOptions { threads: options.threads, time_limit: options.time_limit, iterations: options.iterations, progress: Some(&report), search_seed: None, stop: Some(&stopping) };
+        let solve_options = SolveOptions {
+            threads: options.threads,
+            time_limit: options.time_limit,
+            iterations: options.iterations,
+            progress: Some(&report),
+            search_seed: None,
+            stop: Some(&stopping),
+        };
         let roster = solve(&instance, &solve_options).map_err(|e| e.to_string())?;
         if stopping.load(Ordering::Relaxed) {
             // Cut short by the shutdown: not the roster the planner asked for.
@@ -310,20 +446,48 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
         let violations = sweep_solver::check(&instance, &roster);
         if !violations.is_empty() {
             // A roster that breaks a hard rule is a bug; never store it as a result.
-            return Err(format!("the solver's roster breaks {} rules (first: {})", violations.len(), violations[0].message));
+            return Err(format!(
+                "the solver's roster breaks {} rules (first: {})",
+                violations.len(),
+                violations[0].message
+            ));
         }
         let document = serde_json::to_string(&roster).map_err(|e| e.to_string())?;
-        Ok((document, roster.kpis.weighted_coverage, roster.kpis.bound, roster.solver.seconds))
+        Ok((
+            document,
+            roster.kpis.weighted_coverage,
+            roster.kpis.bound,
+            roster.solver.seconds,
+        ))
     })
     .await;
-    state.running.progress.lock().expect("progress lock").remove(&id);
-    let outcome_label = if matches!(outcome, Ok(Ok(_))) { "done" } else { "failed" };
+    state
+        .running
+        .progress
+        .lock()
+        .expect("progress lock")
+        .remove(&id);
+    let outcome_label = if matches!(outcome, Ok(Ok(_))) {
+        "done"
+    } else {
+        "failed"
+    };
     metrics::counter!("sweep_solves_total", "outcome" => outcome_label).increment(1);
     metrics::histogram!("sweep_solve_seconds").record(started.elapsed().as_secs_f64());
     let stored = match outcome {
-        Ok(Ok((roster, coverage, bound, seconds))) => state.store.set_done(id, &roster, coverage, bound, seconds).await,
+        Ok(Ok((roster, coverage, bound, seconds))) => {
+            state
+                .store
+                .set_done(id, &roster, coverage, bound, seconds)
+                .await
+        }
         Ok(Err(message)) => state.store.set_failed(id, &message).await,
-        Err(panic) => state.store.set_failed(id, &format!("the solver stopped unexpectedly: {panic}")).await,
+        Err(panic) => {
+            state
+                .store
+                .set_failed(id, &format!("the solver stopped unexpectedly: {panic}"))
+                .await
+        }
     };
     if let Err(e) = stored {
         tracing::error!(plan = id, error = %e, "could not store the plan's result");
@@ -333,18 +497,39 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
 /// Reads a plan id from the path.
 pub fn plan_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_id", format!("`{raw}` is not a plan id")).with_details(vec![Detail::new("id", "invalid", "a plan id is a positive integer")])
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_id",
+            format!("`{raw}` is not a plan id"),
+        )
+        .with_details(vec![Detail::new(
+            "id",
+            "invalid",
+            "a plan id is a positive integer",
+        )])
     })
 }
 
 async fn summary(state: &AppState, id: i64) -> Result<PlanSummary, ApiError> {
-    state.store.plan(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))
+    state
+        .store
+        .plan(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))
 }
 
 /// A solved plan's instance and roster, read once and kept while the plan is published
 /// (a published plan never changes).
 pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> {
-    let cached = || state.solved.plans.lock().expect("solved cache").get(&id).cloned();
+    let cached = || {
+        state
+            .solved
+            .plans
+            .lock()
+            .expect("solved cache")
+            .get(&id)
+            .cloned()
+    };
     if let Some(hit) = cached() {
         return Ok(hit);
     }
@@ -356,8 +541,17 @@ pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> 
     }
     let plan = summary(state, id).await?;
     let roster = stored_roster(state, &plan).await?;
-    let instance = state.store.instance(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
-    let corrupt = |what: &str, e: serde_json::Error| ApiError::from(crate::store::StoreError::Corrupt { what: format!("plan {id}'s {what}"), message: e.to_string() });
+    let instance = state
+        .store
+        .instance(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    let corrupt = |what: &str, e: serde_json::Error| {
+        ApiError::from(crate::store::StoreError::Corrupt {
+            what: format!("plan {id}'s {what}"),
+            message: e.to_string(),
+        })
+    };
     let solved = Arc::new(Solved::new(
         id,
         plan.name,
@@ -366,7 +560,12 @@ pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> 
         serde_json::from_str(&roster).map_err(|e| corrupt("roster", e))?,
     ));
     if solved.published {
-        state.solved.plans.lock().expect("solved cache").insert(id, solved.clone());
+        state
+            .solved
+            .plans
+            .lock()
+            .expect("solved cache")
+            .insert(id, solved.clone());
     }
     Ok(solved)
 }
@@ -416,17 +615,23 @@ impl Solved {
 
     /// An expert's name ("" if unknown).
     pub fn expert_name(&self, id: &str) -> &str {
-        self.experts.get(id).map_or("", |&i| &self.instance.experts[i].name)
+        self.experts
+            .get(id)
+            .map_or("", |&i| &self.instance.experts[i].name)
     }
 
     /// An officer's name ("" if unknown).
     pub fn officer_name(&self, id: &str) -> &str {
-        self.officers.get(id).map_or("", |&i| &self.instance.officers[i].name)
+        self.officers
+            .get(id)
+            .map_or("", |&i| &self.instance.officers[i].name)
     }
 
     /// A district's name (its id if unknown).
     pub fn district_name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.districts.get(id).map_or(id, |&i| &self.instance.districts[i].name)
+        self.districts
+            .get(id)
+            .map_or(id, |&i| &self.instance.districts[i].name)
     }
 }
 
@@ -443,16 +648,38 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PlanSummary>
 }
 
 /// `GET /api/v1/plans/{id}`: status, live progress while solving, declines.
-pub async fn show(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     let id = plan_id(&raw)?;
     let plan = summary(&state, id).await?;
-    let progress = (plan.status == PlanStatus::Running).then(|| state.running.progress.lock().expect("progress lock").get(&id).copied()).flatten();
+    let progress = (plan.status == PlanStatus::Running)
+        .then(|| {
+            state
+                .running
+                .progress
+                .lock()
+                .expect("progress lock")
+                .get(&id)
+                .copied()
+        })
+        .flatten();
     let declines = state.store.declines(id).await?;
-    Ok(Json(PlanView { plan, progress, declines, links: links(id) }).into_response())
+    Ok(Json(PlanView {
+        plan,
+        progress,
+        declines,
+        links: links(id),
+    })
+    .into_response())
 }
 
 /// `GET /api/v1/plans/{id}/roster`: the contract roster, as stored.
-pub async fn roster(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+pub async fn roster(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     let plan = summary(&state, plan_id(&raw)?).await?;
     let roster = stored_roster(&state, &plan).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], roster).into_response())
@@ -462,28 +689,68 @@ pub async fn roster(State(state): State<AppState>, Path(raw): Path<String>) -> R
 async fn stored_roster(state: &AppState, plan: &PlanSummary) -> Result<String, ApiError> {
     let id = plan.id;
     match plan.status {
-        PlanStatus::Done => state.store.roster(id).await?.ok_or_else(|| ApiError::not_found(format!("plan {id} has no roster"))),
-        PlanStatus::Failed => Err(ApiError::new(StatusCode::CONFLICT, "plan_failed", format!("plan {id} failed: {}", plan.error.clone().unwrap_or_default()))),
-        PlanStatus::Queued | PlanStatus::Running => Err(ApiError::new(StatusCode::CONFLICT, "not_ready", format!("plan {id} is still being solved; poll /api/v1/plans/{id}"))),
+        PlanStatus::Done => state
+            .store
+            .roster(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("plan {id} has no roster"))),
+        PlanStatus::Failed => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "plan_failed",
+            format!(
+                "plan {id} failed: {}",
+                plan.error.clone().unwrap_or_default()
+            ),
+        )),
+        PlanStatus::Queued | PlanStatus::Running => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_ready",
+            format!("plan {id} is still being solved; poll /api/v1/plans/{id}"),
+        )),
     }
 }
 
 /// `GET /api/v1/plans/{id}/instance`: the exact instance the plan is solved from.
-pub async fn instance(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+pub async fn instance(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     let id = plan_id(&raw)?;
-    let document = state.store.instance(id).await?.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    let document = state
+        .store
+        .instance(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], document).into_response())
 }
 
 /// `POST /api/v1/plans/{id}/publish`: freezes a solved plan; experts see it from then on.
-pub async fn publish(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     caller.require_planner()?;
     let id = plan_id(&raw)?;
     if !state.store.publish(id).await? {
         let plan = summary(&state, id).await?;
         return Err(match (plan.published_at, plan.status) {
-            (Some(at), _) => ApiError::new(StatusCode::CONFLICT, "already_published", format!("plan {id} was published at {at}; a published plan is frozen")),
-            (None, status) => ApiError::new(StatusCode::CONFLICT, "not_publishable", format!("plan {id} is {}; only a solved plan can be published", serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())),
+            (Some(at), _) => ApiError::new(
+                StatusCode::CONFLICT,
+                "already_published",
+                format!("plan {id} was published at {at}; a published plan is frozen"),
+            ),
+            (None, status) => ApiError::new(
+                StatusCode::CONFLICT,
+                "not_publishable",
+                format!(
+                    "plan {id} is {}; only a solved plan can be published",
+                    serde_json::to_value(status)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                ),
+            ),
         });
     }
     tracing::info!(plan = id, "plan published");
@@ -491,7 +758,11 @@ pub async fn publish(State(state): State<AppState>, Extension(caller): Extension
 }
 
 /// `DELETE /api/v1/plans/{id}`: drops a draft (never a published plan, nor one being solved).
-pub async fn remove(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+pub async fn remove(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     caller.require_planner()?;
     let id = plan_id(&raw)?;
     if state.store.delete_plan(id).await? {
@@ -499,9 +770,17 @@ pub async fn remove(State(state): State<AppState>, Extension(caller): Extension<
     }
     let plan = summary(&state, id).await?;
     Err(if plan.published_at.is_some() {
-        ApiError::new(StatusCode::CONFLICT, "published", format!("plan {id} is published; a published plan is kept"))
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "published",
+            format!("plan {id} is published; a published plan is kept"),
+        )
     } else {
-        ApiError::new(StatusCode::CONFLICT, "not_ready", format!("plan {id} is still being solved"))
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "not_ready",
+            format!("plan {id} is still being solved"),
+        )
     })
 }
 
@@ -533,16 +812,33 @@ async fn record_finding(
     let id = plan_id(&raw)?;
     let request: VisitFinding = read_json(body, "invalid_body")?;
     let plan = solved(&state, id).await?;
-    let crew = plan.roster.crews.iter().find(|c| c.visits.iter().any(|v| v.enterprise == enterprise)).ok_or_else(|| ApiError::not_found(format!("plan {id} has no visit to `{enterprise}`")))?;
+    let crew = plan
+        .roster
+        .crews
+        .iter()
+        .find(|c| c.visits.iter().any(|v| v.enterprise == enterprise))
+        .ok_or_else(|| ApiError::not_found(format!("plan {id} has no visit to `{enterprise}`")))?;
     if caller.role == Role::Officer && caller.subject.as_deref() != Some(crew.officer.as_str()) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("the visit to `{enterprise}` is crew {}'s, not yours", crew.id)));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "the visit to `{enterprise}` is crew {}'s, not yours",
+                crew.id
+            ),
+        ));
     }
     let found_on = request.found_on.unwrap_or(crew.date);
     let _writer = state.registry_writer.lock().await;
     let mut instance = crate::registries::registries(&state).await?;
     let finding = Finding {
         id: request.id.unwrap_or_else(|| {
-            let n = instance.findings.iter().filter(|f| f.id.starts_with(&format!("{id}-{enterprise}-"))).count() + 1;
+            let n = instance
+                .findings
+                .iter()
+                .filter(|f| f.id.starts_with(&format!("{id}-{enterprise}-")))
+                .count()
+                + 1;
             format!("{id}-{enterprise}-{n}")
         }),
         enterprise: enterprise.clone(),
@@ -552,19 +848,47 @@ async fn record_finding(
         rectified: false,
     };
     if instance.findings.iter().any(|f| f.id == finding.id) {
-        return Err(ApiError::new(StatusCode::CONFLICT, "already_exists", format!("finding `{}` exists", finding.id)));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_exists",
+            format!("finding `{}` exists", finding.id),
+        ));
     }
     if !instance.enterprises.iter().any(|f| f.id == enterprise) {
-        return Err(ApiError::new(StatusCode::CONFLICT, "unknown_enterprise", format!("`{enterprise}` is no longer in the enterprises registry")));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "unknown_enterprise",
+            format!("`{enterprise}` is no longer in the enterprises registry"),
+        ));
     }
     instance.findings.push(finding.clone());
-    let problems: Vec<Detail> = validate(&instance).into_iter().filter(|p| p.level == Level::Error && p.place.section == "findings").map(|p| crate::registries::detail(&instance, p)).collect();
+    let problems: Vec<Detail> = validate(&instance)
+        .into_iter()
+        .filter(|p| p.level == Level::Error && p.place.section == "findings")
+        .map(|p| crate::registries::detail(&instance, p))
+        .collect();
     if !problems.is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_finding", format!("{} in the finding; see details", crate::error::problems(problems.len()))).with_details(problems));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_finding",
+            format!(
+                "{} in the finding; see details",
+                crate::error::problems(problems.len())
+            ),
+        )
+        .with_details(problems));
     }
     state.store.put_record(&finding).await?;
-    let location = format!("/api/v1/findings/{}", crate::registries::path_segment(&finding.id));
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(finding)).into_response())
+    let location = format!(
+        "/api/v1/findings/{}",
+        crate::registries::path_segment(&finding.id)
+    );
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(finding),
+    )
+        .into_response())
 }
 
 /// Shared live-progress table.

@@ -33,7 +33,10 @@ pub fn router<T: RegistryRecord>() -> Router<AppState> {
     Router::new()
         .route(&format!("/{}", T::NAME), get(list::<T>).post(create::<T>))
         .route(&format!("/{}/csv", T::NAME), post(upload_csv::<T>))
-        .route(&format!("/{}/{{key}}", T::NAME), get(show::<T>).put(update::<T>).delete(remove::<T>))
+        .route(
+            &format!("/{}/{{key}}", T::NAME),
+            get(show::<T>).put(update::<T>).delete(remove::<T>),
+        )
 }
 
 /// The routes of every registry and setting.
@@ -45,9 +48,18 @@ pub fn routes() -> Router<AppState> {
         .merge(router::<Enterprise>())
         .merge(router::<Inspection>())
         .merge(router::<Finding>())
-        .route("/policy", get(show_setting::<Policy>).put(put_setting::<Policy>))
-        .route("/calendar", get(show_setting::<Calendar>).put(put_setting::<Calendar>))
-        .route("/travel", get(show_setting::<Travel>).put(put_setting::<Travel>))
+        .route(
+            "/policy",
+            get(show_setting::<Policy>).put(put_setting::<Policy>),
+        )
+        .route(
+            "/calendar",
+            get(show_setting::<Calendar>).put(put_setting::<Calendar>),
+        )
+        .route(
+            "/travel",
+            get(show_setting::<Travel>).put(put_setting::<Travel>),
+        )
 }
 
 /// `?limit=&offset=` on lists.
@@ -80,32 +92,68 @@ pub struct Written {
     pub warnings: Vec<Detail>,
 }
 
-async fn list<T: RegistryRecord>(State(state): State<AppState>, query: Result<Query<Page>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+async fn list<T: RegistryRecord>(
+    State(state): State<AppState>,
+    query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
     let Query(page) = query?;
     let limit = page.limit.unwrap_or(i64::MAX);
     let offset = page.offset.unwrap_or(0);
     if limit < 1 || offset < 0 {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "limit must be at least 1 and offset at least 0")
-            .with_details(vec![Detail::new(if limit < 1 { "limit" } else { "offset" }, "out_of_range", "limit ≥ 1, offset ≥ 0")]));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "limit must be at least 1 and offset at least 0",
+        )
+        .with_details(vec![Detail::new(
+            if limit < 1 { "limit" } else { "offset" },
+            "out_of_range",
+            "limit ≥ 1, offset ≥ 0",
+        )]));
     }
     let (items, total) = state.store.records_page::<T>(limit, offset).await?;
-    Ok(Json(Listing { total, offset, items }).into_response())
+    Ok(Json(Listing {
+        total,
+        offset,
+        items,
+    })
+    .into_response())
 }
 
-async fn show<T: RegistryRecord>(State(state): State<AppState>, Path(key): Path<String>) -> Result<Json<T>, ApiError> {
-    state.store.record::<T>(&key).await?.map(Json).ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))
+async fn show<T: RegistryRecord>(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Json<T>, ApiError> {
+    state
+        .store
+        .record::<T>(&key)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))
 }
 
 /// Reads a record from a JSON body, naming the first field that does not fit.
 /// A key as one URL path segment: ids may hold any character (一号库, `a/b`, spaces), a
 /// header only visible ASCII.
 pub fn path_segment(key: &str) -> String {
-    key.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    key.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Who may write a registry: planners any; officers only findings on firms they are
 /// responsible for.
-async fn may_write<T: RegistryRecord>(state: &AppState, caller: &Caller, record: &T) -> Result<(), ApiError> {
+async fn may_write<T: RegistryRecord>(
+    state: &AppState,
+    caller: &Caller,
+    record: &T,
+) -> Result<(), ApiError> {
     if caller.role == Role::Planner {
         return Ok(());
     }
@@ -116,24 +164,54 @@ async fn may_write<T: RegistryRecord>(state: &AppState, caller: &Caller, record:
         {
             return Ok(());
         }
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("an officer records findings only on the firms they are responsible for; `{enterprise}` is not one of yours")));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "an officer records findings only on the firms they are responsible for; `{enterprise}` is not one of yours"
+            ),
+        ));
     }
     caller.require_planner()
 }
 
-async fn create<T: RegistryRecord>(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
+async fn create<T: RegistryRecord>(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
     let record: T = read_json(body, "invalid_record")?;
     may_write(&state, &caller, &record).await?;
     let key = record.key();
     let _writer = state.registry_writer.lock().await;
     if state.store.record::<T>(&key).await?.is_some() {
-        return Err(ApiError::new(StatusCode::CONFLICT, "already_exists", format!("{} already has `{key}`; PUT /api/v1/{}/{key} replaces it", T::NAME, T::NAME)));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_exists",
+            format!(
+                "{} already has `{key}`; PUT /api/v1/{}/{key} replaces it",
+                T::NAME,
+                T::NAME
+            ),
+        ));
     }
-    let warnings = check_change::<T>(&state, StatusCode::UNPROCESSABLE_ENTITY, |records| records.push(record.clone())).await?;
+    let warnings = check_change::<T>(&state, StatusCode::UNPROCESSABLE_ENTITY, |records| {
+        records.push(record.clone())
+    })
+    .await?;
     state.store.put_record(&record).await?;
     let records = state.store.record_count::<T>().await?;
     let location = format!("/api/v1/{}/{}", T::NAME, path_segment(&key));
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(Written { registry: T::NAME, records, warnings })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(Written {
+            registry: T::NAME,
+            records,
+            warnings,
+        }),
+    )
+        .into_response())
 }
 
 async fn update<T: RegistryRecord>(
@@ -145,11 +223,26 @@ async fn update<T: RegistryRecord>(
     let record: T = read_json(body, "invalid_record")?;
     may_write(&state, &caller, &record).await?;
     if record.key() != key {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "key_mismatch", format!("the body is record `{}`, the path names `{key}`", record.key()))
-            .with_details(vec![Detail::new("id", "key_mismatch", "a record's id cannot change; delete it and create the new one")]));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "key_mismatch",
+            format!(
+                "the body is record `{}`, the path names `{key}`",
+                record.key()
+            ),
+        )
+        .with_details(vec![Detail::new(
+            "id",
+            "key_mismatch",
+            "a record's id cannot change; delete it and create the new one",
+        )]));
     }
     let _writer = state.registry_writer.lock().await;
-    let existing = state.store.record::<T>(&key).await?.ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))?;
+    let existing = state
+        .store
+        .record::<T>(&key)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))?;
     // An officer may change a finding of their own firm only, and only into another of theirs.
     may_write(&state, &caller, &existing).await?;
     let warnings = check_change::<T>(&state, StatusCode::UNPROCESSABLE_ENTITY, |records| {
@@ -160,15 +253,31 @@ async fn update<T: RegistryRecord>(
     .await?;
     state.store.put_record(&record).await?;
     let records = state.store.record_count::<T>().await?;
-    Ok(Json(Written { registry: T::NAME, records, warnings }).into_response())
+    Ok(Json(Written {
+        registry: T::NAME,
+        records,
+        warnings,
+    })
+    .into_response())
 }
 
-async fn remove<T: RegistryRecord>(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(key): Path<String>) -> Result<Response, ApiError> {
+async fn remove<T: RegistryRecord>(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(key): Path<String>,
+) -> Result<Response, ApiError> {
     let _writer = state.registry_writer.lock().await;
-    let existing = state.store.record::<T>(&key).await?.ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))?;
+    let existing = state
+        .store
+        .record::<T>(&key)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no {} record `{key}`", T::NAME)))?;
     may_write(&state, &caller, &existing).await?;
     // A record others refer to cannot go: the answer names every record that refers to it.
-    check_change::<T>(&state, StatusCode::CONFLICT, |records| records.retain(|r| r.key() != key)).await?;
+    check_change::<T>(&state, StatusCode::CONFLICT, |records| {
+        records.retain(|r| r.key() != key)
+    })
+    .await?;
     state.store.delete_record::<T>(&key).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -184,20 +293,38 @@ async fn upload_csv<T: RegistryRecord>(
     caller.require_planner()?;
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the file is larger than the service accepts")
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the file is larger than the service accepts",
+            )
         } else {
             ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
         }
     })?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !content_type.to_ascii_lowercase().starts_with("text/csv") {
-        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", format!("send the registry as `Content-Type: text/csv` (UTF-8), not `{content_type}`")));
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send the registry as `Content-Type: text/csv` (UTF-8), not `{content_type}`"),
+        ));
     }
     let text = String::from_utf8(body.to_vec()).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_csv", "the file is not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"); GBK is not accepted")
-            .with_details(vec![Detail { line: Some(line), ..Detail::new(T::FILE, "E1002", format!("bad byte at offset {at}")) }])
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_csv",
+            "the file is not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"); GBK is not accepted",
+        )
+        .with_details(vec![Detail {
+            line: Some(line),
+            ..Detail::new(T::FILE, "E1002", format!("bad byte at offset {at}"))
+        }])
     })?;
     let mut problems = Vec::new();
     let section = T::read_csv(&text, &mut problems);
@@ -210,7 +337,11 @@ async fn upload_csv<T: RegistryRecord>(
                 level: Level::Error,
                 file: T::FILE.into(),
                 line: Some(*line),
-                column: Some(if T::NAME == "history" { "enterprise".into() } else { "id".into() }),
+                column: Some(if T::NAME == "history" {
+                    "enterprise".into()
+                } else {
+                    "id".into()
+                }),
                 value: record.key(),
                 message: format!("`{}` is given twice (first on line {first})", record.key()),
                 hint: "give each record once".into(),
@@ -225,16 +356,36 @@ async fn upload_csv<T: RegistryRecord>(
     *T::records_mut(&mut instance) = section.records;
     let lines = section_lines::<T>(section.lines);
     // Problems in the uploaded file are placed on its lines; others name the record.
-    let place = |p: Problem| if p.place.section == T::NAME { located(lines.locate(p)) } else { detail(&instance, p) };
-    let (errors, warnings): (Vec<Problem>, Vec<Problem>) = relevant(validate(&instance)).partition(|p| p.level == Level::Error);
+    let place = |p: Problem| {
+        if p.place.section == T::NAME {
+            located(lines.locate(p))
+        } else {
+            detail(&instance, p)
+        }
+    };
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
+        relevant(validate(&instance)).partition(|p| p.level == Level::Error);
     if !errors.is_empty() {
-        return Err(rejected(StatusCode::UNPROCESSABLE_ENTITY, T::NAME, errors.into_iter().map(place).collect()));
+        return Err(rejected(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            T::NAME,
+            errors.into_iter().map(place).collect(),
+        ));
     }
     let records = T::records(&instance);
     state.store.replace_records(records).await?;
     let warnings = warnings.into_iter().map(place).collect();
-    tracing::info!(registry = T::NAME, records = records.len(), "registry replaced from CSV");
-    Ok(Json(Written { registry: T::NAME, records: records.len(), warnings }).into_response())
+    tracing::info!(
+        registry = T::NAME,
+        records = records.len(),
+        "registry replaced from CSV"
+    );
+    Ok(Json(Written {
+        registry: T::NAME,
+        records: records.len(),
+        warnings,
+    })
+    .into_response())
 }
 
 fn section_lines<T: RegistryRecord>(lines: Vec<usize>) -> Lines {
@@ -251,41 +402,80 @@ fn section_lines<T: RegistryRecord>(lines: Vec<usize>) -> Lines {
 }
 
 fn located(p: ImportProblem) -> Detail {
-    Detail { field: p.column.unwrap_or_else(|| p.file.clone()), code: p.code.into(), message: format!("{}. {}", p.message, p.hint), line: p.line, value: (!p.value.is_empty()).then_some(p.value) }
+    Detail {
+        field: p.column.unwrap_or_else(|| p.file.clone()),
+        code: p.code.into(),
+        message: format!("{}. {}", p.message, p.hint),
+        line: p.line,
+        value: (!p.value.is_empty()).then_some(p.value),
+    }
 }
 
 fn csv_rejected<T: RegistryRecord>(problems: Vec<ImportProblem>) -> ApiError {
-    let details: Vec<Detail> = problems.into_iter().filter(|p| p.level == Level::Error).map(located).collect();
+    let details: Vec<Detail> = problems
+        .into_iter()
+        .filter(|p| p.level == Level::Error)
+        .map(located)
+        .collect();
     rejected(StatusCode::UNPROCESSABLE_ENTITY, T::FILE, details)
 }
 
 fn rejected(status: StatusCode, what: &str, details: Vec<Detail>) -> ApiError {
-    let code = if status == StatusCode::CONFLICT { "still_referenced" } else { "invalid_registry" };
-    ApiError::new(status, code, format!("{} in {what}; nothing was changed; see details", crate::error::problems(details.len()))).with_details(details)
+    let code = if status == StatusCode::CONFLICT {
+        "still_referenced"
+    } else {
+        "invalid_registry"
+    };
+    ApiError::new(
+        status,
+        code,
+        format!(
+            "{} in {what}; nothing was changed; see details",
+            crate::error::problems(details.len())
+        ),
+    )
+    .with_details(details)
 }
 
 /// The stored registries and settings as an instance over the current month.
 pub async fn registries(state: &AppState) -> Result<Instance, ApiError> {
     let today = Utc::now().date_naive();
     let start = today.with_day(1).unwrap_or(today);
-    let end = start.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(start);
-    Ok(state.store.registries("registries", Horizon { start, end }).await?)
+    let end = start
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(start);
+    Ok(state
+        .store
+        .registries("registries", Horizon { start, end })
+        .await?)
 }
 
 /// Problems the registries themselves can cause (not the horizon's).
 fn relevant(problems: Vec<Problem>) -> impl Iterator<Item = Problem> {
-    problems.into_iter().filter(|p| !HORIZON_CODES.contains(&p.code))
+    problems
+        .into_iter()
+        .filter(|p| !HORIZON_CODES.contains(&p.code))
 }
 
 /// A problem in a stored registry, named by the record's key: `enterprises[XH-0001].district`.
 pub fn detail(instance: &Instance, p: Problem) -> Detail {
-    let key = p.place.index.and_then(|i| record_key(instance, p.place.section, i));
+    let key = p
+        .place
+        .index
+        .and_then(|i| record_key(instance, p.place.section, i));
     let field = match (key, p.place.index) {
         (Some(key), _) => format!("{}[{key}].{}", p.place.section, p.place.field),
         (None, Some(i)) => format!("{}[{i}].{}", p.place.section, p.place.field),
         (None, None) => format!("{}.{}", p.place.section, p.place.field),
     };
-    Detail { field, code: p.code.into(), message: format!("{}. {}", p.message, p.hint), line: None, value: (!p.value.is_empty()).then_some(p.value) }
+    Detail {
+        field,
+        code: p.code.into(),
+        message: format!("{}. {}", p.message, p.hint),
+        line: None,
+        value: (!p.value.is_empty()).then_some(p.value),
+    }
 }
 
 fn record_key(instance: &Instance, section: &str, index: usize) -> Option<String> {
@@ -305,16 +495,29 @@ fn record_key(instance: &Instance, section: &str, index: usize) -> Option<String
 
 /// Validates the stored registries with `change` applied to registry `T`; refuses with
 /// `status` and every error, or returns the warnings.
-async fn check_change<T: RegistryRecord>(state: &AppState, status: StatusCode, change: impl FnOnce(&mut Vec<T>)) -> Result<Vec<Detail>, ApiError> {
+async fn check_change<T: RegistryRecord>(
+    state: &AppState,
+    status: StatusCode,
+    change: impl FnOnce(&mut Vec<T>),
+) -> Result<Vec<Detail>, ApiError> {
     let mut instance = registries(state).await?;
     change(T::records_mut(&mut instance));
     check_instance(&instance, status, T::NAME)
 }
 
-fn check_instance(instance: &Instance, status: StatusCode, what: &str) -> Result<Vec<Detail>, ApiError> {
-    let (errors, warnings): (Vec<Problem>, Vec<Problem>) = relevant(validate(instance)).partition(|p| p.level == Level::Error);
+fn check_instance(
+    instance: &Instance,
+    status: StatusCode,
+    what: &str,
+) -> Result<Vec<Detail>, ApiError> {
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
+        relevant(validate(instance)).partition(|p| p.level == Level::Error);
     if !errors.is_empty() {
-        return Err(rejected(status, what, errors.into_iter().map(|p| detail(instance, p)).collect()));
+        return Err(rejected(
+            status,
+            what,
+            errors.into_iter().map(|p| detail(instance, p)).collect(),
+        ));
     }
     Ok(warnings.into_iter().map(|p| detail(instance, p)).collect())
 }
@@ -347,19 +550,35 @@ impl Setting for Travel {
 }
 
 async fn show_setting<S: Setting>(State(state): State<AppState>) -> Result<Json<S>, ApiError> {
-    Ok(Json(state.store.setting::<S>(S::NAME).await?.unwrap_or_default()))
+    Ok(Json(
+        state.store.setting::<S>(S::NAME).await?.unwrap_or_default(),
+    ))
 }
 
-async fn put_setting<S: Setting>(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
+async fn put_setting<S: Setting>(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
     caller.require_planner()?;
     let setting: S = read_json(body, "invalid_setting")?;
     let _writer = state.registry_writer.lock().await;
     let mut instance = registries(&state).await?;
-    let stored = serde_json::to_value(&setting).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_setting", e.to_string()))?;
+    let stored = serde_json::to_value(&setting).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_setting",
+            e.to_string(),
+        )
+    })?;
     setting.set(&mut instance);
     let warnings = check_instance(&instance, StatusCode::UNPROCESSABLE_ENTITY, S::NAME)?;
     state.store.put_setting(S::NAME, &stored).await?;
-    Ok(Json(SettingWritten { setting: S::NAME, warnings }).into_response())
+    Ok(Json(SettingWritten {
+        setting: S::NAME,
+        warnings,
+    })
+    .into_response())
 }
 
 /// What a successful write of a setting answers.

@@ -6,7 +6,9 @@ use std::str::FromStr;
 
 use chrono::Utc;
 use serde::Serialize;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{FromRow, Row};
 use sweep_registry::RegistryRecord;
 use sweep_solver::model::{Horizon, Instance};
@@ -163,7 +165,11 @@ impl Store {
             .foreign_keys(true);
         // Reads run in parallel (WAL); the connection is not pinged before each use (a local file
         // does not drop connections), which halves the round trips of a request.
-        let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store { pool })
     }
@@ -203,19 +209,36 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get("id")?;
-        sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'instance', ?)").bind(id).bind(&plan.instance).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'instance', ?)")
+            .bind(id)
+            .bind(&plan.instance)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// One plan's summary.
     pub async fn plan(&self, id: i64) -> Result<Option<PlanSummary>, StoreError> {
-        Ok(sqlx::query_as(concat!("SELECT ", summary_columns!(), " FROM plans WHERE id = ?")).bind(id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM plans WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// Every plan, newest first.
     pub async fn plans(&self) -> Result<Vec<PlanSummary>, StoreError> {
-        Ok(sqlx::query_as(concat!("SELECT ", summary_columns!(), " FROM plans ORDER BY id DESC")).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM plans ORDER BY id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The instance document a plan is solved from.
@@ -229,20 +252,42 @@ impl Store {
     }
 
     async fn document(&self, id: i64, kind: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query("SELECT body FROM plan_documents WHERE plan_id = ? AND kind = ?").bind(id).bind(kind).fetch_optional(&self.pool).await?.map(|r| r.get("body")))
+        Ok(
+            sqlx::query("SELECT body FROM plan_documents WHERE plan_id = ? AND kind = ?")
+                .bind(id)
+                .bind(kind)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.get("body")),
+        )
     }
 
     /// Marks a plan running.
     pub async fn set_running(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE plans SET status = 'running', updated_at = ? WHERE id = ?").bind(now()).bind(id).execute(&self.pool).await?;
+        sqlx::query("UPDATE plans SET status = 'running', updated_at = ? WHERE id = ?")
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Stores a plan's roster and figures and marks it done, in one transaction: a reader
     /// sees a running plan without a roster or a done plan with one.
-    pub async fn set_done(&self, id: i64, roster: &str, coverage: f64, bound: Option<f64>, seconds: f64) -> Result<(), StoreError> {
+    pub async fn set_done(
+        &self,
+        id: i64,
+        roster: &str,
+        coverage: f64,
+        bound: Option<f64>,
+        seconds: f64,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'roster', ?)").bind(id).bind(roster).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'roster', ?)")
+            .bind(id)
+            .bind(roster)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE plans SET status = 'done', coverage = ?, bound = ?, seconds = ?, updated_at = ? WHERE id = ?")
             .bind(coverage)
             .bind(bound)
@@ -257,7 +302,12 @@ impl Store {
 
     /// Marks a plan failed with the reason.
     pub async fn set_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE plans SET status = 'failed', error = ?, updated_at = ? WHERE id = ?").bind(error).bind(now()).bind(id).execute(&self.pool).await?;
+        sqlx::query("UPDATE plans SET status = 'failed', error = ?, updated_at = ? WHERE id = ?")
+            .bind(error)
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -280,7 +330,11 @@ impl Store {
     }
 
     /// Published plans whose horizon overlaps `[start, end]`, newest first.
-    pub async fn published_overlapping(&self, start: &str, end: &str) -> Result<Vec<i64>, StoreError> {
+    pub async fn published_overlapping(
+        &self,
+        start: &str,
+        end: &str,
+    ) -> Result<Vec<i64>, StoreError> {
         let rows = sqlx::query("SELECT id FROM plans WHERE published_at IS NOT NULL AND status = 'done' AND horizon_start <= ? AND horizon_end >= ? ORDER BY published_at DESC, id DESC")
             .bind(end)
             .bind(start)
@@ -298,12 +352,20 @@ impl Store {
 
     /// How many records a registry holds.
     pub async fn record_count<T: RegistryRecord>(&self) -> Result<usize, StoreError> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registry_records WHERE registry = ?").bind(T::NAME).fetch_one(&self.pool).await?.get("n");
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registry_records WHERE registry = ?")
+            .bind(T::NAME)
+            .fetch_one(&self.pool)
+            .await?
+            .get("n");
         Ok(n as usize)
     }
 
     /// A page of a registry's records.
-    pub async fn records_page<T: RegistryRecord>(&self, limit: i64, offset: i64) -> Result<(Vec<T>, i64), StoreError> {
+    pub async fn records_page<T: RegistryRecord>(
+        &self,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<T>, i64), StoreError> {
         let rows = sqlx::query("SELECT key, body FROM registry_records WHERE registry = ? ORDER BY position LIMIT ? OFFSET ?")
             .bind(T::NAME)
             .bind(limit)
@@ -311,19 +373,35 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         let total = self.record_count::<T>().await? as i64;
-        let records = rows.iter().map(|r| parse_body(&format!("{} `{}`", T::NAME, r.get::<&str, _>("key")), r.get("body"))).collect::<Result<_, _>>()?;
+        let records = rows
+            .iter()
+            .map(|r| {
+                parse_body(
+                    &format!("{} `{}`", T::NAME, r.get::<&str, _>("key")),
+                    r.get("body"),
+                )
+            })
+            .collect::<Result<_, _>>()?;
         Ok((records, total))
     }
 
     /// One record.
     pub async fn record<T: RegistryRecord>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let row = sqlx::query("SELECT body FROM registry_records WHERE registry = ? AND key = ?").bind(T::NAME).bind(key).fetch_optional(&self.pool).await?;
-        row.map(|r| parse_body(&format!("{} `{key}`", T::NAME), r.get("body"))).transpose()
+        let row = sqlx::query("SELECT body FROM registry_records WHERE registry = ? AND key = ?")
+            .bind(T::NAME)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| parse_body(&format!("{} `{key}`", T::NAME), r.get("body")))
+            .transpose()
     }
 
     /// Adds a record after the others, or replaces the record with its key in place.
     pub async fn put_record<T: RegistryRecord>(&self, record: &T) -> Result<(), StoreError> {
-        let body = serde_json::to_string(record).map_err(|e| StoreError::Corrupt { what: T::NAME.into(), message: e.to_string() })?;
+        let body = serde_json::to_string(record).map_err(|e| StoreError::Corrupt {
+            what: T::NAME.into(),
+            message: e.to_string(),
+        })?;
         sqlx::query(
             "INSERT INTO registry_records (registry, key, position, body, updated_at) \
              VALUES (?1, ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM registry_records WHERE registry = ?1), ?3, ?4) \
@@ -340,12 +418,19 @@ impl Store {
 
     /// Deletes a record; returns whether it existed.
     pub async fn delete_record<T: RegistryRecord>(&self, key: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM registry_records WHERE registry = ? AND key = ?").bind(T::NAME).bind(key).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM registry_records WHERE registry = ? AND key = ?")
+            .bind(T::NAME)
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Replaces a whole registry in one transaction: readers see the old records or the new.
-    pub async fn replace_records<T: RegistryRecord>(&self, records: &[T]) -> Result<(), StoreError> {
+    pub async fn replace_records<T: RegistryRecord>(
+        &self,
+        records: &[T],
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         replace_in::<T>(&mut tx, records, &now()).await?;
         tx.commit().await?;
@@ -365,10 +450,16 @@ impl Store {
         let settings = [
             ("policy", serde_json::to_string(&instance.policy)),
             ("calendar", serde_json::to_string(&instance.calendar)),
-            ("travel", serde_json::to_string(&instance.travel.clone().unwrap_or_default())),
+            (
+                "travel",
+                serde_json::to_string(&instance.travel.clone().unwrap_or_default()),
+            ),
         ];
         for (name, body) in settings {
-            let body = body.map_err(|e| StoreError::Corrupt { what: name.into(), message: e.to_string() })?;
+            let body = body.map_err(|e| StoreError::Corrupt {
+                what: name.into(),
+                message: e.to_string(),
+            })?;
             sqlx::query("INSERT INTO settings (name, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at")
                 .bind(name)
                 .bind(body)
@@ -381,13 +472,19 @@ impl Store {
     }
 
     /// A bureau-wide document (`policy`, `calendar`, `travel`), if set.
-    pub async fn setting<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+    pub async fn setting<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, StoreError> {
         setting_on(&mut *self.pool.acquire().await?, name).await
     }
 
     /// Sets a bureau-wide document.
     pub async fn put_setting<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
-        let body = serde_json::to_string(value).map_err(|e| StoreError::Corrupt { what: name.into(), message: e.to_string() })?;
+        let body = serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
+            what: name.into(),
+            message: e.to_string(),
+        })?;
         sqlx::query("INSERT INTO settings (name, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at")
             .bind(name)
             .bind(body)
@@ -418,49 +515,85 @@ impl Store {
 
     /// Whether the database holds no registry record at all (a new bureau).
     pub async fn registries_empty(&self) -> Result<bool, StoreError> {
-        Ok(sqlx::query("SELECT 1 FROM registry_records LIMIT 1").fetch_optional(&self.pool).await?.is_none())
+        Ok(sqlx::query("SELECT 1 FROM registry_records LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?
+            .is_none())
     }
 
     // ---- tokens -----------------------------------------------------------------
 
     /// How many tokens were ever issued (0 on a new database).
     pub async fn token_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM tokens").fetch_one(&self.pool).await?.get("n"))
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM tokens")
+            .fetch_one(&self.pool)
+            .await?
+            .get("n"))
     }
 
     /// Stores a token's hash; returns its id.
-    pub async fn insert_token(&self, hash: &str, role: &str, subject: Option<&str>) -> Result<i64, StoreError> {
-        let row = sqlx::query("INSERT INTO tokens (hash, role, subject, created_at) VALUES (?, ?, ?, ?) RETURNING id")
-            .bind(hash)
-            .bind(role)
-            .bind(subject)
-            .bind(now())
-            .fetch_one(&self.pool)
-            .await?;
+    pub async fn insert_token(
+        &self,
+        hash: &str,
+        role: &str,
+        subject: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO tokens (hash, role, subject, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(hash)
+        .bind(role)
+        .bind(subject)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
         Ok(row.get("id"))
     }
 
     /// The live (not revoked) token with this hash: its id, role and subject.
-    pub async fn token(&self, hash: &str) -> Result<Option<(i64, String, Option<String>)>, StoreError> {
-        let row = sqlx::query("SELECT id, role, subject FROM tokens WHERE hash = ? AND revoked_at IS NULL").bind(hash).fetch_optional(&self.pool).await?;
+    pub async fn token(
+        &self,
+        hash: &str,
+    ) -> Result<Option<(i64, String, Option<String>)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, role, subject FROM tokens WHERE hash = ? AND revoked_at IS NULL",
+        )
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(|r| (r.get("id"), r.get("role"), r.get("subject"))))
     }
 
     /// Every token (never the secret), newest first.
     pub async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, role, subject, created_at, revoked_at FROM tokens ORDER BY id DESC").fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(
+            "SELECT id, role, subject, created_at, revoked_at FROM tokens ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// Revokes a token; returns whether a live token was revoked.
     pub async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(now()).bind(id).execute(&self.pool).await?;
+        let done =
+            sqlx::query("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .bind(now())
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 
     // ---- declines ---------------------------------------------------------------
 
     /// Records an expert's decline of a visit; `false` if they already declined it.
-    pub async fn insert_decline(&self, plan: i64, enterprise: &str, expert: &str, reason: &str) -> Result<bool, StoreError> {
+    pub async fn insert_decline(
+        &self,
+        plan: i64,
+        enterprise: &str,
+        expert: &str,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query("INSERT INTO declines (plan_id, enterprise, expert, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(plan)
             .bind(enterprise)
@@ -478,20 +611,49 @@ impl Store {
     }
 }
 
-async fn records_on<T: RegistryRecord>(connection: &mut sqlx::SqliteConnection) -> Result<Vec<T>, StoreError> {
-    let rows = sqlx::query("SELECT key, body FROM registry_records WHERE registry = ? ORDER BY position").bind(T::NAME).fetch_all(&mut *connection).await?;
-    rows.iter().map(|r| parse_body(&format!("{} `{}`", T::NAME, r.get::<&str, _>("key")), r.get("body"))).collect()
+async fn records_on<T: RegistryRecord>(
+    connection: &mut sqlx::SqliteConnection,
+) -> Result<Vec<T>, StoreError> {
+    let rows =
+        sqlx::query("SELECT key, body FROM registry_records WHERE registry = ? ORDER BY position")
+            .bind(T::NAME)
+            .fetch_all(&mut *connection)
+            .await?;
+    rows.iter()
+        .map(|r| {
+            parse_body(
+                &format!("{} `{}`", T::NAME, r.get::<&str, _>("key")),
+                r.get("body"),
+            )
+        })
+        .collect()
 }
 
-async fn setting_on<T: serde::de::DeserializeOwned>(connection: &mut sqlx::SqliteConnection, name: &str) -> Result<Option<T>, StoreError> {
-    let row = sqlx::query("SELECT body FROM settings WHERE name = ?").bind(name).fetch_optional(&mut *connection).await?;
+async fn setting_on<T: serde::de::DeserializeOwned>(
+    connection: &mut sqlx::SqliteConnection,
+    name: &str,
+) -> Result<Option<T>, StoreError> {
+    let row = sqlx::query("SELECT body FROM settings WHERE name = ?")
+        .bind(name)
+        .fetch_optional(&mut *connection)
+        .await?;
     row.map(|r| parse_body(name, r.get("body"))).transpose()
 }
 
-async fn replace_in<T: RegistryRecord>(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, records: &[T], at: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM registry_records WHERE registry = ?").bind(T::NAME).execute(&mut **tx).await?;
+async fn replace_in<T: RegistryRecord>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    records: &[T],
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM registry_records WHERE registry = ?")
+        .bind(T::NAME)
+        .execute(&mut **tx)
+        .await?;
     for (position, record) in records.iter().enumerate() {
-        let body = serde_json::to_string(record).map_err(|e| StoreError::Corrupt { what: T::NAME.into(), message: e.to_string() })?;
+        let body = serde_json::to_string(record).map_err(|e| StoreError::Corrupt {
+            what: T::NAME.into(),
+            message: e.to_string(),
+        })?;
         sqlx::query("INSERT INTO registry_records (registry, key, position, body, updated_at) VALUES (?, ?, ?, ?, ?)")
             .bind(T::NAME)
             .bind(record.key())
@@ -505,7 +667,10 @@ async fn replace_in<T: RegistryRecord>(tx: &mut sqlx::Transaction<'_, sqlx::Sqli
 }
 
 fn parse_body<T: serde::de::DeserializeOwned>(what: &str, body: &str) -> Result<T, StoreError> {
-    serde_json::from_str(body).map_err(|e| StoreError::Corrupt { what: what.into(), message: e.to_string() })
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
+        what: what.into(),
+        message: e.to_string(),
+    })
 }
 
 /// A token as listed to planners (the secret itself is never stored).

@@ -5,17 +5,21 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use axum::Router;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Latency buckets, seconds: roster reads are milliseconds, solves are seconds.
-const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
 
 /// The process-wide Prometheus recorder (installed on first use).
 pub fn handle() -> &'static PrometheusHandle {
@@ -36,19 +40,28 @@ pub fn handle() -> &'static PrometheusHandle {
 pub async fn metrics() -> Response {
     let handle = handle();
     handle.run_upkeep();
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        handle.render(),
+    )
+        .into_response()
 }
 
 /// Counts requests and their latency by method, route template and status.
 pub async fn record(request: Request, next: Next) -> Response {
     handle();
     let method = request.method().to_string();
-    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
     response
 }
 
@@ -62,7 +75,9 @@ impl MakeRequestId for Sequential {
     fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{:08x}-{n}", self.process)).ok().map(RequestId::new)
+        HeaderValue::from_str(&format!("{:08x}-{n}", self.process))
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -72,12 +87,23 @@ pub fn with_request_ids(router: Router) -> Router {
     let mut seed = [0u8; 4];
     let _ = getrandom::fill(&mut seed);
     let span = |request: &Request| {
-        let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+        let id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
         tracing::info_span!("request", id, method = %request.method(), uri = %request.uri())
     };
     // Router::layer wraps what is there: the last layer added is the outermost.
     router
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(span).on_request(()).on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
-        .layer(SetRequestIdLayer::x_request_id(Sequential { process: u32::from_le_bytes(seed) }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(span)
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(Sequential {
+            process: u32::from_le_bytes(seed),
+        }))
 }

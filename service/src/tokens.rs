@@ -17,7 +17,9 @@ use crate::store::TokenInfo;
 
 /// The tokens' routes (planners only).
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/tokens", get(list).post(create)).route("/tokens/{id}", delete(revoke))
+    Router::new()
+        .route("/tokens", get(list).post(create))
+        .route("/tokens/{id}", delete(revoke))
 }
 
 /// `POST /api/v1/tokens`
@@ -44,40 +46,118 @@ pub(crate) struct Issued {
     subject: Option<String>,
 }
 
-async fn create(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Response, ApiError> {
+async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
     caller.require_planner()?;
     let request: NewToken = read_json(body, "invalid_body")?;
-    let subject = request.subject.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let subject = request
+        .subject
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     let unknown = |what: &str, id: &str| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_subject", format!("no {what} `{id}` in the registries")).with_details(vec![Detail::new("subject", "E1203", format!("use an id from the {what}s registry"))])
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_subject",
+            format!("no {what} `{id}` in the registries"),
+        )
+        .with_details(vec![Detail::new(
+            "subject",
+            "E1203",
+            format!("use an id from the {what}s registry"),
+        )])
     };
     match (request.role, &subject) {
         (Role::Planner, Some(_)) => {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "a planner token speaks for no one; leave out `subject`").with_details(vec![Detail::new("subject", "not_allowed", "planner tokens have no subject")]));
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "a planner token speaks for no one; leave out `subject`",
+            )
+            .with_details(vec![Detail::new(
+                "subject",
+                "not_allowed",
+                "planner tokens have no subject",
+            )]));
         }
         (Role::Expert | Role::Officer, None) => {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "an expert or officer token needs the person's id in `subject`").with_details(vec![Detail::new("subject", "E1102", "subject is required")]));
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "an expert or officer token needs the person's id in `subject`",
+            )
+            .with_details(vec![Detail::new("subject", "E1102", "subject is required")]));
         }
-        (Role::Expert, Some(id)) if state.store.record::<Expert>(id).await?.is_none() => return Err(unknown("expert", id)),
-        (Role::Officer, Some(id)) if state.store.record::<Officer>(id).await?.is_none() => return Err(unknown("officer", id)),
+        (Role::Expert, Some(id)) if state.store.record::<Expert>(id).await?.is_none() => {
+            return Err(unknown("expert", id));
+        }
+        (Role::Officer, Some(id)) if state.store.record::<Officer>(id).await?.is_none() => {
+            return Err(unknown("officer", id));
+        }
         _ => {}
     }
     let token = new_token();
-    let id = state.store.insert_token(&hash(&token), request.role.as_str(), subject.as_deref()).await?;
-    tracing::info!(token = id, role = request.role.as_str(), subject = subject.as_deref().unwrap_or(""), "token issued");
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/tokens/{id}"))], Json(Issued { id, token, role: request.role, subject })).into_response())
+    let id = state
+        .store
+        .insert_token(&hash(&token), request.role.as_str(), subject.as_deref())
+        .await?;
+    tracing::info!(
+        token = id,
+        role = request.role.as_str(),
+        subject = subject.as_deref().unwrap_or(""),
+        "token issued"
+    );
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/tokens/{id}"))],
+        Json(Issued {
+            id,
+            token,
+            role: request.role,
+            subject,
+        }),
+    )
+        .into_response())
 }
 
-async fn list(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Vec<TokenInfo>>, ApiError> {
     caller.require_planner()?;
     Ok(Json(state.store.tokens().await?))
 }
 
-async fn revoke(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+async fn revoke(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     caller.require_planner()?;
-    let id = raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_id", format!("`{raw}` is not a token id")).with_details(vec![Detail::new("id", "invalid", "a token id is a positive integer")]))?;
+    let id = raw
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_id",
+                format!("`{raw}` is not a token id"),
+            )
+            .with_details(vec![Detail::new(
+                "id",
+                "invalid",
+                "a token id is a positive integer",
+            )])
+        })?;
     if id == caller.token {
-        return Err(ApiError::new(StatusCode::CONFLICT, "own_token", "a planner cannot revoke the token they are using; use another planner token"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "own_token",
+            "a planner cannot revoke the token they are using; use another planner token",
+        ));
     }
     if !state.store.revoke_token(id).await? {
         return Err(ApiError::not_found(format!("no live token {id}")));

@@ -51,9 +51,16 @@ pub fn coverage_bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
     }
     let officers = ctx.instance.officers.len();
     let experts = ctx.instance.experts.len();
-    let serving: Vec<Vec<usize>> =
-        (0..n).map(|f| (0..officers).filter(|&o| ctx.officer_serves(o, f) && ctx.officer_loc[o].is_some()).collect()).collect();
-    let possible: Vec<usize> = (0..n).filter(|&f| can_ever_visit(ctx, f, &serving[f])).collect();
+    let serving: Vec<Vec<usize>> = (0..n)
+        .map(|f| {
+            (0..officers)
+                .filter(|&o| ctx.officer_serves(o, f) && ctx.officer_loc[o].is_some())
+                .collect()
+        })
+        .collect();
+    let possible: Vec<usize> = (0..n)
+        .filter(|&f| can_ever_visit(ctx, f, &serving[f]))
+        .collect();
     if possible.is_empty() {
         return Ok(0.0);
     }
@@ -63,28 +70,65 @@ pub fn coverage_bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
     let patterns = crew_day_patterns(&classes, times.window);
 
     let days = ctx.days.len();
-    let officer_days: Vec<f64> =
-        (0..officers).map(|o| ((0..days).filter(|&t| ctx.officer_on_duty(o, t)).count() as u32).min(ctx.officer_max[o]) as f64).collect();
-    let expert_days: Vec<f64> =
-        (0..experts).map(|e| ((0..days).filter(|&t| ctx.expert_on_duty(e, t)).count() as u32).min(ctx.expert_max[e]) as f64).collect();
+    let officer_days: Vec<f64> = (0..officers)
+        .map(|o| {
+            ((0..days).filter(|&t| ctx.officer_on_duty(o, t)).count() as u32)
+                .min(ctx.officer_max[o]) as f64
+        })
+        .collect();
+    let expert_days: Vec<f64> = (0..experts)
+        .map(|e| {
+            ((0..days).filter(|&t| ctx.expert_on_duty(e, t)).count() as u32).min(ctx.expert_max[e])
+                as f64
+        })
+        .collect();
 
     let mut vars = ProblemVariables::new();
-    let x: Vec<(usize, Variable)> = possible.iter().map(|&f| (f, vars.add(variable().min(0).max(1)))).collect();
-    let districts: Vec<&str> = ctx.instance.districts.iter().map(|d| d.id.as_str()).collect();
-    let district_crews: Vec<Vec<Variable>> =
-        districts.iter().map(|_| patterns.iter().map(|_| vars.add(variable().min(0))).collect()).collect();
-    let city_crews: Vec<Variable> = patterns.iter().map(|_| vars.add(variable().min(0))).collect();
+    let x: Vec<(usize, Variable)> = possible
+        .iter()
+        .map(|&f| (f, vars.add(variable().min(0).max(1))))
+        .collect();
+    let districts: Vec<&str> = ctx
+        .instance
+        .districts
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
+    let district_crews: Vec<Vec<Variable>> = districts
+        .iter()
+        .map(|_| {
+            patterns
+                .iter()
+                .map(|_| vars.add(variable().min(0)))
+                .collect()
+        })
+        .collect();
+    let city_crews: Vec<Variable> = patterns
+        .iter()
+        .map(|_| vars.add(variable().min(0)))
+        .collect();
 
-    let objective: Expression = x.iter().map(|(f, v)| (ctx.due.due[*f].weight / total_weight) * *v).sum();
+    let objective: Expression = x
+        .iter()
+        .map(|(f, v)| (ctx.due.due[*f].weight / total_weight) * *v)
+        .sum();
     let mut model = vars.maximise(objective.clone()).using(clarabel);
 
-    let sum = |vs: &mut dyn Iterator<Item = Variable>| -> Expression { vs.map(Expression::from).sum() };
-    let days_of = |filter: &dyn Fn(usize) -> bool| -> f64 { (0..officers).filter(|&o| filter(o)).map(|o| officer_days[o]).sum() };
+    let sum =
+        |vs: &mut dyn Iterator<Item = Variable>| -> Expression { vs.map(Expression::from).sum() };
+    let days_of = |filter: &dyn Fn(usize) -> bool| -> f64 {
+        (0..officers)
+            .filter(|&o| filter(o))
+            .map(|o| officer_days[o])
+            .sum()
+    };
     for (di, district) in districts.iter().enumerate() {
         let available = days_of(&|o| ctx.instance.officers[o].district == *district);
         model = model.with(sum(&mut district_crews[di].iter().copied()).leq(available));
     }
-    model = model.with(sum(&mut city_crews.iter().copied()).leq(days_of(&|o| ctx.instance.officers[o].district == CITY_LEVEL)));
+    model = model.with(sum(&mut city_crews.iter().copied()).leq(days_of(&|o| {
+        ctx.instance.officers[o].district == CITY_LEVEL
+    })));
 
     let firm_district: Vec<usize> = (0..n)
         .map(|f| {
@@ -93,7 +137,12 @@ pub fn coverage_bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
         })
         .collect();
     let slots = |crews: &[Variable], k: usize| -> Expression {
-        crews.iter().enumerate().filter(|(p, _)| patterns[*p].counts[k] > 0).map(|(p, v)| patterns[p].counts[k] as f64 * *v).sum()
+        crews
+            .iter()
+            .enumerate()
+            .filter(|(p, _)| patterns[*p].counts[k] > 0)
+            .map(|(p, v)| patterns[p].counts[k] as f64 * *v)
+            .sum()
     };
     for k in 0..classes.len() {
         let city = slots(&city_crews, k);
@@ -101,30 +150,55 @@ pub fn coverage_bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
         for (di, crews) in district_crews.iter().enumerate() {
             let own = slots(crews, k);
             everywhere += own.clone();
-            let here: Vec<Variable> = x.iter().filter(|(f, _)| firm_district[*f] == di && class_of[*f] == k).map(|(_, v)| *v).collect();
+            let here: Vec<Variable> = x
+                .iter()
+                .filter(|(f, _)| firm_district[*f] == di && class_of[*f] == k)
+                .map(|(_, v)| *v)
+                .collect();
             if !here.is_empty() {
                 model = model.with(sum(&mut here.into_iter()).leq(own + city.clone()));
             }
         }
-        let of_class: Vec<Variable> = x.iter().filter(|(f, _)| class_of[*f] == k).map(|(_, v)| *v).collect();
+        let of_class: Vec<Variable> = x
+            .iter()
+            .filter(|(f, _)| class_of[*f] == k)
+            .map(|(_, v)| *v)
+            .collect();
         model = model.with(sum(&mut of_class.into_iter()).leq(everywhere));
     }
 
     let experts_needed: Expression = (0..patterns.len())
         .map(|p| {
-            let crews: Expression = district_crews.iter().map(|d| Expression::from(d[p])).sum::<Expression>() + city_crews[p];
+            let crews: Expression = district_crews
+                .iter()
+                .map(|d| Expression::from(d[p]))
+                .sum::<Expression>()
+                + city_crews[p];
             patterns[p].team as f64 * crews
         })
         .sum();
-    let pool = |filter: &dyn Fn(usize) -> bool| -> f64 { (0..experts).filter(|&e| filter(e)).map(|e| expert_days[e]).sum() };
+    let pool = |filter: &dyn Fn(usize) -> bool| -> f64 {
+        (0..experts)
+            .filter(|&e| filter(e))
+            .map(|e| expert_days[e])
+            .sum()
+    };
     model = model.with(experts_needed.leq(pool(&|_| true)));
     for s in Specialty::ALL {
         let bit = 1u32 << (*s as u32);
-        let minutes: Expression = x.iter().filter(|(f, _)| ctx.req_masks[*f] & bit != 0).map(|(f, v)| times.cost[*f] * *v).sum();
+        let minutes: Expression = x
+            .iter()
+            .filter(|(f, _)| ctx.req_masks[*f] & bit != 0)
+            .map(|(f, v)| times.cost[*f] * *v)
+            .sum();
         model = model.with(minutes.leq(times.window * pool(&|e| ctx.expert_masks[e] & bit != 0)));
     }
     for tier in [Tier::Provincial, Tier::National] {
-        let minutes: Expression = x.iter().filter(|(f, _)| ctx.reqs[*f].min_tier >= tier).map(|(f, v)| times.cost[*f] * *v).sum();
+        let minutes: Expression = x
+            .iter()
+            .filter(|(f, _)| ctx.reqs[*f].min_tier >= tier)
+            .map(|(f, v)| times.cost[*f] * *v)
+            .sum();
         model = model.with(minutes.leq(times.window * pool(&|e| ctx.tier(e) >= tier)));
     }
 
@@ -146,41 +220,72 @@ impl FirmTimes {
         let leg = |a: usize, b: usize| ctx.leg(a, b).map(|l| l.minutes);
         let bases = |f: usize| serving[f].iter().filter_map(move |&o| ctx.officer_loc[o]);
         let mut cost = vec![0.0; n];
-        let (mut earliest_start, mut latest_end, mut longest_first, mut shortest_home) = (u32::MAX, 0u32, 0u32, u32::MAX);
+        let (mut earliest_start, mut latest_end, mut longest_first, mut shortest_home) =
+            (u32::MAX, 0u32, 0u32, u32::MAX);
         for &f in possible {
             let to = ctx.firm_loc[f];
-            let from_firms = possible.iter().filter(|&&g| g != f).map(|&g| ctx.firm_loc[g]);
-            let shortest_in = bases(f).chain(from_firms).filter_map(|p| leg(p, to)).min().unwrap_or(0);
+            let from_firms = possible
+                .iter()
+                .filter(|&&g| g != f)
+                .map(|&g| ctx.firm_loc[g]);
+            let shortest_in = bases(f)
+                .chain(from_firms)
+                .filter_map(|p| leg(p, to))
+                .min()
+                .unwrap_or(0);
             cost[f] = (ctx.reqs[f].duration_min + shortest_in) as f64;
             let from_base = bases(f).filter_map(|b| leg(b, to)).min().unwrap_or(0);
             let home = bases(f).filter_map(|b| leg(to, b)).min().unwrap_or(0);
             let hours = ctx.reqs[f].hours;
-            earliest_start = earliest_start.min(hours.open.minutes().max(policy.day_start.minutes() + from_base));
-            latest_end = latest_end.max(hours.close.minutes().min(policy.day_end.minutes().saturating_sub(home)));
+            earliest_start = earliest_start.min(
+                hours
+                    .open
+                    .minutes()
+                    .max(policy.day_start.minutes() + from_base),
+            );
+            latest_end = latest_end.max(
+                hours
+                    .close
+                    .minutes()
+                    .min(policy.day_end.minutes().saturating_sub(home)),
+            );
             longest_first = longest_first.max(shortest_in.max(from_base));
             shortest_home = shortest_home.min(home);
         }
         let in_hours = latest_end.saturating_sub(earliest_start) + longest_first;
-        let in_day = policy.day_end.minutes().saturating_sub(policy.day_start.minutes()).saturating_sub(shortest_home);
-        FirmTimes { cost, window: in_hours.min(in_day) as f64 }
+        let in_day = policy
+            .day_end
+            .minutes()
+            .saturating_sub(policy.day_start.minutes())
+            .saturating_sub(shortest_home);
+        FirmTimes {
+            cost,
+            window: in_hours.min(in_day) as f64,
+        }
     }
 }
 
 /// Exact tests of whether any roster could visit due firm `f` at all.
 fn can_ever_visit(ctx: &Context<'_>, f: usize, serving: &[usize]) -> bool {
     let req = &ctx.reqs[f];
-    let open_days: Vec<usize> = (0..ctx.days.len()).filter(|&t| ctx.firm_open(f, t)).collect();
+    let open_days: Vec<usize> = (0..ctx.days.len())
+        .filter(|&t| ctx.firm_open(f, t))
+        .collect();
     if open_days.is_empty() || serving.is_empty() || req.team_size > ctx.instance.policy.max_team {
         return false;
     }
-    if !serving.iter().any(|&o| ctx.officer_loc[o].is_some_and(|base| schedule_single(ctx, base, f))) {
+    if !serving
+        .iter()
+        .any(|&o| ctx.officer_loc[o].is_some_and(|base| schedule_single(ctx, base, f)))
+    {
         return false;
     }
     // On some open day, the experts on duty who may check f must cover its specialties,
     // reach its tier and be numerous enough (necessary conditions of a qualified team).
     open_days.iter().any(|&t| {
-        let pool: Vec<usize> =
-            (0..ctx.instance.experts.len()).filter(|&e| ctx.expert_on_duty(e, t) && !ctx.avoids(e, f) && ctx.expert_max[e] > 0).collect();
+        let pool: Vec<usize> = (0..ctx.instance.experts.len())
+            .filter(|&e| ctx.expert_on_duty(e, t) && !ctx.avoids(e, f) && ctx.expert_max[e] > 0)
+            .collect();
         let covered = pool.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
         covered & ctx.req_masks[f] == ctx.req_masks[f]
             && pool.iter().any(|&e| ctx.tier(e) >= req.min_tier)
@@ -201,7 +306,11 @@ struct Pattern {
 }
 
 /// Classes by (minutes on site, team size); a class costs the smallest `c` of its firms.
-fn visit_classes(ctx: &Context<'_>, cost: &[f64], possible: &[usize]) -> (Vec<usize>, Vec<VisitClass>) {
+fn visit_classes(
+    ctx: &Context<'_>,
+    cost: &[f64],
+    possible: &[usize],
+) -> (Vec<usize>, Vec<VisitClass>) {
     let mut keys: Vec<(u32, u32)> = Vec::new();
     let mut class_of = vec![usize::MAX; cost.len()];
     for &f in possible {
@@ -215,7 +324,11 @@ fn visit_classes(ctx: &Context<'_>, cost: &[f64], possible: &[usize]) -> (Vec<us
         .iter()
         .enumerate()
         .map(|(k, &(_, team))| {
-            let cost = possible.iter().filter(|&&f| class_of[f] == k).map(|&f| cost[f]).fold(f64::INFINITY, f64::min);
+            let cost = possible
+                .iter()
+                .filter(|&&f| class_of[f] == k)
+                .map(|&f| cost[f])
+                .fold(f64::INFINITY, f64::min);
             VisitClass { cost, team }
         })
         .collect();
@@ -224,12 +337,27 @@ fn visit_classes(ctx: &Context<'_>, cost: &[f64], possible: &[usize]) -> (Vec<us
 
 /// Every non-empty count of visits per class whose total cost fits in `window`.
 fn crew_day_patterns(classes: &[VisitClass], window: f64) -> Vec<Pattern> {
-    fn extend(classes: &[VisitClass], window: f64, counts: &mut Vec<u32>, used: f64, out: &mut Vec<Pattern>) {
+    fn extend(
+        classes: &[VisitClass],
+        window: f64,
+        counts: &mut Vec<u32>,
+        used: f64,
+        out: &mut Vec<Pattern>,
+    ) {
         let k = counts.len();
         if k == classes.len() {
             if counts.iter().any(|n| *n > 0) {
-                let team = counts.iter().zip(classes).filter(|(n, _)| **n > 0).map(|(_, c)| c.team).max().unwrap_or(0);
-                out.push(Pattern { counts: counts.clone(), team });
+                let team = counts
+                    .iter()
+                    .zip(classes)
+                    .filter(|(n, _)| **n > 0)
+                    .map(|(_, c)| c.team)
+                    .max()
+                    .unwrap_or(0);
+                out.push(Pattern {
+                    counts: counts.clone(),
+                    team,
+                });
             }
             return;
         }

@@ -69,20 +69,51 @@ impl<'a> Context<'a> {
 
     /// The context of an instance with the same officers and due firms as `like` (only
     /// the experts differ), reusing its leg matrix instead of routing again.
-    pub fn with_experts_of(instance: &'a Instance, due: DueList, like: &Context<'_>) -> Result<Context<'a>, TravelError> {
+    pub fn with_experts_of(
+        instance: &'a Instance,
+        due: DueList,
+        like: &Context<'_>,
+    ) -> Result<Context<'a>, TravelError> {
         Self::build(instance, due, Some(like.legs.clone()))
     }
 
-    fn build(instance: &'a Instance, due: DueList, legs: Option<LegMatrix>) -> Result<Context<'a>, TravelError> {
+    fn build(
+        instance: &'a Instance,
+        due: DueList,
+        legs: Option<LegMatrix>,
+    ) -> Result<Context<'a>, TravelError> {
         let days = calendar::sweep_days(instance);
         let history = due::history_by_firm(instance);
-        let firms: Vec<_> = due.enterprise_index.iter().map(|&i| &instance.enterprises[i]).collect();
-        let reqs: Vec<Requirement> = firms.iter().map(|f| requirements::derive(instance, f)).collect();
+        let firms: Vec<_> = due
+            .enterprise_index
+            .iter()
+            .map(|&i| &instance.enterprises[i])
+            .collect();
+        let reqs: Vec<Requirement> = firms
+            .iter()
+            .map(|f| requirements::derive(instance, f))
+            .collect();
         let req_masks = reqs.iter().map(|r| mask_of(&r.specialties)).collect();
-        let expert_masks = instance.experts.iter().map(|e| mask_of(&e.specialties)).collect();
-        let day_rates = instance.experts.iter().map(|e| instance.expert_day_rate(e)).collect();
-        let expert_max = instance.experts.iter().map(|e| instance.expert_max_days(e)).collect();
-        let officer_max = instance.officers.iter().map(|o| instance.officer_max_days(o)).collect();
+        let expert_masks = instance
+            .experts
+            .iter()
+            .map(|e| mask_of(&e.specialties))
+            .collect();
+        let day_rates = instance
+            .experts
+            .iter()
+            .map(|e| instance.expert_day_rate(e))
+            .collect();
+        let expert_max = instance
+            .experts
+            .iter()
+            .map(|e| instance.expert_max_days(e))
+            .collect();
+        let officer_max = instance
+            .officers
+            .iter()
+            .map(|o| instance.officer_max_days(o))
+            .collect();
 
         let mut locations = Vec::new();
         let officer_loc = instance
@@ -107,21 +138,31 @@ impl<'a> Context<'a> {
             None => TravelModel::new(instance)?.matrix(&locations),
         };
 
-        let due_by_id: HashMap<&str, usize> =
-            firms.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
+        let due_by_id: HashMap<&str, usize> = firms
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.as_str(), i))
+            .collect();
         let mut avoids = vec![Vec::new(); firms.len()];
         for (e, expert) in instance.experts.iter().enumerate() {
             for (d, firm) in firms.iter().enumerate() {
                 let by_firm = expert.avoid_enterprises.contains(&firm.id);
-                let by_group = firm.group.as_ref().is_some_and(|g| expert.avoid_groups.contains(g));
+                let by_group = firm
+                    .group
+                    .as_ref()
+                    .is_some_and(|g| expert.avoid_groups.contains(g));
                 if by_firm || by_group {
                     avoids[d].push(e);
                 }
             }
         }
 
-        let expert_by_id: HashMap<&str, usize> =
-            instance.experts.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+        let expert_by_id: HashMap<&str, usize> = instance
+            .experts
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
         let rotation_start = instance
             .horizon
             .start

@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::calendar;
 use crate::model::{
-    DueFirm, DueReason, Draw, Enterprise, Excluded, InspectionKind, Instance, Risk, Severity,
+    Draw, DueFirm, DueReason, Enterprise, Excluded, InspectionKind, Instance, Risk, Severity,
 };
 use crate::requirements;
 
@@ -67,7 +67,10 @@ pub fn history_by_firm(instance: &Instance) -> HashMap<&str, FirmHistory> {
 
 /// Whether the firm still has room under its annual cap in `year`, counting history only.
 pub fn cap_room(firm: &Enterprise, history: Option<&FirmHistory>, year: i32) -> bool {
-    let used = history.and_then(|h| h.per_year.get(&year)).copied().unwrap_or(0);
+    let used = history
+        .and_then(|h| h.per_year.get(&year))
+        .copied()
+        .unwrap_or(0);
     used < requirements::annual_cap(firm)
 }
 
@@ -84,7 +87,10 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
 
     let mut open_findings: HashMap<&str, Vec<&crate::model::Finding>> = HashMap::new();
     for f in instance.findings.iter().filter(|f| !f.rectified) {
-        open_findings.entry(f.enterprise.as_str()).or_default().push(f);
+        open_findings
+            .entry(f.enterprise.as_str())
+            .or_default()
+            .push(f);
     }
 
     struct Candidate {
@@ -131,16 +137,29 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
         let exclusion = exclusion(instance, firm, firm_history, &sweep_days);
         match (reason, exclusion) {
             (Some(_), Some((code, message))) => {
-                excluded.push(Excluded { enterprise: firm.id.clone(), code: code.into(), message });
+                excluded.push(Excluded {
+                    enterprise: firm.id.clone(),
+                    code: code.into(),
+                    message,
+                });
             }
-            (Some(reason), None) => candidates.push(Candidate { index, reason, overdue_days, deadline: follow_up_deadline }),
+            (Some(reason), None) => candidates.push(Candidate {
+                index,
+                reason,
+                overdue_days,
+                deadline: follow_up_deadline,
+            }),
             (None, None) => pool.push(index),
             (None, Some(_)) => {}
         }
     }
 
     // The random draw over the remaining eligible firms, independent of input order.
-    pool.sort_by(|a, b| instance.enterprises[*a].id.cmp(&instance.enterprises[*b].id));
+    pool.sort_by(|a, b| {
+        instance.enterprises[*a]
+            .id
+            .cmp(&instance.enterprises[*b].id)
+    });
     let count = ((policy.random_share * pool.len() as f64).round() as usize).min(pool.len());
     let mut rng = ChaCha8Rng::seed_from_u64(policy.seed);
     let mut shuffled = pool.clone();
@@ -148,21 +167,41 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
     let draw = Draw {
         seed: policy.seed,
         pool: pool.len() as u32,
-        drawn: drawn.iter().map(|i| instance.enterprises[*i].id.clone()).collect(),
+        drawn: drawn
+            .iter()
+            .map(|i| instance.enterprises[*i].id.clone())
+            .collect(),
         method: DRAW_METHOD.to_string(),
     };
     for &index in drawn.iter() {
-        candidates.push(Candidate { index, reason: DueReason::RandomDraw, overdue_days: 0, deadline: None });
+        candidates.push(Candidate {
+            index,
+            reason: DueReason::RandomDraw,
+            overdue_days: 0,
+            deadline: None,
+        });
     }
 
     let mut entries: Vec<(DueFirm, usize, Option<NaiveDate>)> = candidates
         .into_iter()
         .map(|c| {
             let firm = &instance.enterprises[c.index];
-            let findings = open_findings.get(firm.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let findings = open_findings
+                .get(firm.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             let weight = priority_weight(instance, firm, c.overdue_days, findings);
             let mandatory = matches!(c.reason, DueReason::FollowUp | DueReason::Overdue);
-            (DueFirm { enterprise: firm.id.clone(), mandatory, weight, reason: c.reason }, c.index, c.deadline)
+            (
+                DueFirm {
+                    enterprise: firm.id.clone(),
+                    mandatory,
+                    weight,
+                    reason: c.reason,
+                },
+                c.index,
+                c.deadline,
+            )
         })
         .collect();
     entries.sort_by(|a, b| {
@@ -190,7 +229,13 @@ fn exclusion(
     sweep_days: &[NaiveDate],
 ) -> Option<(&'static str, String)> {
     if firm.blacklisted {
-        return Some(("blacklisted", format!("{} is blacklisted and under enforcement this period; experts do not sweep it", firm.id)));
+        return Some((
+            "blacklisted",
+            format!(
+                "{} is blacklisted and under enforcement this period; experts do not sweep it",
+                firm.id
+            ),
+        ));
     }
     let h = instance.horizon;
     let years = h.start.year()..=h.end.year();
@@ -200,13 +245,19 @@ fn exclusion(
             format!(
                 "{} has had {} inspections this year, its annual cap ({}) under the 无事不扰 rule",
                 firm.id,
-                history.and_then(|x| x.per_year.get(&h.start.year())).copied().unwrap_or(0),
+                history
+                    .and_then(|x| x.per_year.get(&h.start.year()))
+                    .copied()
+                    .unwrap_or(0),
                 requirements::annual_cap(firm)
             ),
         ));
     }
     if sweep_days.iter().all(|d| firm.closed_dates.contains(d)) {
-        return Some(("closed", format!("{} is closed on every working day of the horizon", firm.id)));
+        return Some((
+            "closed",
+            format!("{} is closed on every working day of the horizon", firm.id),
+        ));
     }
     None
 }
@@ -232,11 +283,21 @@ pub fn priority_weight(
         4 => 1.0,
         _ => 0.0,
     };
-    let processes = if firm.processes.is_empty() { 0.0 } else { 1.5 + 0.5 * firm.processes.len() as f64 };
+    let processes = if firm.processes.is_empty() {
+        0.0
+    } else {
+        1.5 + 0.5 * firm.processes.len() as f64
+    };
     let overdue = (overdue_days as f64 / 30.0).clamp(0.0, 6.0);
     let findings: f64 = open_findings
         .iter()
-        .map(|f| if f.severity == Severity::Major { 3.0 } else { 1.0 })
+        .map(|f| {
+            if f.severity == Severity::Major {
+                3.0
+            } else {
+                1.0
+            }
+        })
         .sum();
     let boost = 1.0 + calendar::focus_boost(instance, firm.sector);
     let weight = (risk + hazard + processes + overdue + findings) * boost;

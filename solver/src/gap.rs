@@ -42,7 +42,11 @@ pub struct GapOptions {
 
 impl Default for GapOptions {
     fn default() -> Self {
-        GapOptions { time_limit: Duration::from_secs(10), rounds: 2_000, seed: 1 }
+        GapOptions {
+            time_limit: Duration::from_secs(10),
+            rounds: 2_000,
+            seed: 1,
+        }
     }
 }
 
@@ -60,7 +64,11 @@ pub struct GapSolution {
 impl GapSolution {
     /// Relative gap between the cost and the bound (0 = proven optimal).
     pub fn gap(&self) -> f64 {
-        if self.cost.abs() < 1e-9 { 0.0 } else { (self.cost - self.lower_bound) / self.cost.abs() }
+        if self.cost.abs() < 1e-9 {
+            0.0
+        } else {
+            (self.cost - self.lower_bound) / self.cost.abs()
+        }
     }
 }
 
@@ -102,16 +110,27 @@ impl Gap {
     /// Whether the assignment respects every capacity and allowed pair.
     pub fn feasible(&self, agent: &[usize]) -> bool {
         let (_, load) = self.evaluate(agent);
-        agent.iter().enumerate().all(|(j, &a)| self.cost[a][j].is_finite())
-            && load.iter().zip(&self.capacity).all(|(l, c)| *l <= *c + 1e-9)
+        agent
+            .iter()
+            .enumerate()
+            .all(|(j, &a)| self.cost[a][j].is_finite())
+            && load
+                .iter()
+                .zip(&self.capacity)
+                .all(|(l, c)| *l <= *c + 1e-9)
     }
 }
 
 /// Solves a GAP: LP bound, then LP-guided iterated local search.
 pub fn solve_gap(gap: &Gap, options: &GapOptions) -> Result<GapSolution, GapError> {
     let (m, n) = (gap.agents(), gap.jobs());
-    if gap.cost.len() != m || gap.weight.len() != m || gap.weight.iter().chain(&gap.cost).any(|row| row.len() != n) {
-        return Err(GapError::Malformed(format!("expected {m} rows of {n} costs and weights")));
+    if gap.cost.len() != m
+        || gap.weight.len() != m
+        || gap.weight.iter().chain(&gap.cost).any(|row| row.len() != n)
+    {
+        return Err(GapError::Malformed(format!(
+            "expected {m} rows of {n} costs and weights"
+        )));
     }
     if let Some(j) = (0..n).find(|&j| !(0..m).any(|a| gap.allowed(a, j))) {
         return Err(GapError::Infeasible(format!("job {j} fits no agent")));
@@ -120,14 +139,26 @@ pub fn solve_gap(gap: &Gap, options: &GapOptions) -> Result<GapSolution, GapErro
     let deadline = started + options.time_limit;
     let (lower_bound, fractional) = lp_relaxation(gap)?;
     let mut search = Search::new(gap, &fractional, lower_bound, options.seed);
-    let search_until = if cfg!(feature = "highs") { started + (options.time_limit / 5).min(Duration::from_secs(5)) } else { deadline };
+    let search_until = if cfg!(feature = "highs") {
+        started + (options.time_limit / 5).min(Duration::from_secs(5))
+    } else {
+        deadline
+    };
     search.run(search_until, options.rounds);
-    let agent = search.best.ok_or_else(|| GapError::Infeasible("the search found no assignment within the capacities".into()))?;
+    let agent = search.best.ok_or_else(|| {
+        GapError::Infeasible("the search found no assignment within the capacities".into())
+    })?;
     let (cost, _) = gap.evaluate(&agent);
-    let solution = GapSolution { agent, cost, lower_bound: lower_bound.min(cost) };
+    let solution = GapSolution {
+        agent,
+        cost,
+        lower_bound: lower_bound.min(cost),
+    };
     #[cfg(feature = "highs")]
     if solution.cost > solution.lower_bound + 1e-9 {
-        let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(100));
         return Ok(milp::improve(gap, solution, left));
     }
     Ok(solution)
@@ -139,22 +170,42 @@ mod milp {
     use std::time::Duration;
 
     use good_lp::solvers::highs::highs;
-    use good_lp::{ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithInitialSolution, variable};
+    use good_lp::{
+        ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithInitialSolution,
+        variable,
+    };
 
     use super::{Gap, GapSolution};
 
     pub(super) fn improve(gap: &Gap, start: GapSolution, time_limit: Duration) -> GapSolution {
         let (m, n) = (gap.capacity.len(), gap.cost[0].len());
         let mut vars = ProblemVariables::new();
-        let x: Vec<Vec<Option<Variable>>> =
-            (0..m).map(|a| (0..n).map(|j| gap.allowed(a, j).then(|| vars.add(variable().binary()))).collect()).collect();
+        let x: Vec<Vec<Option<Variable>>> = (0..m)
+            .map(|a| {
+                (0..n)
+                    .map(|j| gap.allowed(a, j).then(|| vars.add(variable().binary())))
+                    .collect()
+            })
+            .collect();
         let (objective, constraints) = super::formulation(gap, &x);
         let x = &x;
         let incumbent = &start.agent;
-        let initial: Vec<(Variable, f64)> =
-            (0..m).flat_map(|a| (0..n).filter_map(move |j| Some((x[a][j]?, (incumbent[j] == a) as u8 as f64)))).collect();
-        let integral = gap.cost.iter().flatten().filter(|c| c.is_finite()).all(|c| c.fract() == 0.0);
-        let mut model = vars.minimise(objective).using(highs).set_time_limit(time_limit.as_secs_f64()).set_threads(1);
+        let initial: Vec<(Variable, f64)> = (0..m)
+            .flat_map(|a| {
+                (0..n).filter_map(move |j| Some((x[a][j]?, (incumbent[j] == a) as u8 as f64)))
+            })
+            .collect();
+        let integral = gap
+            .cost
+            .iter()
+            .flatten()
+            .filter(|c| c.is_finite())
+            .all(|c| c.fract() == 0.0);
+        let mut model = vars
+            .minimise(objective)
+            .using(highs)
+            .set_time_limit(time_limit.as_secs_f64())
+            .set_threads(1);
         model = match model.set_mip_rel_gap(0.0) {
             Ok(m) => m,
             Err(_) => return start,
@@ -167,9 +218,15 @@ mod milp {
             };
         }
         model = model.with_initial_solution(initial).with_all(constraints);
-        let Ok(solution) = model.solve() else { return start };
+        let Ok(solution) = model.solve() else {
+            return start;
+        };
         let agent: Vec<usize> = (0..n)
-            .map(|j| (0..m).find(|&a| x[a][j].is_some_and(|v| solution.value(v) > 0.5)).unwrap_or(start.agent[j]))
+            .map(|j| {
+                (0..m)
+                    .find(|&a| x[a][j].is_some_and(|v| solution.value(v) > 0.5))
+                    .unwrap_or(start.agent[j])
+            })
             .collect();
         if !gap.feasible(&agent) {
             return start;
@@ -179,7 +236,11 @@ mod milp {
         if cost > start.cost {
             return start;
         }
-        GapSolution { agent, cost, lower_bound: if optimal { cost } else { start.lower_bound } }
+        GapSolution {
+            agent,
+            cost,
+            lower_bound: if optimal { cost } else { start.lower_bound },
+        }
     }
 }
 
@@ -187,18 +248,42 @@ mod milp {
 fn lp_relaxation(gap: &Gap) -> Result<(f64, Vec<Vec<f64>>), GapError> {
     let (m, n) = (gap.agents(), gap.jobs());
     let mut vars = ProblemVariables::new();
-    let x: Vec<Vec<Option<Variable>>> =
-        (0..m).map(|a| (0..n).map(|j| gap.allowed(a, j).then(|| vars.add(variable().min(0).max(1)))).collect()).collect();
+    let x: Vec<Vec<Option<Variable>>> = (0..m)
+        .map(|a| {
+            (0..n)
+                .map(|j| {
+                    gap.allowed(a, j)
+                        .then(|| vars.add(variable().min(0).max(1)))
+                })
+                .collect()
+        })
+        .collect();
     let (objective, constraints) = formulation(gap, &x);
-    let solution = vars.minimise(objective.clone()).using(clarabel).with_all(constraints).solve().map_err(|e| GapError::Infeasible(format!("LP relaxation: {e}")))?;
+    let solution = vars
+        .minimise(objective.clone())
+        .using(clarabel)
+        .with_all(constraints)
+        .solve()
+        .map_err(|e| GapError::Infeasible(format!("LP relaxation: {e}")))?;
     let value = solution.eval(&objective);
     // The interior-point optimum is within its tolerance of the LP's; step down by a margin.
     let mut bound = value - 1e-6 * (1.0 + value.abs());
-    let integral = gap.cost.iter().flatten().filter(|c| c.is_finite()).all(|c| c.fract() == 0.0);
+    let integral = gap
+        .cost
+        .iter()
+        .flatten()
+        .filter(|c| c.is_finite())
+        .all(|c| c.fract() == 0.0);
     if integral {
         bound = bound.ceil();
     }
-    let fractional = (0..m).map(|a| (0..n).map(|j| x[a][j].map_or(0.0, |v| solution.value(v))).collect()).collect();
+    let fractional = (0..m)
+        .map(|a| {
+            (0..n)
+                .map(|j| x[a][j].map_or(0.0, |v| solution.value(v)))
+                .collect()
+        })
+        .collect();
     Ok((bound, fractional))
 }
 
@@ -206,10 +291,23 @@ fn lp_relaxation(gap: &Gap) -> Result<(f64, Vec<Vec<f64>>), GapError> {
 /// every job assigned once, every agent within capacity.
 fn formulation(gap: &Gap, x: &[Vec<Option<Variable>>]) -> (Expression, Vec<good_lp::Constraint>) {
     let (m, n) = (gap.agents(), gap.jobs());
-    let objective: Expression =
-        (0..m).flat_map(|a| (0..n).filter_map(move |j| Some((a, j, x[a][j]?)))).map(|(a, j, v)| gap.cost[a][j] * v).sum();
-    let assigned = (0..n).map(|j| (0..m).filter_map(|a| x[a][j]).map(Expression::from).sum::<Expression>().eq(1));
-    let within = (0..m).map(|a| (0..n).filter_map(|j| Some(gap.weight[a][j] * x[a][j]?)).sum::<Expression>().leq(gap.capacity[a]));
+    let objective: Expression = (0..m)
+        .flat_map(|a| (0..n).filter_map(move |j| Some((a, j, x[a][j]?))))
+        .map(|(a, j, v)| gap.cost[a][j] * v)
+        .sum();
+    let assigned = (0..n).map(|j| {
+        (0..m)
+            .filter_map(|a| x[a][j])
+            .map(Expression::from)
+            .sum::<Expression>()
+            .eq(1)
+    });
+    let within = (0..m).map(|a| {
+        (0..n)
+            .filter_map(|j| Some(gap.weight[a][j] * x[a][j]?))
+            .sum::<Expression>()
+            .leq(gap.capacity[a])
+    });
     (objective, assigned.chain(within).collect())
 }
 
@@ -233,13 +331,28 @@ impl<'a> Search<'a> {
             .map(|j| {
                 (0..m)
                     .filter(|&a| gap.allowed(a, j))
-                    .max_by(|&a, &b| fractional[a][j].total_cmp(&fractional[b][j]).then(gap.cost[b][j].total_cmp(&gap.cost[a][j])))
+                    .max_by(|&a, &b| {
+                        fractional[a][j]
+                            .total_cmp(&fractional[b][j])
+                            .then(gap.cost[b][j].total_cmp(&gap.cost[a][j]))
+                    })
                     .expect("every job fits some agent")
             })
             .collect();
         let (_, load) = gap.evaluate(&agent);
-        let max_cost = gap.cost.iter().flatten().filter(|c| c.is_finite()).fold(1.0f64, |m, c| m.max(c.abs()));
-        let min_weight = gap.weight.iter().flatten().filter(|w| **w > 0.0).fold(f64::MAX, |m, w| m.min(*w)).min(1.0);
+        let max_cost = gap
+            .cost
+            .iter()
+            .flatten()
+            .filter(|c| c.is_finite())
+            .fold(1.0f64, |m, c| m.max(c.abs()));
+        let min_weight = gap
+            .weight
+            .iter()
+            .flatten()
+            .filter(|w| **w > 0.0)
+            .fold(f64::MAX, |m, w| m.min(*w))
+            .min(1.0);
         let mut search = Search {
             gap,
             agent,
@@ -294,7 +407,10 @@ impl<'a> Search<'a> {
             let mut improved = false;
             for j in 0..n {
                 for b in 0..m {
-                    if b != self.agent[j] && self.gap.allowed(b, j) && self.shift_delta(j, b) < -1e-9 {
+                    if b != self.agent[j]
+                        && self.gap.allowed(b, j)
+                        && self.shift_delta(j, b) < -1e-9
+                    {
                         self.shift(j, b);
                         improved = true;
                     }
@@ -313,7 +429,10 @@ impl<'a> Search<'a> {
                     }
                     for &k in held_by_b {
                         let a = self.agent[j];
-                        if self.agent[k] == b && self.gap.allowed(a, k) && self.swap_delta(j, k) < -1e-9 {
+                        if self.agent[k] == b
+                            && self.gap.allowed(a, k)
+                            && self.swap_delta(j, k) < -1e-9
+                        {
                             self.shift(j, b);
                             self.shift(k, a);
                             improved = true;
@@ -398,7 +517,14 @@ mod tests {
 
     #[test]
     fn a_job_that_fits_nowhere_is_reported() {
-        let gap = Gap { cost: vec![vec![1.0]], weight: vec![vec![5.0]], capacity: vec![2.0] };
-        assert!(matches!(solve_gap(&gap, &GapOptions::default()), Err(GapError::Infeasible(_))));
+        let gap = Gap {
+            cost: vec![vec![1.0]],
+            weight: vec![vec![5.0]],
+            capacity: vec![2.0],
+        };
+        assert!(matches!(
+            solve_gap(&gap, &GapOptions::default()),
+            Err(GapError::Infeasible(_))
+        ));
     }
 }

@@ -36,7 +36,9 @@ pub enum PortfolioError {
     #[error("{0}")]
     Assignment(#[from] GapError),
     /// A firm no officer may hold.
-    #[error("no officer of district {district} or of city level (with a base and a road) can hold {firm}")]
+    #[error(
+        "no officer of district {district} or of city level (with a base and a road) can hold {firm}"
+    )]
     Unservable {
         /// The firm.
         firm: String,
@@ -46,9 +48,17 @@ pub enum PortfolioError {
 }
 
 /// Proposes portfolios for every firm of the instance.
-pub fn assign(instance: &Instance, time_limit: Duration, seed: u64) -> Result<Portfolios, PortfolioError> {
-    let officers: Vec<(usize, crate::model::Location)> =
-        instance.officers.iter().enumerate().filter_map(|(i, o)| Some((i, instance.officer_base(o)?))).collect();
+pub fn assign(
+    instance: &Instance,
+    time_limit: Duration,
+    seed: u64,
+) -> Result<Portfolios, PortfolioError> {
+    let officers: Vec<(usize, crate::model::Location)> = instance
+        .officers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| Some((i, instance.officer_base(o)?)))
+        .collect();
     let bases: Vec<_> = officers.iter().map(|o| o.1).collect();
     let sites: Vec<_> = instance.enterprises.iter().map(|f| f.location).collect();
     let legs = TravelModel::new(instance)?.legs(&bases, &sites);
@@ -73,23 +83,57 @@ pub fn assign(instance: &Instance, time_limit: Duration, seed: u64) -> Result<Po
         .collect();
     if let Some(j) = (0..sites.len()).find(|&j| cost.iter().all(|row| !row[j].is_finite())) {
         let firm = &instance.enterprises[j];
-        return Err(PortfolioError::Unservable { firm: firm.id.clone(), district: firm.district.clone() });
+        return Err(PortfolioError::Unservable {
+            firm: firm.id.clone(),
+            district: firm.district.clone(),
+        });
     }
     let cap = instance.policy.max_firms_per_officer as f64;
-    let gap = Gap { weight: vec![vec![1.0; sites.len()]; officers.len()], capacity: vec![cap; officers.len()], cost };
-    let solution = solve_gap(&gap, &GapOptions { time_limit, rounds: usize::MAX, seed })?;
+    let gap = Gap {
+        weight: vec![vec![1.0; sites.len()]; officers.len()],
+        capacity: vec![cap; officers.len()],
+        cost,
+    };
+    let solution = solve_gap(
+        &gap,
+        &GapOptions {
+            time_limit,
+            rounds: usize::MAX,
+            seed,
+        },
+    )?;
 
     let officer_id = |a: usize| instance.officers[officers[a].0].id.clone();
-    let assignment: Vec<(String, f64)> = solution.agent.iter().enumerate().map(|(j, &a)| (officer_id(a), gap.cost[a][j])).collect();
+    let assignment: Vec<(String, f64)> = solution
+        .agent
+        .iter()
+        .enumerate()
+        .map(|(j, &a)| (officer_id(a), gap.cost[a][j]))
+        .collect();
     let current_km = instance
         .enterprises
         .iter()
         .enumerate()
         .filter_map(|(j, f)| {
-            let a = officers.iter().position(|(o, _)| instance.officers[*o].id == f.officer)?;
+            let a = officers
+                .iter()
+                .position(|(o, _)| instance.officers[*o].id == f.officer)?;
             gap.cost[a][j].is_finite().then_some(gap.cost[a][j])
         })
         .sum();
-    let loads = (0..officers.len()).map(|a| (officer_id(a), solution.agent.iter().filter(|&&x| x == a).count() as u32)).collect();
-    Ok(Portfolios { assignment, total_km: solution.cost, current_km, lower_bound: solution.lower_bound, loads })
+    let loads = (0..officers.len())
+        .map(|a| {
+            (
+                officer_id(a),
+                solution.agent.iter().filter(|&&x| x == a).count() as u32,
+            )
+        })
+        .collect();
+    Ok(Portfolios {
+        assignment,
+        total_km: solution.cost,
+        current_km,
+        lower_bound: solution.lower_bound,
+        loads,
+    })
 }

@@ -58,7 +58,11 @@ pub fn min_tier(firm: &Enterprise) -> Tier {
         let demanding = firm.risk == Risk::Red
             || matches!(firm.major_hazard_level, 1 | 2)
             || !firm.processes.is_empty();
-        if demanding { Tier::Provincial } else { Tier::City }
+        if demanding {
+            Tier::Provincial
+        } else {
+            Tier::City
+        }
     })
 }
 
@@ -66,7 +70,9 @@ pub fn min_tier(firm: &Enterprise) -> Tier {
 /// hazard source, 240 for other chemical, mining and metallurgy firms, 150 otherwise.
 pub fn duration_min(firm: &Enterprise) -> u32 {
     firm.duration_min.unwrap_or(match firm.sector {
-        Sector::HazardousChemicals if !firm.processes.is_empty() || firm.major_hazard_level > 0 => 420,
+        Sector::HazardousChemicals if !firm.processes.is_empty() || firm.major_hazard_level > 0 => {
+            420
+        }
         Sector::HazardousChemicals | Sector::NonCoalMining | Sector::Metallurgy => 240,
         _ => 150,
     })

@@ -35,12 +35,18 @@ pub struct Leg {
 
 impl Leg {
     /// The leg from a place to itself.
-    pub const ZERO: Leg = Leg { minutes: 0, km: 0.0 };
+    pub const ZERO: Leg = Leg {
+        minutes: 0,
+        km: 0.0,
+    };
 
     fn from_exact(minutes: f64, km: f64) -> Leg {
         // Subtract a hair before rounding up so that 12.000000001 minutes of float noise
         // does not become 13.
-        Leg { minutes: (minutes - 1e-7).ceil().max(0.0) as u32, km: round_km(km) }
+        Leg {
+            minutes: (minutes - 1e-7).ceil().max(0.0) as u32,
+            km: round_km(km),
+        }
     }
 }
 
@@ -76,7 +82,10 @@ struct PathCost {
 impl Add for PathCost {
     type Output = PathCost;
     fn add(self, other: PathCost) -> PathCost {
-        PathCost { minutes: self.minutes + other.minutes, km: self.km + other.km }
+        PathCost {
+            minutes: self.minutes + other.minutes,
+            km: self.km + other.km,
+        }
     }
 }
 
@@ -128,11 +137,13 @@ impl TravelModel {
         let mut legs = vec![None; from.len() * cols];
         match &self.roads {
             None => {
-                legs.par_chunks_mut(cols.max(1)).enumerate().for_each(|(i, row)| {
-                    for (j, cell) in row.iter_mut().enumerate() {
-                        *cell = Some(great_circle_leg(from[i], to[j]));
-                    }
-                });
+                legs.par_chunks_mut(cols.max(1))
+                    .enumerate()
+                    .for_each(|(i, row)| {
+                        for (j, cell) in row.iter_mut().enumerate() {
+                            *cell = Some(great_circle_leg(from[i], to[j]));
+                        }
+                    });
             }
             Some(roads) => roads.fill(from, to, &mut legs),
         }
@@ -144,7 +155,10 @@ impl TravelModel {
     /// over all the places would not fit in memory.
     pub fn pairs(&self, pairs: &[(Location, Location)]) -> Vec<Option<Leg>> {
         match &self.roads {
-            None => pairs.par_iter().map(|&(from, to)| Some(great_circle_leg(from, to))).collect(),
+            None => pairs
+                .par_iter()
+                .map(|&(from, to)| Some(great_circle_leg(from, to)))
+                .collect(),
             Some(roads) => roads.pairs(pairs),
         }
     }
@@ -166,18 +180,39 @@ impl RoadGraph {
         let mut graph = UnGraph::with_capacity(network.nodes.len(), network.edges.len());
         let mut by_id = HashMap::with_capacity(network.nodes.len());
         for node in &network.nodes {
-            let ix = graph.add_node(Location { lat: node.lat, lon: node.lon });
+            let ix = graph.add_node(Location {
+                lat: node.lat,
+                lon: node.lon,
+            });
             by_id.insert(node.id.as_str(), ix);
         }
         for (i, edge) in network.edges.iter().enumerate() {
             let end = |id: &String| {
-                by_id.get(id.as_str()).copied().ok_or_else(|| TravelError::UnknownNode { edge: i, node: id.clone() })
+                by_id
+                    .get(id.as_str())
+                    .copied()
+                    .ok_or_else(|| TravelError::UnknownNode {
+                        edge: i,
+                        node: id.clone(),
+                    })
             };
             let (a, b) = (end(&edge.from)?, end(&edge.to)?);
             let minutes = edge.km / edge.class.speed_kmh() * 60.0;
-            graph.add_edge(a, b, PathCost { minutes, km: edge.km });
+            graph.add_edge(
+                a,
+                b,
+                PathCost {
+                    minutes,
+                    km: edge.km,
+                },
+            );
         }
-        let nodes = RTree::bulk_load(graph.node_indices().map(|ix| GeomWithData::new(on_sphere(graph[ix]), ix)).collect());
+        let nodes = RTree::bulk_load(
+            graph
+                .node_indices()
+                .map(|ix| GeomWithData::new(on_sphere(graph[ix]), ix))
+                .collect(),
+        );
         Ok(RoadGraph { graph, nodes })
     }
 
@@ -187,7 +222,9 @@ impl RoadGraph {
         // Candidates in chord order; near-equal chords are re-ranked by great-circle km
         // and index so that the choice does not depend on the tree's layout.
         let mut candidates = self.nodes.nearest_neighbor_iter_with_distance_2(&here);
-        let (first, first_d2) = candidates.next().expect("a road graph has at least one node");
+        let (first, first_d2) = candidates
+            .next()
+            .expect("a road graph has at least one node");
         let mut best = (at.great_circle_km(self.graph[first.data]), first.data);
         for (node, d2) in candidates {
             if d2 > first_d2 * (1.0 + 1e-9) + 1e-18 {
@@ -199,7 +236,13 @@ impl RoadGraph {
             }
         }
         let km = best.0 * DETOUR;
-        (best.1, PathCost { minutes: km / CONNECTOR_KMH * 60.0, km })
+        (
+            best.1,
+            PathCost {
+                minutes: km / CONNECTOR_KMH * 60.0,
+                km,
+            },
+        )
     }
 
     /// The leg of each (from, to) pair, each by a shortest-path search that stops at its
@@ -223,28 +266,36 @@ impl RoadGraph {
 
     fn fill(&self, from: &[Location], to: &[Location], legs: &mut [Option<Leg>]) {
         let cols = to.len();
-        let from_snaps: Vec<(NodeIndex, PathCost)> = from.par_iter().map(|l| self.snap(*l)).collect();
+        let from_snaps: Vec<(NodeIndex, PathCost)> =
+            from.par_iter().map(|l| self.snap(*l)).collect();
         let to_snaps: Vec<(NodeIndex, PathCost)> = to.par_iter().map(|l| self.snap(*l)).collect();
         let mut sources: Vec<NodeIndex> = from_snaps.iter().map(|s| s.0).collect();
         sources.sort();
         sources.dedup();
         // One shortest-path tree per distinct source node, in `sources` order.
-        let trees: Vec<_> = sources.par_iter().map(|&s| dijkstra(&self.graph, s, None, |e| *e.weight())).collect();
-        legs.par_chunks_mut(cols.max(1)).enumerate().for_each(|(i, row)| {
-            let (from_node, from_conn) = from_snaps[i];
-            let tree = &trees[sources.binary_search(&from_node).expect("every snapped node is a source")];
-            for (j, cell) in row.iter_mut().enumerate() {
-                if from[i] == to[j] {
-                    *cell = Some(Leg::ZERO);
-                    continue;
+        let trees: Vec<_> = sources
+            .par_iter()
+            .map(|&s| dijkstra(&self.graph, s, None, |e| *e.weight()))
+            .collect();
+        legs.par_chunks_mut(cols.max(1))
+            .enumerate()
+            .for_each(|(i, row)| {
+                let (from_node, from_conn) = from_snaps[i];
+                let tree = &trees[sources
+                    .binary_search(&from_node)
+                    .expect("every snapped node is a source")];
+                for (j, cell) in row.iter_mut().enumerate() {
+                    if from[i] == to[j] {
+                        *cell = Some(Leg::ZERO);
+                        continue;
+                    }
+                    let (to_node, to_conn) = to_snaps[j];
+                    *cell = tree.get(&to_node).map(|path| {
+                        let total = from_conn + *path + to_conn;
+                        Leg::from_exact(total.minutes, total.km)
+                    });
                 }
-                let (to_node, to_conn) = to_snaps[j];
-                *cell = tree.get(&to_node).map(|path| {
-                    let total = from_conn + *path + to_conn;
-                    Leg::from_exact(total.minutes, total.km)
-                });
-            }
-        });
+            });
     }
 }
 
@@ -269,30 +320,76 @@ mod tests {
     use crate::model::{Edge, Node, RoadClass};
 
     fn node(id: &str, lat: f64, lon: f64) -> Node {
-        Node { id: id.into(), lat, lon }
+        Node {
+            id: id.into(),
+            lat,
+            lon,
+        }
     }
 
     #[test]
     fn prefers_the_faster_road_and_reports_its_km() {
         // a–b direct on a local road (20 km, 40 min) or a–c–b on expressway (30 km, 18 min).
         let net = Network {
-            nodes: vec![node("a", 38.0, 116.0), node("b", 38.0, 116.2), node("c", 38.1, 116.1)],
+            nodes: vec![
+                node("a", 38.0, 116.0),
+                node("b", 38.0, 116.2),
+                node("c", 38.1, 116.1),
+            ],
             edges: vec![
-                Edge { from: "a".into(), to: "b".into(), km: 20.0, class: RoadClass::Local },
-                Edge { from: "a".into(), to: "c".into(), km: 15.0, class: RoadClass::Expressway },
-                Edge { from: "c".into(), to: "b".into(), km: 15.0, class: RoadClass::Expressway },
+                Edge {
+                    from: "a".into(),
+                    to: "b".into(),
+                    km: 20.0,
+                    class: RoadClass::Local,
+                },
+                Edge {
+                    from: "a".into(),
+                    to: "c".into(),
+                    km: 15.0,
+                    class: RoadClass::Expressway,
+                },
+                Edge {
+                    from: "c".into(),
+                    to: "b".into(),
+                    km: 15.0,
+                    class: RoadClass::Expressway,
+                },
             ],
         };
         let roads = RoadGraph::new(&net).unwrap();
         let model = TravelModel { roads: Some(roads) };
-        let leg = model.leg(Location { lat: 38.0, lon: 116.0 }, Location { lat: 38.0, lon: 116.2 }).unwrap();
-        assert_eq!(leg, Leg { minutes: 18, km: 30.0 });
+        let leg = model
+            .leg(
+                Location {
+                    lat: 38.0,
+                    lon: 116.0,
+                },
+                Location {
+                    lat: 38.0,
+                    lon: 116.2,
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            leg,
+            Leg {
+                minutes: 18,
+                km: 30.0
+            }
+        );
     }
 
     #[test]
     fn great_circle_fallback_rounds_minutes_up() {
-        let a = Location { lat: 38.0, lon: 116.0 };
-        let b = Location { lat: 38.0, lon: 116.1 };
+        let a = Location {
+            lat: 38.0,
+            lon: 116.0,
+        };
+        let b = Location {
+            lat: 38.0,
+            lon: 116.1,
+        };
         let leg = TravelModel::great_circle().leg(a, b).unwrap();
         let km = a.great_circle_km(b) * 1.3;
         assert_eq!(leg.minutes, (km / 50.0 * 60.0).ceil() as u32);

@@ -81,7 +81,11 @@ impl Collector {
         self.problems.push(Problem {
             code,
             level,
-            place: Place { section, index, field },
+            place: Place {
+                section,
+                index,
+                field,
+            },
             value: value.to_string(),
             message,
             hint: hint.to_string(),
@@ -106,63 +110,225 @@ impl Collector {
 
 /// Every problem in the instance, errors and warnings, in a stable order.
 pub fn validate(instance: &Instance) -> Vec<Problem> {
-    let mut c = Collector { problems: Vec::new() };
+    let mut c = Collector {
+        problems: Vec::new(),
+    };
     use Level::{Error, Warning};
 
     // Horizon and policy.
     let h = instance.horizon;
     let p = &instance.policy;
     if h.end < h.start {
-        c.push("E1502", Error, "horizon", None, "end", h.end, format!("the horizon ends ({}) before it starts ({})", h.end, h.start), "give an end date on or after the start date");
+        c.push(
+            "E1502",
+            Error,
+            "horizon",
+            None,
+            "end",
+            h.end,
+            format!(
+                "the horizon ends ({}) before it starts ({})",
+                h.end, h.start
+            ),
+            "give an end date on or after the start date",
+        );
     } else if h.len_days() > p.max_horizon_days as i64 {
-        c.push("E1502", Error, "horizon", None, "end", h.end, format!("the horizon is {} days; at most {} are planned at once", h.len_days(), p.max_horizon_days), "plan one or two months at a time");
+        c.push(
+            "E1502",
+            Error,
+            "horizon",
+            None,
+            "end",
+            h.end,
+            format!(
+                "the horizon is {} days; at most {} are planned at once",
+                h.len_days(),
+                p.max_horizon_days
+            ),
+            "plan one or two months at a time",
+        );
     }
     if p.day_start >= p.day_end {
-        c.push("E1511", Error, "policy", None, "day_start", p.day_start, format!("day_start {} is not before day_end {}", p.day_start, p.day_end), "give a working day such as 08:00–18:00");
+        c.push(
+            "E1511",
+            Error,
+            "policy",
+            None,
+            "day_start",
+            p.day_start,
+            format!(
+                "day_start {} is not before day_end {}",
+                p.day_start, p.day_end
+            ),
+            "give a working day such as 08:00–18:00",
+        );
     }
     let mut policy_range = |field: &'static str, value: String, ok: bool, message: &str| {
         if !ok {
-            c.push("E1510", Error, "policy", None, field, value, message.to_string(), "see docs/rules.md for the policy's ranges and defaults");
+            c.push(
+                "E1510",
+                Error,
+                "policy",
+                None,
+                field,
+                value,
+                message.to_string(),
+                "see docs/rules.md for the policy's ranges and defaults",
+            );
         }
     };
-    policy_range("min_team", p.min_team.to_string(), p.min_team >= 1 && p.min_team <= p.max_team, "min_team must be at least 1 and at most max_team");
-    policy_range("max_team", p.max_team.to_string(), p.max_team <= 12, "max_team must be at most 12");
-    policy_range("cost_per_km", p.cost_per_km.to_string(), p.cost_per_km.is_finite() && p.cost_per_km >= 0.0, "cost_per_km must be a non-negative number");
-    policy_range("random_share", p.random_share.to_string(), (0.0..=1.0).contains(&p.random_share), "random_share must be between 0 and 1");
+    policy_range(
+        "min_team",
+        p.min_team.to_string(),
+        p.min_team >= 1 && p.min_team <= p.max_team,
+        "min_team must be at least 1 and at most max_team",
+    );
+    policy_range(
+        "max_team",
+        p.max_team.to_string(),
+        p.max_team <= 12,
+        "max_team must be at most 12",
+    );
+    policy_range(
+        "cost_per_km",
+        p.cost_per_km.to_string(),
+        p.cost_per_km.is_finite() && p.cost_per_km >= 0.0,
+        "cost_per_km must be a non-negative number",
+    );
+    policy_range(
+        "random_share",
+        p.random_share.to_string(),
+        (0.0..=1.0).contains(&p.random_share),
+        "random_share must be between 0 and 1",
+    );
     let f = p.frequency_months;
-    policy_range("frequency_months", format!("{}/{}/{}", f.red, f.orange, f.yellow), f.red > 0 && f.orange > 0 && f.yellow > 0, "every sweep frequency must be at least one month");
-    policy_range("default_hours", format!("{}-{}", p.default_hours.open, p.default_hours.close), p.default_hours.open < p.default_hours.close, "default opening must be before closing");
+    policy_range(
+        "frequency_months",
+        format!("{}/{}/{}", f.red, f.orange, f.yellow),
+        f.red > 0 && f.orange > 0 && f.yellow > 0,
+        "every sweep frequency must be at least one month",
+    );
+    policy_range(
+        "default_hours",
+        format!("{}-{}", p.default_hours.open, p.default_hours.close),
+        p.default_hours.open < p.default_hours.close,
+        "default opening must be before closing",
+    );
 
     // Calendar.
     for (i, period) in instance.calendar.periods.iter().enumerate() {
         if period.end < period.start {
-            c.push("E1512", Error, "calendar.periods", Some(i), "end", period.end, format!("period {} ends before it starts", period.name), "swap or correct the dates");
+            c.push(
+                "E1512",
+                Error,
+                "calendar.periods",
+                Some(i),
+                "end",
+                period.end,
+                format!("period {} ends before it starts", period.name),
+                "swap or correct the dates",
+            );
         }
         if !(period.boost.is_finite() && period.boost >= 0.0) {
-            c.push("E1512", Error, "calendar.periods", Some(i), "boost", period.boost, format!("period {} has a negative or non-numeric boost", period.name), "give a boost ≥ 0, e.g. 0.5 for +50 %");
+            c.push(
+                "E1512",
+                Error,
+                "calendar.periods",
+                Some(i),
+                "boost",
+                period.boost,
+                format!("period {} has a negative or non-numeric boost", period.name),
+                "give a boost ≥ 0, e.g. 0.5 for +50 %",
+            );
         }
     }
 
     // Ids: present and unique.
-    fn ids<'a>(c: &mut Collector, section: &'static str, items: impl Iterator<Item = (&'a str, &'a str)>) -> HashSet<&'a str> {
+    fn ids<'a>(
+        c: &mut Collector,
+        section: &'static str,
+        items: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> HashSet<&'a str> {
         let mut seen = HashSet::new();
         for (i, (id, name)) in items.enumerate() {
             if id.trim().is_empty() {
-                c.push("E1102", Level::Error, section, Some(i), "id", "", "the id is empty".into(), "give every record a unique id");
+                c.push(
+                    "E1102",
+                    Level::Error,
+                    section,
+                    Some(i),
+                    "id",
+                    "",
+                    "the id is empty".into(),
+                    "give every record a unique id",
+                );
             } else if !seen.insert(id) {
-                c.push("E1101", Level::Error, section, Some(i), "id", id, format!("id `{id}` is used twice in {section}"), "make ids unique");
+                c.push(
+                    "E1101",
+                    Level::Error,
+                    section,
+                    Some(i),
+                    "id",
+                    id,
+                    format!("id `{id}` is used twice in {section}"),
+                    "make ids unique",
+                );
             }
             if name.trim().is_empty() {
-                c.push("E1102", Level::Error, section, Some(i), "name", "", format!("`{id}` has no name"), "give a name");
+                c.push(
+                    "E1102",
+                    Level::Error,
+                    section,
+                    Some(i),
+                    "name",
+                    "",
+                    format!("`{id}` has no name"),
+                    "give a name",
+                );
             }
         }
         seen
     }
-    let districts = ids(&mut c, "districts", instance.districts.iter().map(|d| (d.id.as_str(), d.name.as_str())));
-    ids(&mut c, "officers", instance.officers.iter().map(|o| (o.id.as_str(), o.name.as_str())));
-    let experts = ids(&mut c, "experts", instance.experts.iter().map(|e| (e.id.as_str(), e.name.as_str())));
-    let firms = ids(&mut c, "enterprises", instance.enterprises.iter().map(|e| (e.id.as_str(), e.name.as_str())));
-    ids(&mut c, "findings", instance.findings.iter().map(|f| (f.id.as_str(), f.id.as_str())));
+    let districts = ids(
+        &mut c,
+        "districts",
+        instance
+            .districts
+            .iter()
+            .map(|d| (d.id.as_str(), d.name.as_str())),
+    );
+    ids(
+        &mut c,
+        "officers",
+        instance
+            .officers
+            .iter()
+            .map(|o| (o.id.as_str(), o.name.as_str())),
+    );
+    let experts = ids(
+        &mut c,
+        "experts",
+        instance
+            .experts
+            .iter()
+            .map(|e| (e.id.as_str(), e.name.as_str())),
+    );
+    let firms = ids(
+        &mut c,
+        "enterprises",
+        instance
+            .enterprises
+            .iter()
+            .map(|e| (e.id.as_str(), e.name.as_str())),
+    );
+    ids(
+        &mut c,
+        "findings",
+        instance
+            .findings
+            .iter()
+            .map(|f| (f.id.as_str(), f.id.as_str())),
+    );
 
     for (i, d) in instance.districts.iter().enumerate() {
         c.location("districts", i, "base", d.base);
@@ -171,7 +337,16 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
     // Officers.
     for (i, o) in instance.officers.iter().enumerate() {
         if o.district != CITY_LEVEL && !districts.contains(o.district.as_str()) {
-            c.push("E1201", Error, "officers", Some(i), "district", &o.district, format!("officer {} names unknown district `{}`", o.id, o.district), "use a district id from districts, or `city`");
+            c.push(
+                "E1201",
+                Error,
+                "officers",
+                Some(i),
+                "district",
+                &o.district,
+                format!("officer {} names unknown district `{}`", o.id, o.district),
+                "use a district id from districts, or `city`",
+            );
         }
         match o.base {
             Some(base) => c.location("officers", i, "base", base),
@@ -184,28 +359,89 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
 
     // Cities (multi-city instances): all districts or none name one; officers and experts
     // name only known cities; a city-level officer says which city.
-    let district_city: HashMap<&str, Option<&str>> = instance.districts.iter().map(|d| (d.id.as_str(), d.city.as_deref())).collect();
-    let cities: HashSet<&str> = instance.districts.iter().filter_map(|d| d.city.as_deref()).collect();
+    let district_city: HashMap<&str, Option<&str>> = instance
+        .districts
+        .iter()
+        .map(|d| (d.id.as_str(), d.city.as_deref()))
+        .collect();
+    let cities: HashSet<&str> = instance
+        .districts
+        .iter()
+        .filter_map(|d| d.city.as_deref())
+        .collect();
     if !cities.is_empty() {
-        for (i, d) in instance.districts.iter().enumerate().filter(|(_, d)| d.city.is_none()) {
-            c.push("E1517", Error, "districts", Some(i), "city", "", format!("district {} has no city while others do", d.id), "give every district its city, or none of them");
+        for (i, d) in instance
+            .districts
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.city.is_none())
+        {
+            c.push(
+                "E1517",
+                Error,
+                "districts",
+                Some(i),
+                "city",
+                "",
+                format!("district {} has no city while others do", d.id),
+                "give every district its city, or none of them",
+            );
         }
     }
     let known_city = |c: &mut Collector, section: &'static str, i: usize, id: &str, city: &str| {
         if cities.is_empty() {
-            c.push("E1517", Error, section, Some(i), "city", city, format!("{id} names city `{city}` but no district has a city"), "give the districts their cities, or leave this empty");
+            c.push(
+                "E1517",
+                Error,
+                section,
+                Some(i),
+                "city",
+                city,
+                format!("{id} names city `{city}` but no district has a city"),
+                "give the districts their cities, or leave this empty",
+            );
         } else if !cities.contains(city) {
-            c.push("E1517", Error, section, Some(i), "city", city, format!("{id} names unknown city `{city}`"), "use a city named by a district");
+            c.push(
+                "E1517",
+                Error,
+                section,
+                Some(i),
+                "city",
+                city,
+                format!("{id} names unknown city `{city}`"),
+                "use a city named by a district",
+            );
         }
     };
     for (i, o) in instance.officers.iter().enumerate() {
         match (&o.city, district_city.get(o.district.as_str())) {
             (Some(city), Some(Some(own))) if city != own => {
-                c.push("E1517", Error, "officers", Some(i), "city", city, format!("officer {} of district {} names city `{city}`, the district is in {own}", o.id, o.district), "leave it empty: a district officer's city is the district's");
+                c.push(
+                    "E1517",
+                    Error,
+                    "officers",
+                    Some(i),
+                    "city",
+                    city,
+                    format!(
+                        "officer {} of district {} names city `{city}`, the district is in {own}",
+                        o.id, o.district
+                    ),
+                    "leave it empty: a district officer's city is the district's",
+                );
             }
             (Some(city), _) => known_city(&mut c, "officers", i, &o.id, city),
             (None, _) if o.district == CITY_LEVEL && !cities.is_empty() => {
-                c.push("E1517", Error, "officers", Some(i), "city", "", format!("city-level officer {} does not say which city", o.id), "give the officer's city");
+                c.push(
+                    "E1517",
+                    Error,
+                    "officers",
+                    Some(i),
+                    "city",
+                    "",
+                    format!("city-level officer {} does not say which city", o.id),
+                    "give the officer's city",
+                );
             }
             (None, _) => {}
         }
@@ -220,122 +456,394 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
     let mut pool_specialties: HashSet<Specialty> = HashSet::new();
     for (i, e) in instance.experts.iter().enumerate() {
         if e.specialties.is_empty() {
-            c.push("E1504", Error, "experts", Some(i), "specialties", "", format!("expert {} has no specialty", e.id), "list at least one specialty, separated by `;`");
+            c.push(
+                "E1504",
+                Error,
+                "experts",
+                Some(i),
+                "specialties",
+                "",
+                format!("expert {} has no specialty", e.id),
+                "list at least one specialty, separated by `;`",
+            );
         }
         pool_specialties.extend(e.specialties.iter().copied());
         c.location("experts", i, "home", e.home);
         if let Some(rate) = e.day_rate
             && !(rate.is_finite() && rate >= 0.0)
         {
-            c.push("E1515", Error, "experts", Some(i), "day_rate", rate, format!("expert {} has a negative or non-numeric day rate", e.id), "give CNY per person-day, or leave empty for the default by title");
+            c.push(
+                "E1515",
+                Error,
+                "experts",
+                Some(i),
+                "day_rate",
+                rate,
+                format!("expert {} has a negative or non-numeric day rate", e.id),
+                "give CNY per person-day, or leave empty for the default by title",
+            );
         }
         if e.certified_until < h.start {
-            c.push("W2003", Warning, "experts", Some(i), "certified_until", e.certified_until, format!("expert {}'s certification ended on {}, before the horizon", e.id, e.certified_until), "renew the appointment or the expert will not be scheduled");
+            c.push(
+                "W2003",
+                Warning,
+                "experts",
+                Some(i),
+                "certified_until",
+                e.certified_until,
+                format!(
+                    "expert {}'s certification ended on {}, before the horizon",
+                    e.id, e.certified_until
+                ),
+                "renew the appointment or the expert will not be scheduled",
+            );
         }
         for f in &e.avoid_enterprises {
             if !firms.contains(f.as_str()) {
-                c.push("W2002", Warning, "experts", Some(i), "avoid_enterprises", f, format!("expert {} avoids unknown enterprise `{f}`", e.id), "check the id; an avoidance of a firm outside this plan has no effect");
+                c.push(
+                    "W2002",
+                    Warning,
+                    "experts",
+                    Some(i),
+                    "avoid_enterprises",
+                    f,
+                    format!("expert {} avoids unknown enterprise `{f}`", e.id),
+                    "check the id; an avoidance of a firm outside this plan has no effect",
+                );
             }
         }
     }
 
     // Enterprises.
-    let officer_district: HashMap<&str, &str> = instance.officers.iter().map(|o| (o.id.as_str(), o.district.as_str())).collect();
+    let officer_district: HashMap<&str, &str> = instance
+        .officers
+        .iter()
+        .map(|o| (o.id.as_str(), o.district.as_str()))
+        .collect();
     let mut portfolio: HashMap<&str, u32> = HashMap::new();
     for (i, f) in instance.enterprises.iter().enumerate() {
         if !districts.contains(f.district.as_str()) {
-            c.push("E1201", Error, "enterprises", Some(i), "district", &f.district, format!("{} names unknown district `{}`", f.id, f.district), "use a district id from districts");
+            c.push(
+                "E1201",
+                Error,
+                "enterprises",
+                Some(i),
+                "district",
+                &f.district,
+                format!("{} names unknown district `{}`", f.id, f.district),
+                "use a district id from districts",
+            );
         }
         match officer_district.get(f.officer.as_str()) {
-            None => c.push("E1202", Error, "enterprises", Some(i), "officer", &f.officer, format!("{} names unknown officer `{}`", f.id, f.officer), "use an officer id from officers"),
-            Some(&d) if d != CITY_LEVEL && d != f.district => c.push("E1516", Error, "enterprises", Some(i), "officer", &f.officer, format!("{}'s responsible officer {} works in district {d}, the firm is in {}", f.id, f.officer, f.district), "give a responsible officer of the firm's district or of city level"),
+            None => c.push(
+                "E1202",
+                Error,
+                "enterprises",
+                Some(i),
+                "officer",
+                &f.officer,
+                format!("{} names unknown officer `{}`", f.id, f.officer),
+                "use an officer id from officers",
+            ),
+            Some(&d) if d != CITY_LEVEL && d != f.district => c.push(
+                "E1516",
+                Error,
+                "enterprises",
+                Some(i),
+                "officer",
+                &f.officer,
+                format!(
+                    "{}'s responsible officer {} works in district {d}, the firm is in {}",
+                    f.id, f.officer, f.district
+                ),
+                "give a responsible officer of the firm's district or of city level",
+            ),
             Some(_) => *portfolio.entry(f.officer.as_str()).or_default() += 1,
         }
         c.location("enterprises", i, "location", f.location);
         if f.major_hazard_level > 4 {
-            c.push("E1409", Error, "enterprises", Some(i), "major_hazard_level", f.major_hazard_level, format!("{}'s major hazard level {} is not 0–4", f.id, f.major_hazard_level), "give 0 (none) or 1 (highest) to 4");
+            c.push(
+                "E1409",
+                Error,
+                "enterprises",
+                Some(i),
+                "major_hazard_level",
+                f.major_hazard_level,
+                format!(
+                    "{}'s major hazard level {} is not 0–4",
+                    f.id, f.major_hazard_level
+                ),
+                "give 0 (none) or 1 (highest) to 4",
+            );
         }
         if let Some(g) = f.standardization
             && !(1..=3).contains(&g)
         {
-            c.push("E1410", Error, "enterprises", Some(i), "standardization", g, format!("{}'s standardisation grade {g} is not 1, 2 or 3", f.id), "give 1, 2, 3, or leave empty for ungraded");
+            c.push(
+                "E1410",
+                Error,
+                "enterprises",
+                Some(i),
+                "standardization",
+                g,
+                format!("{}'s standardisation grade {g} is not 1, 2 or 3", f.id),
+                "give 1, 2, 3, or leave empty for ungraded",
+            );
         }
         let req = requirements::derive(instance, f);
-        let missing: Vec<&str> = req.specialties.iter().filter(|s| !pool_specialties.contains(s)).map(|s| s.as_str()).collect();
+        let missing: Vec<&str> = req
+            .specialties
+            .iter()
+            .filter(|s| !pool_specialties.contains(s))
+            .map(|s| s.as_str())
+            .collect();
         if !missing.is_empty() {
-            c.push("E1505", Error, "enterprises", Some(i), "required_specialties", missing.join(";"), format!("{} needs {}, which no expert in the pool has", f.id, missing.join(", ")), "add an expert with that specialty or override required_specialties");
+            c.push(
+                "E1505",
+                Error,
+                "enterprises",
+                Some(i),
+                "required_specialties",
+                missing.join(";"),
+                format!(
+                    "{} needs {}, which no expert in the pool has",
+                    f.id,
+                    missing.join(", ")
+                ),
+                "add an expert with that specialty or override required_specialties",
+            );
         }
-        if req.hours.open >= req.hours.close || req.hours.close.minutes() - req.hours.open.minutes() < req.duration_min {
-            c.push("E1506", Error, "enterprises", Some(i), "hours", format!("{}-{}", req.hours.open, req.hours.close), format!("{}'s opening hours {}–{} leave no room for a {}-minute visit", f.id, req.hours.open, req.hours.close, req.duration_min), "widen the opening hours or override duration_min");
+        if req.hours.open >= req.hours.close
+            || req.hours.close.minutes() - req.hours.open.minutes() < req.duration_min
+        {
+            c.push(
+                "E1506",
+                Error,
+                "enterprises",
+                Some(i),
+                "hours",
+                format!("{}-{}", req.hours.open, req.hours.close),
+                format!(
+                    "{}'s opening hours {}–{} leave no room for a {}-minute visit",
+                    f.id, req.hours.open, req.hours.close, req.duration_min
+                ),
+                "widen the opening hours or override duration_min",
+            );
         }
         let max_team = p.max_team;
         if let Some(size) = f.team_size
             && (size < p.min_team || size > max_team)
         {
-            c.push("E1507", Error, "enterprises", Some(i), "team_size", size, format!("{}'s team size {size} is outside {}–{max_team}", f.id, p.min_team), "give a team size within the policy's min_team and max_team");
+            c.push(
+                "E1507",
+                Error,
+                "enterprises",
+                Some(i),
+                "team_size",
+                size,
+                format!(
+                    "{}'s team size {size} is outside {}–{max_team}",
+                    f.id, p.min_team
+                ),
+                "give a team size within the policy's min_team and max_team",
+            );
         } else if req.specialties.len() as u32 > max_team {
             c.push("E1507", Error, "enterprises", Some(i), "required_specialties", req.specialties.len(), format!("{} needs {} specialties, more than a crew of {max_team} can be guaranteed to cover", f.id, req.specialties.len()), "reduce the required specialties");
         }
         if f.duration_min == Some(0) {
-            c.push("E1506", Error, "enterprises", Some(i), "duration_min", 0, format!("{} has a visit duration of 0 minutes", f.id), "give minutes on site, or leave empty for the default");
+            c.push(
+                "E1506",
+                Error,
+                "enterprises",
+                Some(i),
+                "duration_min",
+                0,
+                format!("{} has a visit duration of 0 minutes", f.id),
+                "give minutes on site, or leave empty for the default",
+            );
         }
     }
-    let mut heavy: Vec<(&&str, &u32)> = portfolio.iter().filter(|(_, n)| **n > p.max_firms_per_officer).collect();
+    let mut heavy: Vec<(&&str, &u32)> = portfolio
+        .iter()
+        .filter(|(_, n)| **n > p.max_firms_per_officer)
+        .collect();
     heavy.sort();
     for (officer, n) in heavy {
         let i = instance.officers.iter().position(|o| o.id == **officer);
-        c.push("W2001", Warning, "officers", i, "portfolio", n, format!("officer {officer} is responsible for {n} firms, over the cap of {}", p.max_firms_per_officer), "rebalance portfolios (`hazard-sweep portfolios`)");
+        c.push(
+            "W2001",
+            Warning,
+            "officers",
+            i,
+            "portfolio",
+            n,
+            format!(
+                "officer {officer} is responsible for {n} firms, over the cap of {}",
+                p.max_firms_per_officer
+            ),
+            "rebalance portfolios (`hazard-sweep portfolios`)",
+        );
     }
     for (i, d) in instance.districts.iter().enumerate() {
-        let served = instance.officers.iter().any(|o| o.district == d.id || o.district == CITY_LEVEL);
+        let served = instance
+            .officers
+            .iter()
+            .any(|o| o.district == d.id || o.district == CITY_LEVEL);
         if !served {
-            c.push("W2004", Warning, "districts", Some(i), "id", &d.id, format!("no officer serves district {}", d.id), "add a district or city-level officer, or its firms cannot be visited");
+            c.push(
+                "W2004",
+                Warning,
+                "districts",
+                Some(i),
+                "id",
+                &d.id,
+                format!("no officer serves district {}", d.id),
+                "add a district or city-level officer, or its firms cannot be visited",
+            );
         }
     }
 
     // History and findings.
     for (i, r) in instance.history.iter().enumerate() {
         if !firms.contains(r.enterprise.as_str()) {
-            c.push("E1204", Error, "history", Some(i), "enterprise", &r.enterprise, format!("history names unknown enterprise `{}`", r.enterprise), "use an enterprise id from enterprises");
+            c.push(
+                "E1204",
+                Error,
+                "history",
+                Some(i),
+                "enterprise",
+                &r.enterprise,
+                format!("history names unknown enterprise `{}`", r.enterprise),
+                "use an enterprise id from enterprises",
+            );
         }
         for e in &r.experts {
             if !experts.contains(e.as_str()) {
-                c.push("E1203", Error, "history", Some(i), "experts", e, format!("history names unknown expert `{e}`"), "use an expert id from experts");
+                c.push(
+                    "E1203",
+                    Error,
+                    "history",
+                    Some(i),
+                    "experts",
+                    e,
+                    format!("history names unknown expert `{e}`"),
+                    "use an expert id from experts",
+                );
             }
         }
         if r.date >= h.start {
-            c.push("E1514", Error, "history", Some(i), "date", r.date, format!("an inspection dated {} is not before the horizon start {}", r.date, h.start), "history holds past inspections only");
+            c.push(
+                "E1514",
+                Error,
+                "history",
+                Some(i),
+                "date",
+                r.date,
+                format!(
+                    "an inspection dated {} is not before the horizon start {}",
+                    r.date, h.start
+                ),
+                "history holds past inspections only",
+            );
         }
     }
     for (i, f) in instance.findings.iter().enumerate() {
         if !firms.contains(f.enterprise.as_str()) {
-            c.push("E1204", Error, "findings", Some(i), "enterprise", &f.enterprise, format!("finding {} names unknown enterprise `{}`", f.id, f.enterprise), "use an enterprise id from enterprises");
+            c.push(
+                "E1204",
+                Error,
+                "findings",
+                Some(i),
+                "enterprise",
+                &f.enterprise,
+                format!(
+                    "finding {} names unknown enterprise `{}`",
+                    f.id, f.enterprise
+                ),
+                "use an enterprise id from enterprises",
+            );
         }
         if f.deadline < f.found_on {
-            c.push("E1508", Error, "findings", Some(i), "deadline", f.deadline, format!("finding {}'s deadline {} is before it was found ({})", f.id, f.deadline, f.found_on), "correct the dates");
+            c.push(
+                "E1508",
+                Error,
+                "findings",
+                Some(i),
+                "deadline",
+                f.deadline,
+                format!(
+                    "finding {}'s deadline {} is before it was found ({})",
+                    f.id, f.deadline, f.found_on
+                ),
+                "correct the dates",
+            );
         }
     }
 
     // Road network.
     if let Some(net) = instance.travel.as_ref().and_then(|t| t.network.as_ref()) {
         if net.nodes.is_empty() {
-            c.push("E1513", Error, "travel.network", None, "nodes", 0, "the road network has no nodes".into(), "give nodes and edges, or set travel to null for great-circle travel");
+            c.push(
+                "E1513",
+                Error,
+                "travel.network",
+                None,
+                "nodes",
+                0,
+                "the road network has no nodes".into(),
+                "give nodes and edges, or set travel to null for great-circle travel",
+            );
         }
         let mut node_ids = HashSet::new();
         for (i, n) in net.nodes.iter().enumerate() {
             if !node_ids.insert(n.id.as_str()) {
-                c.push("E1101", Error, "travel.network.nodes", Some(i), "id", &n.id, format!("node id `{}` is used twice", n.id), "make node ids unique");
+                c.push(
+                    "E1101",
+                    Error,
+                    "travel.network.nodes",
+                    Some(i),
+                    "id",
+                    &n.id,
+                    format!("node id `{}` is used twice", n.id),
+                    "make node ids unique",
+                );
             }
-            c.location("travel.network.nodes", i, "lat", Location { lat: n.lat, lon: n.lon });
+            c.location(
+                "travel.network.nodes",
+                i,
+                "lat",
+                Location {
+                    lat: n.lat,
+                    lon: n.lon,
+                },
+            );
         }
         for (i, e) in net.edges.iter().enumerate() {
             for (field, end) in [("from", &e.from), ("to", &e.to)] {
                 if !node_ids.contains(end.as_str()) {
-                    c.push("E1513", Error, "travel.network.edges", Some(i), field, end, format!("edge {i} names unknown node `{end}`"), "use node ids from travel.network.nodes");
+                    c.push(
+                        "E1513",
+                        Error,
+                        "travel.network.edges",
+                        Some(i),
+                        field,
+                        end,
+                        format!("edge {i} names unknown node `{end}`"),
+                        "use node ids from travel.network.nodes",
+                    );
                 }
             }
             if !(e.km.is_finite() && e.km > 0.0) {
-                c.push("E1513", Error, "travel.network.edges", Some(i), "km", e.km, format!("edge {i} has length {} km", e.km), "give a positive length in km");
+                c.push(
+                    "E1513",
+                    Error,
+                    "travel.network.edges",
+                    Some(i),
+                    "km",
+                    e.km,
+                    format!("edge {i} has length {} km", e.km),
+                    "give a positive length in km",
+                );
             }
         }
     }

@@ -40,7 +40,17 @@ pub fn run(options: &ScaleBench) -> Result<()> {
     let exe = std::env::current_exe().context("locating the hazard-sweep binary")?;
     println!(
         "{:<9} {:>9} {:>6} {:>7} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>10}",
-        "scale", "firms", "due", "experts", "officers", "seconds", "peak MiB", "coverage", "bound", "gap", "violations"
+        "scale",
+        "firms",
+        "due",
+        "experts",
+        "officers",
+        "seconds",
+        "peak MiB",
+        "coverage",
+        "bound",
+        "gap",
+        "violations"
     );
     let mut rows = Vec::new();
     for scale in &options.scales {
@@ -50,23 +60,49 @@ pub fn run(options: &ScaleBench) -> Result<()> {
         // Always regenerated: a cached copy could come from an older generator.
         let data = generate(*scale, 1, "2027-03-01".parse().expect("valid date"));
         write_registries(&data.instance, &registries)?;
-        let imported = import_dir(&registries, month_horizon("2027-03").map_err(|p| anyhow::anyhow!("{p}"))?, &format!("{name}-2027-03"));
-        let Some(instance) = imported.instance else { bail!("{name}: the generated registries do not import") };
+        let imported = import_dir(
+            &registries,
+            month_horizon("2027-03").map_err(|p| anyhow::anyhow!("{p}"))?,
+            &format!("{name}-2027-03"),
+        );
+        let Some(instance) = imported.instance else {
+            bail!("{name}: the generated registries do not import")
+        };
         let instance_path = dir.join("instance.json");
         std::fs::write(&instance_path, serde_json::to_vec(&instance)?)?;
         let roster_path = dir.join("roster.json");
         let mut child = Command::new(&exe);
-        child.args(["solve", "--instance"]).arg(&instance_path).arg("-o").arg(&roster_path);
-        child.args(["--threads", &options.threads.to_string(), "--iterations", &options.iterations.to_string(), "--report-memory"]);
+        child
+            .args(["solve", "--instance"])
+            .arg(&instance_path)
+            .arg("-o")
+            .arg(&roster_path);
+        child.args([
+            "--threads",
+            &options.threads.to_string(),
+            "--iterations",
+            &options.iterations.to_string(),
+            "--report-memory",
+        ]);
         if let Some(limit) = options.time_limit {
             child.args(["--time-limit", &limit.to_string()]);
         }
-        let out = child.output().with_context(|| format!("running the {name} solve"))?;
+        let out = child
+            .output()
+            .with_context(|| format!("running the {name} solve"))?;
         if !out.status.success() {
-            bail!("{name}: the solve failed: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "{name}: the solve failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let stderr = String::from_utf8_lossy(&out.stderr);
-        let peak = stderr.lines().find_map(|l| l.strip_prefix("peak memory MiB: ")).unwrap_or("?").trim().to_string();
+        let peak = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("peak memory MiB: "))
+            .unwrap_or("?")
+            .trim()
+            .to_string();
         let roster: Roster = serde_json::from_slice(&std::fs::read(&roster_path)?)?;
         let violations = check(&instance, &roster).len();
         let k = &roster.kpis;
@@ -99,12 +135,27 @@ pub fn run(options: &ScaleBench) -> Result<()> {
             violations.to_string(),
         ]);
         if violations > 0 {
-            bail!("the {} roster breaks {violations} rules", rows.last().map_or("", |r| r[0].as_str()));
+            bail!(
+                "the {} roster breaks {violations} rules",
+                rows.last().map_or("", |r| r[0].as_str())
+            );
         }
     }
     super::write_csv(
         &options.csv,
-        &["scale", "firms", "due", "experts", "officers", "seconds", "peak_mib", "coverage", "bound", "gap", "violations"],
+        &[
+            "scale",
+            "firms",
+            "due",
+            "experts",
+            "officers",
+            "seconds",
+            "peak_mib",
+            "coverage",
+            "bound",
+            "gap",
+            "violations",
+        ],
         &rows,
     )?;
     println!("wrote {}", options.csv.display());

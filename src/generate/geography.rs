@@ -24,22 +24,141 @@ pub struct DistrictSeed {
 /// coastal chemical industry around Huanghua and the Bohai New Area, petrochemicals at
 /// Renqiu (Huabei oilfield), castings and pipe fittings at Botou, Mengcun and Yanshan.
 pub const CANGZHOU: &[DistrictSeed] = &[
-    DistrictSeed { code: "XH", name: "新华区", seat: (38.314, 116.866), firms: 460, emphasis: &[(Sector::CrowdedVenue, 2.0), (Sector::SpecialEquipment, 1.5)], fireworks: 0 },
-    DistrictSeed { code: "YH", name: "运河区", seat: (38.310, 116.832), firms: 480, emphasis: &[(Sector::CrowdedVenue, 2.0), (Sector::Construction, 1.5)], fireworks: 0 },
-    DistrictSeed { code: "CX", name: "沧县", seat: (38.219, 116.750), firms: 500, emphasis: &[(Sector::HazardousChemicals, 1.3)], fireworks: 2 },
-    DistrictSeed { code: "QX", name: "青县", seat: (38.583, 116.804), firms: 443, emphasis: &[(Sector::SpecialEquipment, 1.3)], fireworks: 1 },
-    DistrictSeed { code: "DG", name: "东光县", seat: (37.888, 116.537), firms: 443, emphasis: &[(Sector::OccupationalHealth, 1.4)], fireworks: 2 },
-    DistrictSeed { code: "HX", name: "海兴县", seat: (38.143, 117.497), firms: 443, emphasis: &[(Sector::HazardousChemicals, 1.5)], fireworks: 3 },
-    DistrictSeed { code: "YS", name: "盐山县", seat: (38.058, 117.231), firms: 443, emphasis: &[(Sector::Metallurgy, 3.0)], fireworks: 2 },
-    DistrictSeed { code: "SN", name: "肃宁县", seat: (38.423, 115.830), firms: 443, emphasis: &[(Sector::OccupationalHealth, 1.5)], fireworks: 2 },
-    DistrictSeed { code: "NP", name: "南皮县", seat: (38.039, 116.709), firms: 443, emphasis: &[(Sector::Metallurgy, 1.5)], fireworks: 3 },
-    DistrictSeed { code: "WQ", name: "吴桥县", seat: (37.628, 116.391), firms: 443, emphasis: &[(Sector::CrowdedVenue, 2.0)], fireworks: 3 },
-    DistrictSeed { code: "XX", name: "献县", seat: (38.190, 116.123), firms: 450, emphasis: &[(Sector::Construction, 1.3)], fireworks: 3 },
-    DistrictSeed { code: "MC", name: "孟村回族自治县", seat: (38.054, 117.104), firms: 443, emphasis: &[(Sector::Metallurgy, 3.0)], fireworks: 1 },
-    DistrictSeed { code: "BT", name: "泊头市", seat: (38.084, 116.578), firms: 500, emphasis: &[(Sector::Metallurgy, 2.5)], fireworks: 1 },
-    DistrictSeed { code: "RQ", name: "任丘市", seat: (38.712, 116.099), firms: 650, emphasis: &[(Sector::HazardousChemicals, 2.5), (Sector::NonCoalMining, 4.0), (Sector::CityGas, 1.5)], fireworks: 0 },
-    DistrictSeed { code: "HH", name: "黄骅市", seat: (38.371, 117.330), firms: 850, emphasis: &[(Sector::HazardousChemicals, 3.5), (Sector::DangerousGoodsTransport, 2.0)], fireworks: 1 },
-    DistrictSeed { code: "HJ", name: "河间市", seat: (38.446, 116.099), firms: 500, emphasis: &[(Sector::SpecialEquipment, 1.3)], fireworks: 0 },
+    DistrictSeed {
+        code: "XH",
+        name: "新华区",
+        seat: (38.314, 116.866),
+        firms: 460,
+        emphasis: &[(Sector::CrowdedVenue, 2.0), (Sector::SpecialEquipment, 1.5)],
+        fireworks: 0,
+    },
+    DistrictSeed {
+        code: "YH",
+        name: "运河区",
+        seat: (38.310, 116.832),
+        firms: 480,
+        emphasis: &[(Sector::CrowdedVenue, 2.0), (Sector::Construction, 1.5)],
+        fireworks: 0,
+    },
+    DistrictSeed {
+        code: "CX",
+        name: "沧县",
+        seat: (38.219, 116.750),
+        firms: 500,
+        emphasis: &[(Sector::HazardousChemicals, 1.3)],
+        fireworks: 2,
+    },
+    DistrictSeed {
+        code: "QX",
+        name: "青县",
+        seat: (38.583, 116.804),
+        firms: 443,
+        emphasis: &[(Sector::SpecialEquipment, 1.3)],
+        fireworks: 1,
+    },
+    DistrictSeed {
+        code: "DG",
+        name: "东光县",
+        seat: (37.888, 116.537),
+        firms: 443,
+        emphasis: &[(Sector::OccupationalHealth, 1.4)],
+        fireworks: 2,
+    },
+    DistrictSeed {
+        code: "HX",
+        name: "海兴县",
+        seat: (38.143, 117.497),
+        firms: 443,
+        emphasis: &[(Sector::HazardousChemicals, 1.5)],
+        fireworks: 3,
+    },
+    DistrictSeed {
+        code: "YS",
+        name: "盐山县",
+        seat: (38.058, 117.231),
+        firms: 443,
+        emphasis: &[(Sector::Metallurgy, 3.0)],
+        fireworks: 2,
+    },
+    DistrictSeed {
+        code: "SN",
+        name: "肃宁县",
+        seat: (38.423, 115.830),
+        firms: 443,
+        emphasis: &[(Sector::OccupationalHealth, 1.5)],
+        fireworks: 2,
+    },
+    DistrictSeed {
+        code: "NP",
+        name: "南皮县",
+        seat: (38.039, 116.709),
+        firms: 443,
+        emphasis: &[(Sector::Metallurgy, 1.5)],
+        fireworks: 3,
+    },
+    DistrictSeed {
+        code: "WQ",
+        name: "吴桥县",
+        seat: (37.628, 116.391),
+        firms: 443,
+        emphasis: &[(Sector::CrowdedVenue, 2.0)],
+        fireworks: 3,
+    },
+    DistrictSeed {
+        code: "XX",
+        name: "献县",
+        seat: (38.190, 116.123),
+        firms: 450,
+        emphasis: &[(Sector::Construction, 1.3)],
+        fireworks: 3,
+    },
+    DistrictSeed {
+        code: "MC",
+        name: "孟村回族自治县",
+        seat: (38.054, 117.104),
+        firms: 443,
+        emphasis: &[(Sector::Metallurgy, 3.0)],
+        fireworks: 1,
+    },
+    DistrictSeed {
+        code: "BT",
+        name: "泊头市",
+        seat: (38.084, 116.578),
+        firms: 500,
+        emphasis: &[(Sector::Metallurgy, 2.5)],
+        fireworks: 1,
+    },
+    DistrictSeed {
+        code: "RQ",
+        name: "任丘市",
+        seat: (38.712, 116.099),
+        firms: 650,
+        emphasis: &[
+            (Sector::HazardousChemicals, 2.5),
+            (Sector::NonCoalMining, 4.0),
+            (Sector::CityGas, 1.5),
+        ],
+        fireworks: 0,
+    },
+    DistrictSeed {
+        code: "HH",
+        name: "黄骅市",
+        seat: (38.371, 117.330),
+        firms: 850,
+        emphasis: &[
+            (Sector::HazardousChemicals, 3.5),
+            (Sector::DangerousGoodsTransport, 2.0),
+        ],
+        fireworks: 1,
+    },
+    DistrictSeed {
+        code: "HJ",
+        name: "河间市",
+        seat: (38.446, 116.099),
+        firms: 500,
+        emphasis: &[(Sector::SpecialEquipment, 1.3)],
+        fireworks: 0,
+    },
 ];
 
 /// Coastal chemical parks of the Bohai New Area, in 黄骅市 (HH): name, centre, share of
@@ -62,9 +181,20 @@ pub const EXPRESSWAYS: &[&[&str]] = &[
 
 /// National and provincial roads between seats.
 pub const NATIONAL_ROADS: &[(&str, &str)] = &[
-    ("XH", "YS"), ("YS", "HX"), ("XH", "MC"), ("MC", "YS"), ("YH", "NP"), ("NP", "BT"),
-    ("NP", "DG"), ("HJ", "SN"), ("XX", "BT"), ("CX", "YH"), ("CX", "XX"), ("XH", "CX"),
-    ("XH", "YH"), ("QX", "HJ"),
+    ("XH", "YS"),
+    ("YS", "HX"),
+    ("XH", "MC"),
+    ("MC", "YS"),
+    ("YH", "NP"),
+    ("NP", "BT"),
+    ("NP", "DG"),
+    ("HJ", "SN"),
+    ("XX", "BT"),
+    ("CX", "YH"),
+    ("CX", "XX"),
+    ("XH", "CX"),
+    ("XH", "YH"),
+    ("QX", "HJ"),
 ];
 
 /// City base mix of sectors (share of registered firms, before emphasis).
@@ -100,5 +230,8 @@ pub const CANGZHOU_CENTRE: (f64, f64) = (38.30, 116.84);
 
 /// Shifts a template point from Cangzhou to another city's centre.
 pub fn shift(point: (f64, f64), centre: (f64, f64)) -> Location {
-    Location { lat: point.0 - CANGZHOU_CENTRE.0 + centre.0, lon: point.1 - CANGZHOU_CENTRE.1 + centre.1 }
+    Location {
+        lat: point.0 - CANGZHOU_CENTRE.0 + centre.0,
+        lon: point.1 - CANGZHOU_CENTRE.1 + centre.1,
+    }
 }

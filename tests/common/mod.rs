@@ -19,15 +19,30 @@ pub fn case(name: &str) -> Instance {
     let path = root().join("fixtures/cases").join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let imported = read_instance_json(&text, name);
-    assert!(imported.problems.is_empty(), "{name}: {:?}", imported.problems);
+    assert!(
+        imported.problems.is_empty(),
+        "{name}: {:?}",
+        imported.problems
+    );
     imported.instance.expect("valid case")
 }
 
 /// Solves and asserts that the independent checker finds nothing.
 pub fn solve_checked(instance: &Instance, threads: usize) -> Roster {
-    let roster = solve(instance, &SolveOptions { threads, ..Default::default() }).expect("solve runs");
+    let roster = solve(
+        instance,
+        &SolveOptions {
+            threads,
+            ..Default::default()
+        },
+    )
+    .expect("solve runs");
     let violations = check(instance, &roster);
-    assert!(violations.is_empty(), "{}: checker found {violations:#?}", instance.name);
+    assert!(
+        violations.is_empty(),
+        "{}: checker found {violations:#?}",
+        instance.name
+    );
     roster
 }
 
@@ -35,7 +50,11 @@ pub fn solve_checked(instance: &Instance, threads: usize) -> Roster {
 pub fn import_month(dir: &Path, month: &str) -> Instance {
     let horizon = import::month_horizon(month).expect("valid month");
     let imported = import::import_dir(dir, horizon, "test");
-    let errors: Vec<_> = imported.problems.iter().filter(|p| p.level == sweep_solver::Level::Error).collect();
+    let errors: Vec<_> = imported
+        .problems
+        .iter()
+        .filter(|p| p.level == sweep_solver::Level::Error)
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     imported.instance.expect("no errors")
 }
@@ -50,12 +69,22 @@ pub fn write_tiny(dir: &Path, seed: u64) {
 /// Re-times a crew's visits in their current order with the travel model, as a planner's
 /// tool would after editing a roster by hand.
 pub fn retime(instance: &Instance, crew: &mut Crew) {
-    let officer = instance.officers.iter().find(|o| o.id == crew.officer).expect("known officer");
+    let officer = instance
+        .officers
+        .iter()
+        .find(|o| o.id == crew.officer)
+        .expect("known officer");
     let base = instance.officer_base(officer).expect("base");
     let firms: Vec<_> = crew
         .visits
         .iter()
-        .map(|v| instance.enterprises.iter().find(|f| f.id == v.enterprise).expect("known firm"))
+        .map(|v| {
+            instance
+                .enterprises
+                .iter()
+                .find(|f| f.id == v.enterprise)
+                .expect("known firm")
+        })
         .collect();
     let mut places = vec![base];
     places.extend(firms.iter().map(|f| f.location));
@@ -105,16 +134,28 @@ pub fn refresh_kpis(instance: &Instance, roster: &mut Roster) {
         .map(|e| *days.get(e.id.as_str()).unwrap_or(&0) as f64 / instance.expert_max_days(e) as f64)
         .collect();
     let mean = utilisation.iter().sum::<f64>() / utilisation.len().max(1) as f64;
-    let spread = (utilisation.iter().map(|u| (u - mean).powi(2)).sum::<f64>() / utilisation.len().max(1) as f64).sqrt();
-    let visited: std::collections::HashSet<&str> =
-        roster.crews.iter().flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str())).collect();
+    let spread = (utilisation.iter().map(|u| (u - mean).powi(2)).sum::<f64>()
+        / utilisation.len().max(1) as f64)
+        .sqrt();
+    let visited: std::collections::HashSet<&str> = roster
+        .crews
+        .iter()
+        .flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str()))
+        .collect();
     let due_weight: f64 = roster.due.iter().map(|d| d.weight).sum();
-    let done = roster.due.iter().filter(|d| visited.contains(d.enterprise.as_str()));
+    let done = roster
+        .due
+        .iter()
+        .filter(|d| visited.contains(d.enterprise.as_str()));
     let km: f64 = roster.crews.iter().map(|c| c.distance_km).sum();
     let k = &mut roster.kpis;
     k.scheduled = done.clone().count() as u32;
     k.mandatory_scheduled = done.clone().filter(|d| d.mandatory).count() as u32;
-    k.weighted_coverage = if due_weight > 0.0 { done.map(|d| d.weight).sum::<f64>() / due_weight } else { 1.0 };
+    k.weighted_coverage = if due_weight > 0.0 {
+        done.map(|d| d.weight).sum::<f64>() / due_weight
+    } else {
+        1.0
+    };
     k.expert_days = person_days;
     k.distance_km = km;
     k.cost_cny = rates + km * instance.policy.cost_per_km;

@@ -8,7 +8,10 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
         for expert in ix.crew_experts(crew) {
             for (visit, firm) in ix.visits(crew) {
                 let by_firm = expert.avoid_enterprises.contains(&firm.id);
-                let by_group = firm.group.as_ref().filter(|g| expert.avoid_groups.contains(g));
+                let by_group = firm
+                    .group
+                    .as_ref()
+                    .filter(|g| expert.avoid_groups.contains(g));
                 if by_firm || by_group.is_some() {
                     let why = match by_group {
                         Some(g) if !by_firm => format!("its group {g}"),
@@ -18,7 +21,10 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                         "visit.conflict_of_interest",
                         crew,
                         &visit.enterprise,
-                        format!("expert {} must avoid {} ({why} is on their avoidance list)", expert.id, firm.id),
+                        format!(
+                            "expert {} must avoid {} ({why} is on their avoidance list)",
+                            expert.id, firm.id
+                        ),
                     );
                 }
             }

@@ -13,18 +13,34 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
             out.crew(
                 "calendar.outside_horizon",
                 crew,
-                format!("{date} is outside the horizon {} – {}", instance.horizon.start, instance.horizon.end),
+                format!(
+                    "{date} is outside the horizon {} – {}",
+                    instance.horizon.start, instance.horizon.end
+                ),
             );
         }
         if !is_working_day(instance, date) {
-            out.crew("calendar.not_working_day", crew, format!("{date} is a weekend day or a public holiday"));
+            out.crew(
+                "calendar.not_working_day",
+                crew,
+                format!("{date} is a weekend day or a public holiday"),
+            );
         }
         if let Some(name) = blackout_on(instance, date) {
-            out.crew("calendar.blackout", crew, format!("{date} is in the blackout period {name}"));
+            out.crew(
+                "calendar.blackout",
+                crew,
+                format!("{date} is in the blackout period {name}"),
+            );
         }
         for (visit, firm) in ix.visits(crew) {
             if firm.closed_dates.contains(&date) {
-                out.visit("calendar.firm_closed", crew, &visit.enterprise, format!("{} is closed on {date}", firm.id));
+                out.visit(
+                    "calendar.firm_closed",
+                    crew,
+                    &visit.enterprise,
+                    format!("{} is closed on {date}", firm.id),
+                );
             }
         }
     }

@@ -11,10 +11,16 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     let mut seen: HashMap<(chrono::NaiveDate, &str), &str> = HashMap::new();
     for crew in &roster.crews {
         match ix.officers.get(crew.officer.as_str()) {
-            None => out.crew("crew.unknown_officer", crew, format!("officer `{}` is not in the registry", crew.officer)),
-            Some(o) if o.unavailable.contains(&crew.date) => {
-                out.crew("crew.unavailable", crew, format!("officer {} is unavailable on {}", o.id, crew.date))
-            }
+            None => out.crew(
+                "crew.unknown_officer",
+                crew,
+                format!("officer `{}` is not in the registry", crew.officer),
+            ),
+            Some(o) if o.unavailable.contains(&crew.date) => out.crew(
+                "crew.unavailable",
+                crew,
+                format!("officer {} is unavailable on {}", o.id, crew.date),
+            ),
             Some(_) => {}
         }
         let size = crew.experts.len() as u32;
@@ -22,22 +28,39 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
             out.crew(
                 "crew.team_size",
                 crew,
-                format!("the crew has {size} experts; a crew has {} to {}", policy.min_team, policy.max_team),
+                format!(
+                    "the crew has {size} experts; a crew has {} to {}",
+                    policy.min_team, policy.max_team
+                ),
             );
         }
         if crew.visits.is_empty() {
-            out.crew("crew.empty", crew, "the crew has no visits but books people for the day".into());
+            out.crew(
+                "crew.empty",
+                crew,
+                "the crew has no visits but books people for the day".into(),
+            );
         }
         for (i, id) in crew.experts.iter().enumerate() {
             if crew.experts[..i].contains(id) {
-                out.crew("crew.duplicate_member", crew, format!("expert {id} is listed twice"));
+                out.crew(
+                    "crew.duplicate_member",
+                    crew,
+                    format!("expert {id} is listed twice"),
+                );
                 continue;
             }
             match ix.experts.get(id.as_str()) {
-                None => out.crew("crew.unknown_expert", crew, format!("expert `{id}` is not in the registry")),
-                Some(e) if e.unavailable.contains(&crew.date) => {
-                    out.crew("crew.unavailable", crew, format!("expert {id} is unavailable on {}", crew.date))
-                }
+                None => out.crew(
+                    "crew.unknown_expert",
+                    crew,
+                    format!("expert `{id}` is not in the registry"),
+                ),
+                Some(e) if e.unavailable.contains(&crew.date) => out.crew(
+                    "crew.unavailable",
+                    crew,
+                    format!("expert {id} is unavailable on {}", crew.date),
+                ),
                 Some(_) => {}
             }
         }

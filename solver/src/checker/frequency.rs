@@ -19,7 +19,10 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     "visit.repeated",
                     crew,
                     &visit.enterprise,
-                    format!("{} is already visited on {} in this plan", visit.enterprise, dates[0]),
+                    format!(
+                        "{} is already visited on {} in this plan",
+                        visit.enterprise, dates[0]
+                    ),
                 );
             }
             dates.push(crew.date);
@@ -27,12 +30,16 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     }
     let mut history: HashMap<(&str, i32), u32> = HashMap::new();
     for h in &ix.instance.history {
-        *history.entry((h.enterprise.as_str(), h.date.year())).or_default() += 1;
+        *history
+            .entry((h.enterprise.as_str(), h.date.year()))
+            .or_default() += 1;
     }
     let mut ids: Vec<&&str> = visits.keys().collect();
     ids.sort();
     for id in ids {
-        let Some(firm) = ix.firms.get(*id) else { continue };
+        let Some(firm) = ix.firms.get(*id) else {
+            continue;
+        };
         let mut years: Vec<i32> = visits[*id].iter().map(|d| d.year()).collect();
         years.dedup();
         for year in years {

@@ -9,10 +9,21 @@ use crate::model::Roster;
 pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     let instance = ix.instance;
     let derived = &ix.due;
-    let weights: HashMap<&str, (f64, bool)> =
-        derived.due.iter().map(|d| (d.enterprise.as_str(), (d.weight, d.mandatory))).collect();
-    let visited: Vec<&str> = roster.crews.iter().flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str())).collect();
-    let mut scheduled: Vec<&str> = visited.iter().copied().filter(|id| weights.contains_key(id)).collect();
+    let weights: HashMap<&str, (f64, bool)> = derived
+        .due
+        .iter()
+        .map(|d| (d.enterprise.as_str(), (d.weight, d.mandatory)))
+        .collect();
+    let visited: Vec<&str> = roster
+        .crews
+        .iter()
+        .flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str()))
+        .collect();
+    let mut scheduled: Vec<&str> = visited
+        .iter()
+        .copied()
+        .filter(|id| weights.contains_key(id))
+        .collect();
     scheduled.sort();
     scheduled.dedup();
     let due_weight: f64 = derived.due.iter().map(|d| d.weight).sum();
@@ -33,7 +44,9 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
         .iter()
         .zip(&ix.tours)
         .map(|(crew, tour)| match tour {
-            Ok(legs) if legs.iter().all(Option::is_some) => legs.iter().flatten().map(|l| l.km).sum(),
+            Ok(legs) if legs.iter().all(Option::is_some) => {
+                legs.iter().flatten().map(|l| l.km).sum()
+            }
             _ => crew.distance_km,
         })
         .sum();
@@ -41,38 +54,81 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
         .experts
         .iter()
         .filter(|e| instance.expert_max_days(e) > 0)
-        .map(|e| days.get(e.id.as_str()).copied().unwrap_or(0) as f64 / instance.expert_max_days(e) as f64)
+        .map(|e| {
+            days.get(e.id.as_str()).copied().unwrap_or(0) as f64
+                / instance.expert_max_days(e) as f64
+        })
         .collect();
-    let coverage = if due_weight > 0.0 { done_weight / due_weight } else { 1.0 };
+    let coverage = if due_weight > 0.0 {
+        done_weight / due_weight
+    } else {
+        1.0
+    };
 
     let k = &roster.kpis;
     let mut count = |name: &str, have: u32, want: usize| {
         if have as usize != want {
-            out.plan("kpi.mismatch", format!("kpis.{name} is {have}, the roster gives {want}"));
+            out.plan(
+                "kpi.mismatch",
+                format!("kpis.{name} is {have}, the roster gives {want}"),
+            );
         }
     };
     count("due", k.due, derived.due.len());
-    count("mandatory_due", k.mandatory_due, derived.due.iter().filter(|d| d.mandatory).count());
+    count(
+        "mandatory_due",
+        k.mandatory_due,
+        derived.due.iter().filter(|d| d.mandatory).count(),
+    );
     count("scheduled", k.scheduled, scheduled.len());
-    count("mandatory_scheduled", k.mandatory_scheduled, scheduled.iter().filter(|id| weights[*id].1).count());
-    count("expert_days", k.expert_days, roster.crews.iter().map(|c| distinct(&c.experts)).sum());
+    count(
+        "mandatory_scheduled",
+        k.mandatory_scheduled,
+        scheduled.iter().filter(|id| weights[*id].1).count(),
+    );
+    count(
+        "expert_days",
+        k.expert_days,
+        roster.crews.iter().map(|c| distinct(&c.experts)).sum(),
+    );
     let mut real = |name: &str, have: f64, want: f64, tolerance: f64| {
         if (have - want).abs() > tolerance {
-            out.plan("kpi.mismatch", format!("kpis.{name} is {have}, the roster gives {want:.4}"));
+            out.plan(
+                "kpi.mismatch",
+                format!("kpis.{name} is {have}, the roster gives {want:.4}"),
+            );
         }
     };
     let km_tolerance = 0.011 * (visited.len() + roster.crews.len()).max(1) as f64;
     real("weighted_coverage", k.weighted_coverage, coverage, 1e-6);
     real("distance_km", k.distance_km, km, km_tolerance);
-    real("cost_cny", k.cost_cny, rates + km * instance.policy.cost_per_km, km_tolerance * instance.policy.cost_per_km + 0.011);
-    real("workload_spread", k.workload_spread, crate::construct::std_dev(&utilisation), 1e-6);
+    real(
+        "cost_cny",
+        k.cost_cny,
+        rates + km * instance.policy.cost_per_km,
+        km_tolerance * instance.policy.cost_per_km + 0.011,
+    );
+    real(
+        "workload_spread",
+        k.workload_spread,
+        crate::construct::std_dev(&utilisation),
+        1e-6,
+    );
     match (k.bound, k.gap) {
-        (Some(bound), _) if bound + 1e-9 < k.weighted_coverage => {
-            out.plan("kpi.bound", format!("kpis.bound {bound} is below the achieved coverage {}", k.weighted_coverage))
-        }
-        (Some(bound), Some(gap)) if (gap - (bound - k.weighted_coverage)).abs() > 1e-6 => {
-            out.plan("kpi.bound", format!("kpis.gap {gap} is not bound − coverage = {}", bound - k.weighted_coverage))
-        }
+        (Some(bound), _) if bound + 1e-9 < k.weighted_coverage => out.plan(
+            "kpi.bound",
+            format!(
+                "kpis.bound {bound} is below the achieved coverage {}",
+                k.weighted_coverage
+            ),
+        ),
+        (Some(bound), Some(gap)) if (gap - (bound - k.weighted_coverage)).abs() > 1e-6 => out.plan(
+            "kpi.bound",
+            format!(
+                "kpis.gap {gap} is not bound − coverage = {}",
+                bound - k.weighted_coverage
+            ),
+        ),
         (None, Some(_)) => out.plan("kpi.bound", "kpis.gap is given without a bound".into()),
         _ => {}
     }
@@ -80,5 +136,8 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
 
 /// Number of distinct ids in a crew's list (a repeated id is one person-day).
 fn distinct(ids: &[String]) -> usize {
-    ids.iter().enumerate().filter(|(i, id)| !ids[..*i].contains(id)).count()
+    ids.iter()
+        .enumerate()
+        .filter(|(i, id)| !ids[..*i].contains(id))
+        .count()
 }

@@ -82,9 +82,21 @@ impl<'a> Index<'a> {
     fn new(instance: &'a Instance, roster: &Roster) -> Index<'a> {
         let mut index = Index {
             instance,
-            experts: instance.experts.iter().map(|e| (e.id.as_str(), e)).collect(),
-            officers: instance.officers.iter().map(|o| (o.id.as_str(), o)).collect(),
-            firms: instance.enterprises.iter().map(|f| (f.id.as_str(), f)).collect(),
+            experts: instance
+                .experts
+                .iter()
+                .map(|e| (e.id.as_str(), e))
+                .collect(),
+            officers: instance
+                .officers
+                .iter()
+                .map(|o| (o.id.as_str(), o))
+                .collect(),
+            firms: instance
+                .enterprises
+                .iter()
+                .map(|f| (f.id.as_str(), f))
+                .collect(),
             due: crate::due::derive(instance),
             tours: Vec::new(),
         };
@@ -97,7 +109,17 @@ impl<'a> Index<'a> {
     fn model_tours(&self, roster: &Roster) -> Vec<Result<Vec<Option<Leg>>, Unroutable>> {
         let model = match TravelModel::new(self.instance) {
             Ok(model) => model,
-            Err(e) => return roster.crews.iter().map(|_| Err(Unroutable::Because(format!("the road network is unusable: {e}")))).collect(),
+            Err(e) => {
+                return roster
+                    .crews
+                    .iter()
+                    .map(|_| {
+                        Err(Unroutable::Because(format!(
+                            "the road network is unusable: {e}"
+                        )))
+                    })
+                    .collect();
+            }
         };
         let mut pairs = Vec::new();
         let mut legs_per_crew = Vec::new();
@@ -107,7 +129,10 @@ impl<'a> Index<'a> {
                 continue;
             };
             let Some(base) = self.instance.officer_base(officer) else {
-                legs_per_crew.push(Err(Unroutable::Because(format!("officer {} has no base to start from", crew.officer))));
+                legs_per_crew.push(Err(Unroutable::Because(format!(
+                    "officer {} has no base to start from",
+                    crew.officer
+                ))));
                 continue;
             };
             let mut stops = vec![base];
@@ -118,7 +143,10 @@ impl<'a> Index<'a> {
             legs_per_crew.push(Ok(first..pairs.len()));
         }
         let legs = model.pairs(&pairs);
-        legs_per_crew.into_iter().map(|range| range.map(|r| legs[r].to_vec())).collect()
+        legs_per_crew
+            .into_iter()
+            .map(|range| range.map(|r| legs[r].to_vec()))
+            .collect()
     }
 
     fn requirement(&self, firm: &Enterprise) -> Requirement {
@@ -139,8 +167,13 @@ impl<'a> Index<'a> {
     }
 
     /// The visits of known firms with the firm (unknown ids are reported by `accounting`).
-    fn visits<'r>(&self, crew: &'r Crew) -> impl Iterator<Item = (&'r Visit, &'a Enterprise)> + use<'r, 'a, '_> {
-        crew.visits.iter().filter_map(|v| self.firms.get(v.enterprise.as_str()).map(|f| (v, *f)))
+    fn visits<'r>(
+        &self,
+        crew: &'r Crew,
+    ) -> impl Iterator<Item = (&'r Visit, &'a Enterprise)> + use<'r, 'a, '_> {
+        crew.visits
+            .iter()
+            .filter_map(|v| self.firms.get(v.enterprise.as_str()).map(|f| (v, *f)))
     }
 }
 
@@ -160,18 +193,38 @@ struct Violations {
 
 impl Violations {
     fn crew(&mut self, code: &'static str, crew: &Crew, message: String) {
-        self.list.push(Violation { code, crew: Some(crew.id.clone()), enterprise: None, message });
+        self.list.push(Violation {
+            code,
+            crew: Some(crew.id.clone()),
+            enterprise: None,
+            message,
+        });
     }
 
     fn visit(&mut self, code: &'static str, crew: &Crew, firm: &str, message: String) {
-        self.list.push(Violation { code, crew: Some(crew.id.clone()), enterprise: Some(firm.to_string()), message });
+        self.list.push(Violation {
+            code,
+            crew: Some(crew.id.clone()),
+            enterprise: Some(firm.to_string()),
+            message,
+        });
     }
 
     fn firm(&mut self, code: &'static str, firm: &str, message: String) {
-        self.list.push(Violation { code, crew: None, enterprise: Some(firm.to_string()), message });
+        self.list.push(Violation {
+            code,
+            crew: None,
+            enterprise: Some(firm.to_string()),
+            message,
+        });
     }
 
     fn plan(&mut self, code: &'static str, message: String) {
-        self.list.push(Violation { code, crew: None, enterprise: None, message });
+        self.list.push(Violation {
+            code,
+            crew: None,
+            enterprise: None,
+            message,
+        });
     }
 }

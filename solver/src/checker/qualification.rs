@@ -21,7 +21,11 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     "visit.specialty_missing",
                     crew,
                     &visit.enterprise,
-                    format!("no crew member covers {} needed at {}", missing.join(", "), firm.id),
+                    format!(
+                        "no crew member covers {} needed at {}",
+                        missing.join(", "),
+                        firm.id
+                    ),
                 );
             }
             if (crew.experts.len() as u32) < req.team_size {
@@ -29,7 +33,12 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     "visit.team_too_small",
                     crew,
                     &visit.enterprise,
-                    format!("{} needs {} experts; the crew has {}", firm.id, req.team_size, crew.experts.len()),
+                    format!(
+                        "{} needs {} experts; the crew has {}",
+                        firm.id,
+                        req.team_size,
+                        crew.experts.len()
+                    ),
                 );
             }
             if top.is_none_or(|t| t < req.min_tier) {
@@ -37,7 +46,10 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     "visit.tier_too_low",
                     crew,
                     &visit.enterprise,
-                    format!("{} needs a {}-tier expert in the crew", firm.id, req.min_tier),
+                    format!(
+                        "{} needs a {}-tier expert in the crew",
+                        firm.id, req.min_tier
+                    ),
                 );
             }
         }

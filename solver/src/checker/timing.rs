@@ -15,10 +15,18 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     let policy = &ix.instance.policy;
     for (crew, tour) in roster.crews.iter().zip(&ix.tours) {
         if crew.depart < policy.day_start {
-            out.crew("time.depart_too_early", crew, format!("departs at {}, before {}", crew.depart, policy.day_start));
+            out.crew(
+                "time.depart_too_early",
+                crew,
+                format!("departs at {}, before {}", crew.depart, policy.day_start),
+            );
         }
         if crew.return_ > policy.day_end {
-            out.crew("time.return_too_late", crew, format!("returns at {}, after {}", crew.return_, policy.day_end));
+            out.crew(
+                "time.return_too_late",
+                crew,
+                format!("returns at {}, after {}", crew.return_, policy.day_end),
+            );
         }
         let legs = match tour {
             Ok(legs) => legs,
@@ -35,11 +43,17 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
         let mut exact = true;
         for ((visit, firm), leg) in ix.visits(crew).zip(legs) {
             let Some(leg) = leg else {
-                out.visit("time.no_route", crew, &visit.enterprise, format!("no road reaches {} from the previous stop", firm.id));
+                out.visit(
+                    "time.no_route",
+                    crew,
+                    &visit.enterprise,
+                    format!("no road reaches {} from the previous stop", firm.id),
+                );
                 exact = false;
                 continue;
             };
-            if visit.travel_min != leg.minutes || (visit.distance_km - leg.km).abs() > KM_TOLERANCE {
+            if visit.travel_min != leg.minutes || (visit.distance_km - leg.km).abs() > KM_TOLERANCE
+            {
                 out.visit(
                     "time.travel_mismatch",
                     crew,
@@ -55,11 +69,23 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     "time.arrival_mismatch",
                     crew,
                     &visit.enterprise,
-                    format!("arrives at {} but cannot be there before {}", visit.arrive, crate::model::Clock(ready + leg.minutes)),
+                    format!(
+                        "arrives at {} but cannot be there before {}",
+                        visit.arrive,
+                        crate::model::Clock(ready + leg.minutes)
+                    ),
                 );
             }
             if visit.start < visit.arrive {
-                out.visit("time.start_before_arrival", crew, &visit.enterprise, format!("starts at {} before arriving at {}", visit.start, visit.arrive));
+                out.visit(
+                    "time.start_before_arrival",
+                    crew,
+                    &visit.enterprise,
+                    format!(
+                        "starts at {} before arriving at {}",
+                        visit.start, visit.arrive
+                    ),
+                );
             }
             let req = ix.requirement(firm);
             if visit.start < req.hours.open || visit.end > req.hours.close {
@@ -67,7 +93,10 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     "time.outside_opening_hours",
                     crew,
                     &visit.enterprise,
-                    format!("{}–{} is outside {}'s opening hours {}–{}", visit.start, visit.end, firm.id, req.hours.open, req.hours.close),
+                    format!(
+                        "{}–{} is outside {}'s opening hours {}–{}",
+                        visit.start, visit.end, firm.id, req.hours.open, req.hours.close
+                    ),
                 );
             }
             if visit.end.minutes() < visit.start.minutes() + req.duration_min {
@@ -75,7 +104,10 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     "time.too_short",
                     crew,
                     &visit.enterprise,
-                    format!("{}–{} is shorter than the {} minutes {} needs on site", visit.start, visit.end, req.duration_min, firm.id),
+                    format!(
+                        "{}–{} is shorter than the {} minutes {} needs on site",
+                        visit.start, visit.end, req.duration_min, firm.id
+                    ),
                 );
             }
             ready = visit.end.minutes().max(visit.start.minutes());
@@ -86,7 +118,11 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     out.crew(
                         "time.return_mismatch",
                         crew,
-                        format!("returns at {} but cannot be back before {}", crew.return_, crate::model::Clock(ready + back.minutes)),
+                        format!(
+                            "returns at {} but cannot be back before {}",
+                            crew.return_,
+                            crate::model::Clock(ready + back.minutes)
+                        ),
                     );
                 }
                 let model_km: f64 = legs.iter().flatten().map(|l| l.km).sum();
@@ -94,12 +130,19 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     out.crew(
                         "time.crew_distance",
                         crew,
-                        format!("the tour is {:.2} km by the travel model, the roster says {} km", model_km, crew.distance_km),
+                        format!(
+                            "the tour is {:.2} km by the travel model, the roster says {} km",
+                            model_km, crew.distance_km
+                        ),
                     );
                 }
             }
             Some(_) => {}
-            None => out.crew("time.no_route", crew, "no road leads back to the base".into()),
+            None => out.crew(
+                "time.no_route",
+                crew,
+                "no road leads back to the base".into(),
+            ),
         }
     }
 }

@@ -106,7 +106,10 @@ fn pieces(need: f64, scale: f64, weight: f64) -> Vec<Piece> {
     [(need, 1.0), (0.5 * scale, 0.3), (scale, 0.1)]
         .into_iter()
         .filter(|(amount, _)| *amount > 0.0 && weight > 0.0)
-        .map(|(amount, share)| Piece { amount, weight: weight * share })
+        .map(|(amount, share)| Piece {
+            amount,
+            weight: weight * share,
+        })
         .collect()
 }
 
@@ -115,13 +118,28 @@ impl Master {
         let days = calendar::sweep_days(instance);
         let available = |e: usize| -> f64 {
             let x = &instance.experts[e];
-            let on_duty = days.iter().filter(|d| x.certified_until >= **d && !x.unavailable.contains(d)).count() as u32;
+            let on_duty = days
+                .iter()
+                .filter(|d| x.certified_until >= **d && !x.unavailable.contains(d))
+                .count() as u32;
             on_duty.min(instance.expert_max_days(x)) as f64
         };
-        let city_index: HashMap<&str, usize> = cities.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
-        let district_city: HashMap<&str, usize> =
-            instance.districts.iter().filter_map(|d| Some((d.id.as_str(), *city_index.get(d.city.as_deref()?)?))).collect();
-        let window = instance.policy.day_end.0.saturating_sub(instance.policy.day_start.0).max(1) as f64;
+        let city_index: HashMap<&str, usize> = cities
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
+        let district_city: HashMap<&str, usize> = instance
+            .districts
+            .iter()
+            .filter_map(|d| Some((d.id.as_str(), *city_index.get(d.city.as_deref()?)?)))
+            .collect();
+        let window = instance
+            .policy
+            .day_end
+            .0
+            .saturating_sub(instance.policy.day_start.0)
+            .max(1) as f64;
 
         // Demand from the due list, less what each city's own pool supplies.
         let n = cities.len();
@@ -131,7 +149,9 @@ impl Master {
         let mut specialist = vec![vec![(0.0, 0.0); specialties]; n];
         for (d, &e) in due.enterprise_index.iter().enumerate() {
             let firm = &instance.enterprises[e];
-            let Some(&c) = district_city.get(firm.district.as_str()) else { continue };
+            let Some(&c) = district_city.get(firm.district.as_str()) else {
+                continue;
+            };
             let req = requirements::derive(instance, firm);
             let share = ((req.duration_min as f64 + 60.0) / window).min(1.0);
             let weight = due.due[d].weight;
@@ -164,37 +184,94 @@ impl Master {
                 }
             }
         }
-        let per_unit = |(amount, weight): (f64, f64)| if amount > 0.0 { weight / amount } else { 0.0 };
+        let per_unit =
+            |(amount, weight): (f64, f64)| if amount > 0.0 { weight / amount } else { 0.0 };
         let lead = (0..n)
-            .map(|c| [0, 1].map(|t| pieces((lead[c][t].0 - own_lead[c][t]).max(0.0), lead[c][t].0, per_unit(lead[c][t]))))
+            .map(|c| {
+                [0, 1].map(|t| {
+                    pieces(
+                        (lead[c][t].0 - own_lead[c][t]).max(0.0),
+                        lead[c][t].0,
+                        per_unit(lead[c][t]),
+                    )
+                })
+            })
             .collect();
-        let extra =
-            (0..n).map(|c| pieces((expert_days[c].0 - own_days[c]).max(0.0), expert_days[c].0, per_unit(expert_days[c]))).collect();
+        let extra = (0..n)
+            .map(|c| {
+                pieces(
+                    (expert_days[c].0 - own_days[c]).max(0.0),
+                    expert_days[c].0,
+                    per_unit(expert_days[c]),
+                )
+            })
+            .collect();
         let specialist = (0..n)
-            .map(|c| (0..specialties).map(|s| pieces((specialist[c][s].0 - own_skill[c][s]).max(0.0), specialist[c][s].0, per_unit(specialist[c][s]))).collect())
+            .map(|c| {
+                (0..specialties)
+                    .map(|s| {
+                        pieces(
+                            (specialist[c][s].0 - own_skill[c][s]).max(0.0),
+                            specialist[c][s].0,
+                            per_unit(specialist[c][s]),
+                        )
+                    })
+                    .collect()
+            })
             .collect();
-        let skills = shared.iter().map(|&e| instance.experts[e].specialties.iter().map(|s| *s as usize).collect()).collect();
+        let skills = shared
+            .iter()
+            .map(|&e| {
+                instance.experts[e]
+                    .specialties
+                    .iter()
+                    .map(|s| *s as usize)
+                    .collect()
+            })
+            .collect();
 
         let centres: Vec<(f64, f64)> = (0..n)
             .map(|c| {
-                let bases: Vec<_> = instance.districts.iter().filter(|d| district_city.get(d.id.as_str()) == Some(&c)).map(|d| d.base).collect();
+                let bases: Vec<_> = instance
+                    .districts
+                    .iter()
+                    .filter(|d| district_city.get(d.id.as_str()) == Some(&c))
+                    .map(|d| d.base)
+                    .collect();
                 let k = bases.len().max(1) as f64;
-                (bases.iter().map(|b| b.lat).sum::<f64>() / k, bases.iter().map(|b| b.lon).sum::<f64>() / k)
+                (
+                    bases.iter().map(|b| b.lat).sum::<f64>() / k,
+                    bases.iter().map(|b| b.lon).sum::<f64>() / k,
+                )
             })
             .collect();
         let candidates = shared
             .iter()
             .map(|&e| {
                 let home = instance.experts[e].home;
-                let mut near: Vec<(usize, f64)> =
-                    centres.iter().enumerate().map(|(c, &(lat, lon))| (c, home.great_circle_km(crate::model::Location { lat, lon }))).collect();
+                let mut near: Vec<(usize, f64)> = centres
+                    .iter()
+                    .enumerate()
+                    .map(|(c, &(lat, lon))| {
+                        (c, home.great_circle_km(crate::model::Location { lat, lon }))
+                    })
+                    .collect();
                 near.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
                 near.truncate(CANDIDATE_CITIES);
                 near
             })
             .collect();
         let days = shared.iter().map(|&e| available(e)).collect();
-        Master { cities: n, days, tiers: shared.iter().map(|&e| instance.experts[e].tier).collect(), candidates, lead, extra, specialist, skills }
+        Master {
+            cities: n,
+            days,
+            tiers: shared.iter().map(|&e| instance.experts[e].tier).collect(),
+            candidates,
+            lead,
+            extra,
+            specialist,
+            skills,
+        }
     }
 
     /// What expert e adds to a city's supply.
@@ -213,13 +290,24 @@ impl Master {
 
     /// The value of city c's demand met by `supply`.
     fn city_value(&self, c: usize, supply: &Supply) -> f64 {
-        self.lead[c].iter().zip(supply.lead).map(|(pieces, days)| fill(pieces, days)).sum::<f64>()
+        self.lead[c]
+            .iter()
+            .zip(supply.lead)
+            .map(|(pieces, days)| fill(pieces, days))
+            .sum::<f64>()
             + fill(&self.extra[c], supply.total)
-            + self.specialist[c].iter().zip(&supply.skill).map(|(pieces, &days)| fill(pieces, days)).sum::<f64>()
+            + self.specialist[c]
+                .iter()
+                .zip(&supply.skill)
+                .map(|(pieces, &days)| fill(pieces, days))
+                .sum::<f64>()
     }
 
     fn km(&self, e: usize, c: usize) -> f64 {
-        self.candidates[e].iter().find(|(city, _)| *city == c).map_or(0.0, |(_, km)| *km)
+        self.candidates[e]
+            .iter()
+            .find(|(city, _)| *city == c)
+            .map_or(0.0, |(_, km)| *km)
     }
 
     fn supplies(&self, city: &[Option<usize>]) -> Vec<Supply> {
@@ -235,13 +323,24 @@ impl Master {
     /// The exact objective of an allocation.
     fn value(&self, city: &[Option<usize>]) -> f64 {
         let supplies = self.supplies(city);
-        let tie_break: f64 = city.iter().enumerate().filter_map(|(e, c)| c.map(|c| KM_TIE_BREAK * self.km(e, c))).sum();
-        (0..self.cities).map(|c| self.city_value(c, &supplies[c])).sum::<f64>() - tie_break
+        let tie_break: f64 = city
+            .iter()
+            .enumerate()
+            .filter_map(|(e, c)| c.map(|c| KM_TIE_BREAK * self.km(e, c)))
+            .sum();
+        (0..self.cities)
+            .map(|c| self.city_value(c, &supplies[c]))
+            .sum::<f64>()
+            - tie_break
     }
 
     /// The model over x (continuous or binary, as the caller made them): `x[e]` holds one
     /// variable per candidate city of expert e.
-    fn model(&self, vars: &mut ProblemVariables, x: &[Vec<Variable>]) -> (Expression, Vec<good_lp::Constraint>) {
+    fn model(
+        &self,
+        vars: &mut ProblemVariables,
+        x: &[Vec<Variable>],
+    ) -> (Expression, Vec<good_lp::Constraint>) {
         let mut objective = Expression::from(0.0);
         let mut constraints = Vec::new();
         let mut at_city: Vec<Vec<(usize, Variable)>> = vec![Vec::new(); self.cities];
@@ -253,7 +352,10 @@ impl Master {
             }
         }
         // Pieces filled from supply: Σ pieces ≤ supply; concavity makes the LP fill them in order.
-        let mut demand = |pieces: &[Piece], supply: Expression, objective: &mut Expression, constraints: &mut Vec<good_lp::Constraint>| {
+        let mut demand = |pieces: &[Piece],
+                          supply: Expression,
+                          objective: &mut Expression,
+                          constraints: &mut Vec<good_lp::Constraint>| {
             if pieces.is_empty() {
                 return;
             }
@@ -266,14 +368,34 @@ impl Master {
             constraints.push((used - supply).leq(0.0));
         };
         for (c, here) in at_city.iter().enumerate() {
-            let supply = |keep: &dyn Fn(usize) -> bool| -> Expression { here.iter().filter(|(e, _)| keep(*e)).map(|&(e, v)| self.days[e] * v).sum() };
+            let supply = |keep: &dyn Fn(usize) -> bool| -> Expression {
+                here.iter()
+                    .filter(|(e, _)| keep(*e))
+                    .map(|&(e, v)| self.days[e] * v)
+                    .sum()
+            };
             for (t, tier) in LEAD_TIERS.iter().enumerate() {
-                demand(&self.lead[c][t], supply(&|e| self.tiers[e] >= *tier), &mut objective, &mut constraints);
+                demand(
+                    &self.lead[c][t],
+                    supply(&|e| self.tiers[e] >= *tier),
+                    &mut objective,
+                    &mut constraints,
+                );
             }
-            demand(&self.extra[c], supply(&|_| true), &mut objective, &mut constraints);
+            demand(
+                &self.extra[c],
+                supply(&|_| true),
+                &mut objective,
+                &mut constraints,
+            );
             for (s, pieces) in self.specialist[c].iter().enumerate() {
                 if !pieces.is_empty() {
-                    demand(pieces, supply(&|e| self.skills[e].contains(&s)), &mut objective, &mut constraints);
+                    demand(
+                        pieces,
+                        supply(&|e| self.skills[e].contains(&s)),
+                        &mut objective,
+                        &mut constraints,
+                    );
                 }
             }
         }
@@ -283,11 +405,29 @@ impl Master {
     /// The LP relaxation: its value and, per expert, the fraction for each candidate city.
     fn relaxation(&self) -> Option<(f64, Vec<Vec<f64>>)> {
         let mut vars = ProblemVariables::new();
-        let x: Vec<Vec<Variable>> = self.candidates.iter().map(|near| near.iter().map(|_| vars.add(variable().min(0.0).max(1.0))).collect()).collect();
+        let x: Vec<Vec<Variable>> = self
+            .candidates
+            .iter()
+            .map(|near| {
+                near.iter()
+                    .map(|_| vars.add(variable().min(0.0).max(1.0)))
+                    .collect()
+            })
+            .collect();
         let (objective, constraints) = self.model(&mut vars, &x);
-        let solution = vars.maximise(objective.clone()).using(clarabel).with_all(constraints).solve().ok()?;
+        let solution = vars
+            .maximise(objective.clone())
+            .using(clarabel)
+            .with_all(constraints)
+            .solve()
+            .ok()?;
         let value = solution.eval(&objective);
-        Some((value + 1e-6 * (1.0 + value.abs()), x.iter().map(|row| row.iter().map(|&v| solution.value(v)).collect()).collect()))
+        Some((
+            value + 1e-6 * (1.0 + value.abs()),
+            x.iter()
+                .map(|row| row.iter().map(|&v| solution.value(v)).collect())
+                .collect(),
+        ))
     }
 
     /// Moves single experts to another candidate city while the value rises; each move is
@@ -311,7 +451,8 @@ impl Master {
                     }
                     let mut with = supplies[to].clone();
                     self.add(&mut with, e, 1.0);
-                    let gain = after_from - before_from + self.city_value(to, &with) - self.city_value(to, &supplies[to])
+                    let gain = after_from - before_from + self.city_value(to, &with)
+                        - self.city_value(to, &supplies[to])
                         - KM_TIE_BREAK * (km - self.km(e, from));
                     if gain > 1e-9 && best.is_none_or(|(g, _)| gain > g) {
                         best = Some((gain, to));
@@ -341,14 +482,29 @@ struct Supply {
 
 impl Supply {
     fn new() -> Supply {
-        Supply { total: 0.0, lead: [0.0; 2], skill: vec![0.0; Specialty::ALL.len()] }
+        Supply {
+            total: 0.0,
+            lead: [0.0; 2],
+            skill: vec![0.0; Specialty::ALL.len()],
+        }
     }
 }
 
 /// Shares the experts listed in `shared` out between `cities` (see the module docs).
-pub fn share_out(instance: &Instance, due: &DueList, cities: &[String], shared: &[usize]) -> Allocation {
+pub fn share_out(
+    instance: &Instance,
+    due: &DueList,
+    cities: &[String],
+    shared: &[usize],
+) -> Allocation {
     if shared.is_empty() || cities.is_empty() {
-        return Allocation { city: vec![None; shared.len()], value: 0.0, bound: 0.0, reach: vec![Vec::new(); shared.len()], method: "nothing to share" };
+        return Allocation {
+            city: vec![None; shared.len()],
+            value: 0.0,
+            bound: 0.0,
+            reach: vec![Vec::new(); shared.len()],
+            method: "nothing to share",
+        };
     }
     allocate(&Master::new(instance, due, cities, shared))
 }
@@ -358,17 +514,39 @@ fn allocate(master: &Master) -> Allocation {
     let (bound, fractions) = match master.relaxation() {
         Some(lp) => lp,
         // Without an LP, start from the nearest city (candidates come nearest first).
-        None => (f64::INFINITY, master.candidates.iter().map(|near| near.iter().enumerate().map(|(k, _)| -(k as f64)).collect()).collect()),
+        None => (
+            f64::INFINITY,
+            master
+                .candidates
+                .iter()
+                .map(|near| near.iter().enumerate().map(|(k, _)| -(k as f64)).collect())
+                .collect(),
+        ),
     };
     let mut city: Vec<Option<usize>> = fractions
         .iter()
         .zip(&master.candidates)
-        .map(|(row, near)| row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0))).map(|(k, _)| near[k].0))
+        .map(|(row, near)| {
+            row.iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+                .map(|(k, _)| near[k].0)
+        })
         .collect();
     master.improve(&mut city);
-    let reach = master.candidates.iter().map(|near| near.iter().map(|(c, _)| *c).collect()).collect();
+    let reach = master
+        .candidates
+        .iter()
+        .map(|near| near.iter().map(|(c, _)| *c).collect())
+        .collect();
     #[cfg_attr(not(feature = "highs"), allow(unused_mut))]
-    let mut allocation = Allocation { value: master.value(&city), city, bound, reach, method: "MILP: LP relaxation, rounding and single moves" };
+    let mut allocation = Allocation {
+        value: master.value(&city),
+        city,
+        bound,
+        reach,
+        method: "MILP: LP relaxation, rounding and single moves",
+    };
     #[cfg(feature = "highs")]
     milp::solve(master, &mut allocation);
     allocation
@@ -377,25 +555,49 @@ fn allocate(master: &Master) -> Allocation {
 #[cfg(feature = "highs")]
 mod milp {
     use good_lp::solvers::highs::highs;
-    use good_lp::{ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithInitialSolution, variable};
+    use good_lp::{
+        ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithInitialSolution,
+        variable,
+    };
 
     use super::{Allocation, Master};
 
     /// Solves the MILP with HiGHS from the heuristic allocation; keeps it if HiGHS fails.
     pub(super) fn solve(master: &Master, allocation: &mut Allocation) {
         let mut vars = ProblemVariables::new();
-        let x: Vec<Vec<Variable>> = master.candidates.iter().map(|near| near.iter().map(|_| vars.add(variable().binary())).collect()).collect();
+        let x: Vec<Vec<Variable>> = master
+            .candidates
+            .iter()
+            .map(|near| near.iter().map(|_| vars.add(variable().binary())).collect())
+            .collect();
         let (objective, constraints) = master.model(&mut vars, &x);
         let initial: Vec<(Variable, f64)> = x
             .iter()
             .zip(&allocation.city)
             .zip(&master.candidates)
-            .flat_map(|((row, c), near)| row.iter().zip(near).map(move |(&v, &(city, _))| (v, (Some(city) == *c) as u8 as f64)))
+            .flat_map(|((row, c), near)| {
+                row.iter()
+                    .zip(near)
+                    .map(move |(&v, &(city, _))| (v, (Some(city) == *c) as u8 as f64))
+            })
             .collect();
-        let model = vars.maximise(objective).using(highs).set_time_limit(10.0).set_threads(1).with_initial_solution(initial).with_all(constraints);
+        let model = vars
+            .maximise(objective)
+            .using(highs)
+            .set_time_limit(10.0)
+            .set_threads(1)
+            .with_initial_solution(initial)
+            .with_all(constraints);
         let Ok(solution) = model.solve() else { return };
-        let city: Vec<Option<usize>> =
-            x.iter().zip(&master.candidates).map(|(row, near)| row.iter().position(|&v| solution.value(v) > 0.5).map(|k| near[k].0)).collect();
+        let city: Vec<Option<usize>> = x
+            .iter()
+            .zip(&master.candidates)
+            .map(|(row, near)| {
+                row.iter()
+                    .position(|&v| solution.value(v) > 0.5)
+                    .map(|k| near[k].0)
+            })
+            .collect();
         let value = master.value(&city);
         if value >= allocation.value - 1e-9 {
             let optimal = matches!(solution.status(), SolutionStatus::Optimal);
@@ -404,7 +606,11 @@ mod milp {
             if optimal {
                 allocation.bound = value;
             }
-            allocation.method = if optimal { "MILP (HiGHS, optimal)" } else { "MILP (HiGHS, time limit)" };
+            allocation.method = if optimal {
+                "MILP (HiGHS, optimal)"
+            } else {
+                "MILP (HiGHS, time limit)"
+            };
         }
     }
 }
@@ -438,11 +644,29 @@ mod tests {
         let allocation = allocate(&master);
         let mut provincial: Vec<Option<usize>> = allocation.city[..2].to_vec();
         provincial.sort();
-        assert_eq!(provincial, vec![Some(0), Some(1)], "one lead expert each: {:?}", allocation.city);
-        assert_eq!(allocation.city[2], Some(0), "the process expert goes where process is missing");
+        assert_eq!(
+            provincial,
+            vec![Some(0), Some(1)],
+            "one lead expert each: {:?}",
+            allocation.city
+        );
+        assert_eq!(
+            allocation.city[2],
+            Some(0),
+            "the process expert goes where process is missing"
+        );
         // 4 lead days at 1 + 4 at 2 + 3 process days at 1, less the km tie-break.
-        assert!((allocation.value - 15.0).abs() < 1e-3, "{}", allocation.value);
-        assert!(allocation.bound >= allocation.value - 1e-9, "{} < {}", allocation.bound, allocation.value);
+        assert!(
+            (allocation.value - 15.0).abs() < 1e-3,
+            "{}",
+            allocation.value
+        );
+        assert!(
+            allocation.bound >= allocation.value - 1e-9,
+            "{} < {}",
+            allocation.bound,
+            allocation.value
+        );
     }
 
     #[test]

@@ -34,7 +34,11 @@ use crate::travel::round_km;
 
 /// The cities named by the districts, sorted (empty for a single-city instance).
 pub fn cities(instance: &Instance) -> Vec<String> {
-    let mut cities: Vec<String> = instance.districts.iter().filter_map(|d| d.city.clone()).collect();
+    let mut cities: Vec<String> = instance
+        .districts
+        .iter()
+        .filter_map(|d| d.city.clone())
+        .collect();
     cities.sort();
     cities.dedup();
     cities
@@ -59,7 +63,11 @@ impl Partition {
     /// Sorts every record of `instance` into `cities` (sorted, as from [`cities`]).
     pub fn new(instance: &Instance, cities: &[String]) -> Partition {
         let n = cities.len();
-        let city_index: HashMap<&str, usize> = cities.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+        let city_index: HashMap<&str, usize> = cities
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
         let of_city = |city: Option<&str>| city.and_then(|c| city_index.get(c).copied());
         let mut part = Partition {
             districts: vec![Vec::new(); n],
@@ -77,7 +85,8 @@ impl Partition {
                 district_city.insert(d.id.as_str(), c);
             }
         }
-        let mut firm_city: HashMap<&str, usize> = HashMap::with_capacity(instance.enterprises.len());
+        let mut firm_city: HashMap<&str, usize> =
+            HashMap::with_capacity(instance.enterprises.len());
         for (i, f) in instance.enterprises.iter().enumerate() {
             let c = district_city.get(f.district.as_str()).copied();
             part.enterprise_city.push(c.unwrap_or(usize::MAX));
@@ -87,7 +96,8 @@ impl Partition {
             }
         }
         for (i, o) in instance.officers.iter().enumerate() {
-            let c = of_city(o.city.as_deref()).or_else(|| district_city.get(o.district.as_str()).copied());
+            let c = of_city(o.city.as_deref())
+                .or_else(|| district_city.get(o.district.as_str()).copied());
             if let Some(c) = c {
                 part.officers[c].push(i);
             }
@@ -114,19 +124,43 @@ impl Partition {
 /// City c's instance: its districts, firms (with their history and findings), its
 /// officers, its own experts and the extra experts listed. Calendar and policy are the
 /// whole instance's; the road network is the part around the city.
-pub fn city_instance(instance: &Instance, part: &Partition, c: usize, name: &str, extra_experts: &[usize]) -> Instance {
-    let districts: Vec<District> = part.districts[c].iter().map(|&i| instance.districts[i].clone()).collect();
-    let enterprises: Vec<Enterprise> = part.enterprises[c].iter().map(|&i| instance.enterprises[i].clone()).collect();
-    let officers: Vec<Officer> = part.officers[c].iter().map(|&i| instance.officers[i].clone()).collect();
+pub fn city_instance(
+    instance: &Instance,
+    part: &Partition,
+    c: usize,
+    name: &str,
+    extra_experts: &[usize],
+) -> Instance {
+    let districts: Vec<District> = part.districts[c]
+        .iter()
+        .map(|&i| instance.districts[i].clone())
+        .collect();
+    let enterprises: Vec<Enterprise> = part.enterprises[c]
+        .iter()
+        .map(|&i| instance.enterprises[i].clone())
+        .collect();
+    let officers: Vec<Officer> = part.officers[c]
+        .iter()
+        .map(|&i| instance.officers[i].clone())
+        .collect();
     Instance {
         name: format!("{} / {name}", instance.name),
         horizon: instance.horizon,
         policy: instance.policy.clone(),
         calendar: instance.calendar.clone(),
         experts: city_experts(instance, part, c, extra_experts),
-        history: part.history[c].iter().map(|&i| instance.history[i].clone()).collect(),
-        findings: part.findings[c].iter().map(|&i| instance.findings[i].clone()).collect(),
-        travel: instance.travel.as_ref().map(|t| city_roads(t, &districts, &enterprises, &officers)),
+        history: part.history[c]
+            .iter()
+            .map(|&i| instance.history[i].clone())
+            .collect(),
+        findings: part.findings[c]
+            .iter()
+            .map(|&i| instance.findings[i].clone())
+            .collect(),
+        travel: instance
+            .travel
+            .as_ref()
+            .map(|t| city_roads(t, &districts, &enterprises, &officers)),
         officers,
         districts,
         enterprises,
@@ -134,17 +168,35 @@ pub fn city_instance(instance: &Instance, part: &Partition, c: usize, name: &str
 }
 
 /// City c's own experts and the extra ones listed, in the instance's order.
-fn city_experts(instance: &Instance, part: &Partition, c: usize, extra: &[usize]) -> Vec<crate::model::Expert> {
+fn city_experts(
+    instance: &Instance,
+    part: &Partition,
+    c: usize,
+    extra: &[usize],
+) -> Vec<crate::model::Expert> {
     let mut experts: Vec<usize> = part.experts[c].iter().chain(extra).copied().collect();
     experts.sort_unstable();
-    experts.iter().map(|&e| instance.experts[e].clone()).collect()
+    experts
+        .iter()
+        .map(|&e| instance.experts[e].clone())
+        .collect()
 }
 
 /// The part of the whole due list that falls in city c, re-indexed into the city's
 /// instance (whose enterprises are `part.enterprises[c]`, in order).
 fn city_due(whole: &DueList, part: &Partition, c: usize, due_of_city: &[usize]) -> DueList {
-    let index: HashMap<usize, usize> = part.enterprises[c].iter().enumerate().map(|(i, &e)| (e, i)).collect();
-    let mut due = DueList { due: Vec::new(), enterprise_index: Vec::new(), follow_up_deadline: Vec::new(), excluded: Vec::new(), draw: whole.draw.clone() };
+    let index: HashMap<usize, usize> = part.enterprises[c]
+        .iter()
+        .enumerate()
+        .map(|(i, &e)| (e, i))
+        .collect();
+    let mut due = DueList {
+        due: Vec::new(),
+        enterprise_index: Vec::new(),
+        follow_up_deadline: Vec::new(),
+        excluded: Vec::new(),
+        draw: whole.draw.clone(),
+    };
     for &d in due_of_city {
         due.due.push(whole.due[d].clone());
         due.enterprise_index.push(index[&whole.enterprise_index[d]]);
@@ -160,24 +212,51 @@ const ROAD_MARGIN_DEG: f64 = 0.5;
 
 /// The part of the road network in a box around the city's bases and firms, so that a
 /// city's shortest paths search a city-sized graph, not a nation's.
-fn city_roads(travel: &Travel, districts: &[District], firms: &[Enterprise], officers: &[Officer]) -> Travel {
-    let Some(network) = &travel.network else { return travel.clone() };
+fn city_roads(
+    travel: &Travel,
+    districts: &[District],
+    firms: &[Enterprise],
+    officers: &[Officer],
+) -> Travel {
+    let Some(network) = &travel.network else {
+        return travel.clone();
+    };
     let bases = officers.iter().filter_map(|o| o.base);
-    let places: Vec<_> = districts.iter().map(|d| d.base).chain(firms.iter().map(|f| f.location)).chain(bases).collect();
+    let places: Vec<_> = districts
+        .iter()
+        .map(|d| d.base)
+        .chain(firms.iter().map(|f| f.location))
+        .chain(bases)
+        .collect();
     if places.is_empty() {
         return travel.clone();
     }
-    let (lat0, lat1) = places.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.lat), b.max(p.lat)));
-    let (lon0, lon1) = places.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.lon), b.max(p.lon)));
+    let (lat0, lat1) = places.iter().fold((f64::MAX, f64::MIN), |(a, b), p| {
+        (a.min(p.lat), b.max(p.lat))
+    });
+    let (lon0, lon1) = places.iter().fold((f64::MAX, f64::MIN), |(a, b), p| {
+        (a.min(p.lon), b.max(p.lon))
+    });
     let inside = |lat: f64, lon: f64| {
-        (lat0 - ROAD_MARGIN_DEG..=lat1 + ROAD_MARGIN_DEG).contains(&lat) && (lon0 - ROAD_MARGIN_DEG..=lon1 + ROAD_MARGIN_DEG).contains(&lon)
+        (lat0 - ROAD_MARGIN_DEG..=lat1 + ROAD_MARGIN_DEG).contains(&lat)
+            && (lon0 - ROAD_MARGIN_DEG..=lon1 + ROAD_MARGIN_DEG).contains(&lon)
     };
-    let nodes: Vec<_> = network.nodes.iter().filter(|n| inside(n.lat, n.lon)).cloned().collect();
+    let nodes: Vec<_> = network
+        .nodes
+        .iter()
+        .filter(|n| inside(n.lat, n.lon))
+        .cloned()
+        .collect();
     if nodes.is_empty() {
         return travel.clone();
     }
     let kept: HashSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
-    let edges = network.edges.iter().filter(|e| kept.contains(e.from.as_str()) && kept.contains(e.to.as_str())).cloned().collect();
+    let edges = network
+        .edges
+        .iter()
+        .filter(|e| kept.contains(e.from.as_str()) && kept.contains(e.to.as_str()))
+        .cloned()
+        .collect();
     let mut city = travel.clone();
     city.network = Some(Network { nodes, edges });
     city
@@ -194,10 +273,18 @@ struct CityPlan {
 
 /// Solves an instance with cities (see the module documentation), inside the caller's
 /// pool of `threads` workers.
-pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[String], threads: usize, started: Instant) -> Result<Roster, SolveError> {
+pub(crate) fn solve(
+    instance: &Instance,
+    options: &SolveOptions<'_>,
+    cities: &[String],
+    threads: usize,
+    started: Instant,
+) -> Result<Roster, SolveError> {
     let history = due::history_by_firm(instance);
     let whole = due::derive_with_history(instance, &history);
-    let shared: Vec<usize> = (0..instance.experts.len()).filter(|&e| instance.experts[e].city.is_none()).collect();
+    let shared: Vec<usize> = (0..instance.experts.len())
+        .filter(|&e| instance.experts[e].city.is_none())
+        .collect();
     let allocation = master::share_out(instance, &whole, cities, &shared);
     let part = Partition::new(instance, cities);
     let mut given: Vec<Vec<usize>> = vec![Vec::new(); cities.len()];
@@ -229,7 +316,10 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
     let whole_weight: f64 = whole.due.iter().map(|d| d.weight).sum();
     let total = whole.due.len();
     // Each city gets an equal share of the thread-time.
-    let city_limit = options.time_limit.map(|t| t.mul_f64(threads as f64 / cities.len() as f64).max(Duration::from_millis(100)));
+    let city_limit = options.time_limit.map(|t| {
+        t.mul_f64(threads as f64 / cities.len() as f64)
+            .max(Duration::from_millis(100))
+    });
 
     let plans: Vec<Result<CityPlan, SolveError>> = cities
         .par_iter()
@@ -241,23 +331,55 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
             let report = |p: Progress| {
                 considered[c].store(p.considered, Ordering::Relaxed);
                 scheduled[c].store(p.scheduled, Ordering::Relaxed);
-                let share = if whole_weight > 0.0 { p.coverage * city_weight / whole_weight } else { 0.0 };
+                let share = if whole_weight > 0.0 {
+                    p.coverage * city_weight / whole_weight
+                } else {
+                    0.0
+                };
                 covered[c].store((share * 1e6) as usize, Ordering::Relaxed);
                 if let Some(parent) = options.progress {
-                    let sum = |v: &[AtomicUsize]| v.iter().map(|a| a.load(Ordering::Relaxed)).sum::<usize>();
+                    let sum = |v: &[AtomicUsize]| {
+                        v.iter().map(|a| a.load(Ordering::Relaxed)).sum::<usize>()
+                    };
                     let coverage = sum(&covered) as f64 / 1e6;
-                    parent(Progress { considered: sum(&considered), total, scheduled: sum(&scheduled), iteration: 0, iterations: 0, coverage, bound: None });
+                    parent(Progress {
+                        considered: sum(&considered),
+                        total,
+                        scheduled: sum(&scheduled),
+                        iteration: 0,
+                        iterations: 0,
+                        coverage,
+                        bound: None,
+                    });
                 }
             };
-            let city_options = SolveOptions { threads: 1, time_limit: city_limit, iterations: options.iterations, progress: Some(&report), search_seed: options.search_seed, stop: options.stop };
+            let city_options = SolveOptions {
+                threads: 1,
+                time_limit: city_limit,
+                iterations: options.iterations,
+                progress: Some(&report),
+                search_seed: options.search_seed,
+                stop: options.stop,
+            };
             let roster = solve_context(&ctx, &city_options, 1, Instant::now(), false);
             let weight = ctx.due.due.iter().map(|d| d.weight).sum();
             // The relaxation: the same city with every shared expert.
-            let relaxed = Instance { experts: city_experts(instance, &part, c, &reachable[c]), ..sub.clone() };
+            let relaxed = Instance {
+                experts: city_experts(instance, &part, c, &reachable[c]),
+                ..sub.clone()
+            };
             // Same officers and due firms, so the same legs.
-            let relaxed_ctx = Context::with_experts_of(&relaxed, city_due(&whole, &part, c, &due_of_city[c]), &ctx)?;
+            let relaxed_ctx = Context::with_experts_of(
+                &relaxed,
+                city_due(&whole, &part, c, &due_of_city[c]),
+                &ctx,
+            )?;
             let bound = crate::bound::coverage_bound(&relaxed_ctx).ok();
-            Ok(CityPlan { roster, bound, weight })
+            Ok(CityPlan {
+                roster,
+                bound,
+                weight,
+            })
         })
         .collect();
     let plans = plans.into_iter().collect::<Result<Vec<_>, _>>()?;
@@ -280,13 +402,24 @@ pub(crate) fn solve(instance: &Instance, options: &SolveOptions<'_>, cities: &[S
 /// One roster from the cities' rosters: crews and unscheduled firms together, the whole
 /// due list, exclusions and draw, and KPIs recomputed over everything.
 fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
-    let order: HashMap<&str, usize> = whole.due.iter().enumerate().map(|(i, d)| (d.enterprise.as_str(), i)).collect();
+    let order: HashMap<&str, usize> = whole
+        .due
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.enterprise.as_str(), i))
+        .collect();
     let total_weight: f64 = plans.iter().map(|p| p.weight).sum();
     let bound = plans
         .iter()
         .map(|p| p.bound.map(|b| b * p.weight))
         .sum::<Option<f64>>()
-        .map(|b| if total_weight > 0.0 { (b / total_weight).min(1.0) } else { 1.0 });
+        .map(|b| {
+            if total_weight > 0.0 {
+                (b / total_weight).min(1.0)
+            } else {
+                1.0
+            }
+        });
     let mut crews = Vec::new();
     let mut unscheduled = Vec::new();
     let mut first: Option<Roster> = None;
@@ -297,15 +430,26 @@ fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
         first.get_or_insert(r);
     }
     crews.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.officer.cmp(&b.officer)));
-    unscheduled.sort_by_key(|u| order.get(u.enterprise.as_str()).copied().unwrap_or(usize::MAX));
+    unscheduled.sort_by_key(|u| {
+        order
+            .get(u.enterprise.as_str())
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
 
-    let experts: HashMap<&str, &crate::model::Expert> = instance.experts.iter().map(|e| (e.id.as_str(), e)).collect();
+    let experts: HashMap<&str, &crate::model::Expert> = instance
+        .experts
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
     let mut used: HashMap<&str, u32> = HashMap::new();
     let mut rates = 0.0;
     for crew in &crews {
         for id in &crew.experts {
             *used.entry(id.as_str()).or_default() += 1;
-            rates += experts.get(id.as_str()).map_or(0.0, |e| instance.expert_day_rate(e));
+            rates += experts
+                .get(id.as_str())
+                .map_or(0.0, |e| instance.expert_day_rate(e));
         }
     }
     let distance_km = round_km(crews.iter().map(|c| c.distance_km).sum());
@@ -313,17 +457,40 @@ fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
         .experts
         .iter()
         .filter(|e| instance.expert_max_days(e) > 0)
-        .map(|e| used.get(e.id.as_str()).copied().unwrap_or(0) as f64 / instance.expert_max_days(e) as f64)
+        .map(|e| {
+            used.get(e.id.as_str()).copied().unwrap_or(0) as f64
+                / instance.expert_max_days(e) as f64
+        })
         .collect();
-    let visited: HashSet<&str> = crews.iter().flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str())).collect();
+    let visited: HashSet<&str> = crews
+        .iter()
+        .flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str()))
+        .collect();
     let due_weight: f64 = whole.due.iter().map(|d| d.weight).sum();
-    let done_weight: f64 = whole.due.iter().filter(|d| visited.contains(d.enterprise.as_str())).map(|d| d.weight).sum();
-    let coverage = if due_weight > 0.0 { done_weight / due_weight } else { 1.0 };
+    let done_weight: f64 = whole
+        .due
+        .iter()
+        .filter(|d| visited.contains(d.enterprise.as_str()))
+        .map(|d| d.weight)
+        .sum();
+    let coverage = if due_weight > 0.0 {
+        done_weight / due_weight
+    } else {
+        1.0
+    };
     let kpis = Kpis {
         due: whole.due.len() as u32,
         mandatory_due: whole.due.iter().filter(|d| d.mandatory).count() as u32,
-        scheduled: whole.due.iter().filter(|d| visited.contains(d.enterprise.as_str())).count() as u32,
-        mandatory_scheduled: whole.due.iter().filter(|d| d.mandatory && visited.contains(d.enterprise.as_str())).count() as u32,
+        scheduled: whole
+            .due
+            .iter()
+            .filter(|d| visited.contains(d.enterprise.as_str()))
+            .count() as u32,
+        mandatory_scheduled: whole
+            .due
+            .iter()
+            .filter(|d| d.mandatory && visited.contains(d.enterprise.as_str()))
+            .count() as u32,
         weighted_coverage: coverage,
         expert_days: used.values().sum(),
         cost_cny: ((rates + distance_km * instance.policy.cost_per_km) * 100.0).round() / 100.0,

@@ -7,10 +7,17 @@ use crate::context::Context;
 
 /// A reason code and a sentence naming the constraint. `empty` is a state with nobody
 /// booked, shared across calls, for the "even if everyone were free" test.
-pub fn explain(ctx: &Context<'_>, state: &State, empty: &State, d: usize) -> (&'static str, String) {
+pub fn explain(
+    ctx: &Context<'_>,
+    state: &State,
+    empty: &State,
+    d: usize,
+) -> (&'static str, String) {
     let firm = &ctx.instance.enterprises[ctx.due.enterprise_index[d]];
     let req = &ctx.reqs[d];
-    let open_days: Vec<usize> = (0..ctx.days.len()).filter(|&day| ctx.firm_open(d, day)).collect();
+    let open_days: Vec<usize> = (0..ctx.days.len())
+        .filter(|&day| ctx.firm_open(d, day))
+        .collect();
     if open_days.is_empty() {
         return (
             "no_sweep_day",
@@ -28,16 +35,25 @@ pub fn explain(ctx: &Context<'_>, state: &State, empty: &State, d: usize) -> (&'
     if serving.is_empty() {
         return (
             "no_officer",
-            format!("no officer of district {} or of city level (with a base) can accompany a visit to {}", firm.district, firm.id),
+            format!(
+                "no officer of district {} or of city level (with a base) can accompany a visit to {}",
+                firm.district, firm.id
+            ),
         );
     }
 
     // Could any team qualify at all, if every expert were free?
-    if !open_days.iter().any(|&day| complete_team(ctx, empty, day, d, &[], &[d]).is_some()) {
+    if !open_days
+        .iter()
+        .any(|&day| complete_team(ctx, empty, day, d, &[], &[d]).is_some())
+    {
         return ("no_qualified_team", no_team_sentence(ctx, d, &open_days));
     }
 
-    if !serving.iter().any(|&o| schedule(ctx, ctx.officer_loc[o].unwrap_or_default(), &[d]).is_some()) {
+    if !serving
+        .iter()
+        .any(|&o| schedule(ctx, ctx.officer_loc[o].unwrap_or_default(), &[d]).is_some())
+    {
         return (
             "unreachable_in_day",
             format!(
@@ -52,10 +68,16 @@ pub fn explain(ctx: &Context<'_>, state: &State, empty: &State, d: usize) -> (&'
         );
     }
 
-    let officer_days: Vec<usize> =
-        open_days.iter().copied().filter(|&day| serving.iter().any(|&o| state.officer_free(ctx, o, day))).collect();
-    let team_days: Vec<usize> =
-        open_days.iter().copied().filter(|&day| complete_team(ctx, state, day, d, &[], &[d]).is_some()).collect();
+    let officer_days: Vec<usize> = open_days
+        .iter()
+        .copied()
+        .filter(|&day| serving.iter().any(|&o| state.officer_free(ctx, o, day)))
+        .collect();
+    let team_days: Vec<usize> = open_days
+        .iter()
+        .copied()
+        .filter(|&day| complete_team(ctx, state, day, d, &[], &[d]).is_some())
+        .collect();
     let needs = describe_needs(ctx, d);
     if officer_days.is_empty() {
         (
@@ -90,7 +112,12 @@ pub fn explain(ctx: &Context<'_>, state: &State, empty: &State, d: usize) -> (&'
 fn describe_needs(ctx: &Context<'_>, d: usize) -> String {
     let req = &ctx.reqs[d];
     let specs: Vec<&str> = req.specialties.iter().map(|s| s.as_str()).collect();
-    format!("{} experts covering {} with a {}-tier lead", req.team_size, specs.join("+"), req.min_tier)
+    format!(
+        "{} experts covering {} with a {}-tier lead",
+        req.team_size,
+        specs.join("+"),
+        req.min_tier
+    )
 }
 
 fn no_team_sentence(ctx: &Context<'_>, d: usize, open_days: &[usize]) -> String {

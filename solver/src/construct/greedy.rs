@@ -68,8 +68,15 @@ pub struct Move {
 
 #[derive(Debug, Clone)]
 enum MoveKind {
-    Insert { crew: usize, position: usize, added: Vec<usize> },
-    Open { officer: usize, experts: Vec<usize> },
+    Insert {
+        crew: usize,
+        position: usize,
+        added: Vec<usize>,
+    },
+    Open {
+        officer: usize,
+        experts: Vec<usize>,
+    },
 }
 
 impl State {
@@ -108,12 +115,16 @@ impl State {
 
     /// Whether expert `e` can join a crew on `day`.
     pub fn expert_free(&self, ctx: &Context<'_>, e: usize, day: usize) -> bool {
-        !self.expert_busy[day][e] && self.expert_used[e] < ctx.expert_max[e] && ctx.expert_on_duty(e, day)
+        !self.expert_busy[day][e]
+            && self.expert_used[e] < ctx.expert_max[e]
+            && ctx.expert_on_duty(e, day)
     }
 
     /// Whether officer `o` can lead a new crew on `day`.
     pub fn officer_free(&self, ctx: &Context<'_>, o: usize, day: usize) -> bool {
-        !self.officer_busy[day][o] && self.officer_used[o] < ctx.officer_max[o] && ctx.officer_on_duty(o, day)
+        !self.officer_busy[day][o]
+            && self.officer_used[o] < ctx.officer_max[o]
+            && ctx.officer_on_duty(o, day)
     }
 
     fn book_expert(&mut self, e: usize, day: usize) {
@@ -124,7 +135,11 @@ impl State {
     /// Places due firm `d` as the move says.
     pub fn apply(&mut self, d: usize, mv: Move) {
         let crew_index = match mv.kind {
-            MoveKind::Insert { crew, position, added } => {
+            MoveKind::Insert {
+                crew,
+                position,
+                added,
+            } => {
                 for &e in &added {
                     self.book_expert(e, mv.day);
                 }
@@ -140,7 +155,13 @@ impl State {
                 }
                 self.officer_busy[mv.day][officer] = true;
                 self.officer_used[officer] += 1;
-                self.crews.push(CrewState { day: mv.day, officer, experts, route: vec![d], times: mv.times });
+                self.crews.push(CrewState {
+                    day: mv.day,
+                    officer,
+                    experts,
+                    route: vec![d],
+                    times: mv.times,
+                });
                 self.by_day[mv.day].push(self.crews.len() - 1);
                 self.crews.len() - 1
             }
@@ -171,7 +192,10 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
     };
     let mut best: Option<Move> = None;
     let mut consider = |mv: Move| {
-        if best.as_ref().is_none_or(|b| compare_moves(&mv, b) == Ordering::Less) {
+        if best
+            .as_ref()
+            .is_none_or(|b| compare_moves(&mv, b) == Ordering::Less)
+        {
             best = Some(mv);
         }
     };
@@ -182,18 +206,28 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
         if !ctx.officer_serves(crew.officer, d) || crew.experts.iter().any(|&e| ctx.avoids(e, d)) {
             continue;
         }
-        let Some(base) = ctx.officer_loc[crew.officer] else { continue };
+        let Some(base) = ctx.officer_loc[crew.officer] else {
+            continue;
+        };
         // Timing first: it is cheap and rules out most crews.
-        let Some((position, times)) = best_insertion(ctx, base, &crew.route, d) else { continue };
+        let Some((position, times)) = best_insertion(ctx, base, &crew.route, d) else {
+            continue;
+        };
         let mut route_firms = crew.route.clone();
         route_firms.push(d);
-        let Some(added) = complete_team(ctx, state, day, d, &crew.experts, &route_firms) else { continue };
+        let Some(added) = complete_team(ctx, state, day, d, &crew.experts, &route_firms) else {
+            continue;
+        };
         let km_cost = (times.km - crew.times.km) * policy.cost_per_km;
         let team_cost = team_cost(ctx, d, &added) + rotation_cost(ctx, d, &crew.experts);
         consider(Move {
             cost: km_cost + team_cost + early,
             day,
-            kind: MoveKind::Insert { crew: c, position, added },
+            kind: MoveKind::Insert {
+                crew: c,
+                position,
+                added,
+            },
             times,
         });
     }
@@ -205,14 +239,30 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
         if !ctx.officer_serves(o, d) || !state.officer_free(ctx, o, day) {
             continue;
         }
-        let Some(base) = ctx.officer_loc[o] else { continue };
-        let Some(times) = schedule(ctx, base, &[d]) else { continue };
-        let Some(experts) = team.get_or_insert_with(|| complete_team(ctx, state, day, d, &[], &[d])).clone() else { break };
-        let own = if ctx.instance.officers[o].id == firm.officer { OWN_OFFICER_BONUS } else { 0.0 };
+        let Some(base) = ctx.officer_loc[o] else {
+            continue;
+        };
+        let Some(times) = schedule(ctx, base, &[d]) else {
+            continue;
+        };
+        let Some(experts) = team
+            .get_or_insert_with(|| complete_team(ctx, state, day, d, &[], &[d]))
+            .clone()
+        else {
+            break;
+        };
+        let own = if ctx.instance.officers[o].id == firm.officer {
+            OWN_OFFICER_BONUS
+        } else {
+            0.0
+        };
         consider(Move {
             cost: times.km * policy.cost_per_km + team_cost(ctx, d, &experts) + early - own,
             day,
-            kind: MoveKind::Open { officer: o, experts },
+            kind: MoveKind::Open {
+                officer: o,
+                experts,
+            },
             times,
         });
     }
@@ -224,17 +274,28 @@ fn team_cost(ctx: &Context<'_>, d: usize, experts: &[usize]) -> f64 {
     let needed = ctx.reqs[d].min_tier as usize;
     experts
         .iter()
-        .map(|&e| ctx.day_rates[e] + SCARCE_TIER_PENALTY[(ctx.tier(e) as usize).saturating_sub(needed)])
+        .map(|&e| {
+            ctx.day_rates[e] + SCARCE_TIER_PENALTY[(ctx.tier(e) as usize).saturating_sub(needed)]
+        })
         .sum::<f64>()
         + rotation_cost(ctx, d, experts)
 }
 
 fn rotation_cost(ctx: &Context<'_>, d: usize, experts: &[usize]) -> f64 {
-    experts.iter().filter(|&&e| ctx.recent.contains(&(e, d))).count() as f64 * ROTATION_PENALTY
+    experts
+        .iter()
+        .filter(|&&e| ctx.recent.contains(&(e, d)))
+        .count() as f64
+        * ROTATION_PENALTY
 }
 
 /// The cheapest insertion position of `d` into `route`, with the new timing.
-fn best_insertion(ctx: &Context<'_>, base: usize, route: &[usize], d: usize) -> Option<(usize, DayTimes)> {
+fn best_insertion(
+    ctx: &Context<'_>,
+    base: usize,
+    route: &[usize],
+    d: usize,
+) -> Option<(usize, DayTimes)> {
     let mut best: Option<(usize, DayTimes)> = None;
     let mut candidate = Vec::with_capacity(route.len() + 1);
     for position in 0..=route.len() {
@@ -243,7 +304,9 @@ fn best_insertion(ctx: &Context<'_>, base: usize, route: &[usize], d: usize) -> 
         candidate.push(d);
         candidate.extend_from_slice(&route[position..]);
         if let Some(times) = schedule(ctx, base, &candidate)
-            && best.as_ref().is_none_or(|(_, b)| times.km < b.km || (times.km == b.km && times.ret < b.ret))
+            && best
+                .as_ref()
+                .is_none_or(|(_, b)| times.km < b.km || (times.km == b.km && times.ret < b.ret))
         {
             best = Some((position, times));
         }
@@ -267,7 +330,8 @@ pub fn complete_team(
 ) -> Option<Vec<usize>> {
     let req = &ctx.reqs[d];
     let max_team = ctx.instance.policy.max_team as usize;
-    let mut missing: SpecialtyMask = ctx.req_masks[d] & !current.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
+    let mut missing: SpecialtyMask =
+        ctx.req_masks[d] & !current.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
     let mut need_lead = current.iter().all(|&e| ctx.tier(e) < req.min_tier);
     let mut size = current.len();
     if missing == 0 && !need_lead && size >= req.team_size as usize {
@@ -283,12 +347,20 @@ pub fn complete_team(
         .collect();
     let key = |e: usize| {
         let utilisation = state.expert_used[e] as f64 / ctx.expert_max[e].max(1) as f64;
-        let scarce = SCARCE_TIER_PENALTY[(ctx.tier(e) as usize).saturating_sub(req.min_tier as usize)];
-        let rotation = if ctx.recent.contains(&(e, d)) { ROTATION_PENALTY } else { 0.0 };
+        let scarce =
+            SCARCE_TIER_PENALTY[(ctx.tier(e) as usize).saturating_sub(req.min_tier as usize)];
+        let rotation = if ctx.recent.contains(&(e, d)) {
+            ROTATION_PENALTY
+        } else {
+            0.0
+        };
         (ctx.day_rates[e] + scarce + rotation, utilisation)
     };
     let mut added = Vec::new();
-    let mut take = |pick: Option<usize>, candidates: &mut Vec<usize>, missing: &mut SpecialtyMask| -> Option<()> {
+    let mut take = |pick: Option<usize>,
+                    candidates: &mut Vec<usize>,
+                    missing: &mut SpecialtyMask|
+     -> Option<()> {
         let e = pick?;
         candidates.retain(|&c| c != e);
         *missing &= !ctx.expert_masks[e];
@@ -296,13 +368,21 @@ pub fn complete_team(
         Some(())
     };
     let better = |a: usize, b: usize, missing: SpecialtyMask| -> bool {
-        let (ca, cb) = ((ctx.expert_masks[a] & missing).count_ones(), (ctx.expert_masks[b] & missing).count_ones());
+        let (ca, cb) = (
+            (ctx.expert_masks[a] & missing).count_ones(),
+            (ctx.expert_masks[b] & missing).count_ones(),
+        );
         let (ka, kb) = (key(a), key(b));
         ca > cb
-            || (ca == cb && (ka.0 < kb.0 || (ka.0 == kb.0 && (ka.1 < kb.1 || (ka.1 == kb.1 && a < b)))))
+            || (ca == cb
+                && (ka.0 < kb.0 || (ka.0 == kb.0 && (ka.1 < kb.1 || (ka.1 == kb.1 && a < b)))))
     };
     let pick = |candidates: &[usize], missing: SpecialtyMask, filter: &dyn Fn(usize) -> bool| {
-        candidates.iter().copied().filter(|&e| filter(e)).reduce(|a, b| if better(b, a, missing) { b } else { a })
+        candidates
+            .iter()
+            .copied()
+            .filter(|&e| filter(e))
+            .reduce(|a, b| if better(b, a, missing) { b } else { a })
     };
 
     if need_lead {
@@ -312,7 +392,9 @@ pub fn complete_team(
         size += 1;
     }
     while missing != 0 {
-        let next = pick(&candidates, missing, &|e| ctx.expert_masks[e] & missing != 0);
+        let next = pick(&candidates, missing, &|e| {
+            ctx.expert_masks[e] & missing != 0
+        });
         take(next, &mut candidates, &mut missing)?;
         size += 1;
     }

@@ -16,8 +16,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::{Progress, Until};
 use super::greedy::{CrewState, State, best_move};
+use super::{Progress, Until};
 use crate::context::Context;
 use crate::model::CITY_LEVEL;
 
@@ -38,10 +38,19 @@ pub fn score(ctx: &Context<'_>, state: &State) -> Score {
         mandatory += ctx.due.due[d].mandatory as u32;
         weight += ctx.due.due[d].weight;
     }
-    let rates: f64 = state.expert_used.iter().zip(&ctx.day_rates).map(|(&n, r)| n as f64 * r).sum();
+    let rates: f64 = state
+        .expert_used
+        .iter()
+        .zip(&ctx.day_rates)
+        .map(|(&n, r)| n as f64 * r)
+        .sum();
     let km: f64 = state.crews.iter().map(|c| c.times.km).sum();
     let cost = rates + km * ctx.instance.policy.cost_per_km;
-    Score { mandatory, weight: (weight * 100.0).round() as i64, neg_cost: -(cost * 100.0).round() as i64 }
+    Score {
+        mandatory,
+        weight: (weight * 100.0).round() as i64,
+        neg_cost: -(cost * 100.0).round() as i64,
+    }
 }
 
 /// Improves `initial` with `workers` parallel searches of `iterations` each.
@@ -62,12 +71,23 @@ pub fn improve(
         .map(|w| {
             // Only the first worker reports, so the reports come in order.
             let report = if w == 0 { progress } else { None };
-            let state = search(ctx, initial.clone(), seed.wrapping_add(w as u64 * 0x9E37_79B9), iterations, until, report);
+            let state = search(
+                ctx,
+                initial.clone(),
+                seed.wrapping_add(w as u64 * 0x9E37_79B9),
+                iterations,
+                until,
+                report,
+            );
             (score(ctx, &state), state)
         })
         .collect();
     // The best score; among equals the first worker's.
-    results.into_iter().reduce(|a, b| if b.0 > a.0 { b } else { a }).map(|r| r.1).unwrap_or(initial)
+    results
+        .into_iter()
+        .reduce(|a, b| if b.0 > a.0 { b } else { a })
+        .map(|r| r.1)
+        .unwrap_or(initial)
 }
 
 fn search(
@@ -92,9 +112,20 @@ fn search(
         {
             let scheduled = best.placed.iter().filter(|p| p.is_some()).count();
             let total: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
-            let done: f64 = (0..ctx.due_count()).filter(|&d| best.placed[d].is_some()).map(|d| ctx.due.due[d].weight).sum();
+            let done: f64 = (0..ctx.due_count())
+                .filter(|&d| best.placed[d].is_some())
+                .map(|d| ctx.due.due[d].weight)
+                .sum();
             let coverage = if total > 0.0 { done / total } else { 1.0 };
-            report(Progress { considered: ctx.due_count(), total: ctx.due_count(), scheduled, iteration, iterations, coverage, bound: None });
+            report(Progress {
+                considered: ctx.due_count(),
+                total: ctx.due_count(),
+                scheduled,
+                iteration,
+                iterations,
+                coverage,
+                bound: None,
+            });
         }
         let (kept, touched) = ruin(ctx, &current, &mut rng);
         let mut candidate = State::rebuild(ctx, kept);
@@ -113,20 +144,36 @@ fn search(
 }
 
 /// The crews that survive one ruin step, and the districts whose firms it touched.
-fn ruin<'a>(ctx: &Context<'a>, state: &State, rng: &mut ChaCha8Rng) -> (Vec<CrewState>, Vec<&'a str>) {
+fn ruin<'a>(
+    ctx: &Context<'a>,
+    state: &State,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<CrewState>, Vec<&'a str>) {
     let crews = &state.crews;
     if crews.is_empty() {
-        let all = ctx.instance.districts.iter().map(|d| d.id.as_str()).collect();
+        let all = ctx
+            .instance
+            .districts
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect();
         return (Vec::new(), all);
     }
     let mut touched: Vec<&'a str> = Vec::new();
-    let district_of = |d: usize| ctx.instance.enterprises[ctx.due.enterprise_index[d]].district.as_str();
+    let district_of = |d: usize| {
+        ctx.instance.enterprises[ctx.due.enterprise_index[d]]
+            .district
+            .as_str()
+    };
     let remove: Vec<bool> = match rng.random_range(0..3) {
         // Every crew of one day working in the district of a random crew.
         0 => {
             let pivot = &crews[rng.random_range(0..crews.len())];
             let district = district_of(pivot.route[0]);
-            crews.iter().map(|c| c.day == pivot.day && c.route.iter().any(|&d| district_of(d) == district)).collect()
+            crews
+                .iter()
+                .map(|c| c.day == pivot.day && c.route.iter().any(|&d| district_of(d) == district))
+                .collect()
         }
         // A few random crews.
         1 => {
@@ -137,7 +184,9 @@ fn ruin<'a>(ctx: &Context<'a>, state: &State, rng: &mut ChaCha8Rng) -> (Vec<Crew
         }
         // The crews of a random day that could have taken a random unplaced firm.
         _ => {
-            let unplaced: Vec<usize> = (0..ctx.due_count()).filter(|&d| state.placed[d].is_none()).collect();
+            let unplaced: Vec<usize> = (0..ctx.due_count())
+                .filter(|&d| state.placed[d].is_none())
+                .collect();
             if unplaced.is_empty() {
                 let k = rng.random_range(0..crews.len());
                 (0..crews.len()).map(|i| i == k).collect()
@@ -149,7 +198,9 @@ fn ruin<'a>(ctx: &Context<'a>, state: &State, rng: &mut ChaCha8Rng) -> (Vec<Crew
                     .iter()
                     .map(|c| {
                         let officer = &ctx.instance.officers[c.officer];
-                        c.day == day && (officer.district == CITY_LEVEL || officer.district == district_of(d))
+                        c.day == day
+                            && (officer.district == CITY_LEVEL
+                                || officer.district == district_of(d))
                     })
                     .collect()
             }
@@ -171,10 +222,20 @@ fn ruin<'a>(ctx: &Context<'a>, state: &State, rng: &mut ChaCha8Rng) -> (Vec<Crew
 /// Places the unplaced firms of the touched districts again (the ruin freed people and
 /// days there), mandatory first, by weight perturbed by ±10 %.
 fn recreate(ctx: &Context<'_>, state: &mut State, touched: &[&str], rng: &mut ChaCha8Rng) {
-    let district_of = |d: usize| ctx.instance.enterprises[ctx.due.enterprise_index[d]].district.as_str();
+    let district_of = |d: usize| {
+        ctx.instance.enterprises[ctx.due.enterprise_index[d]]
+            .district
+            .as_str()
+    };
     let mut order: Vec<(bool, f64, usize)> = (0..ctx.due_count())
         .filter(|&d| state.placed[d].is_none() && touched.binary_search(&district_of(d)).is_ok())
-        .map(|d| (ctx.due.due[d].mandatory, ctx.due.due[d].weight * (0.9 + 0.2 * rng.random::<f64>()), d))
+        .map(|d| {
+            (
+                ctx.due.due[d].mandatory,
+                ctx.due.due[d].weight * (0.9 + 0.2 * rng.random::<f64>()),
+                d,
+            )
+        })
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
     for (_, _, d) in order {

@@ -38,7 +38,14 @@ pub struct SolveOptions<'a> {
 
 impl Default for SolveOptions<'_> {
     fn default() -> Self {
-        SolveOptions { threads: 1, time_limit: None, iterations: 0, progress: None, search_seed: None, stop: None }
+        SolveOptions {
+            threads: 1,
+            time_limit: None,
+            iterations: 0,
+            progress: None,
+            search_seed: None,
+            stop: None,
+        }
     }
 }
 
@@ -70,7 +77,10 @@ pub(crate) struct Until<'a> {
 
 impl Until<'_> {
     pub fn reached(&self) -> bool {
-        self.deadline.is_some_and(|d| Instant::now() >= d) || self.stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+            || self
+                .stop
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
     }
 }
 
@@ -110,7 +120,10 @@ pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| SolveError::Threads { threads, message: e.to_string() })?;
+        .map_err(|e| SolveError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
     pool.install(|| {
         let cities = crate::cities::cities(instance);
         if cities.len() > 1 {
@@ -123,24 +136,39 @@ pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, 
 
 /// The solve proper, inside a worker pool: construction, improvement, assembly and bound.
 /// `with_bound: false` leaves the bound to the caller (a city's bound needs a wider pool).
-pub(crate) fn solve_context(ctx: &Context<'_>, options: &SolveOptions<'_>, threads: usize, started: Instant, with_bound: bool) -> Roster {
+pub(crate) fn solve_context(
+    ctx: &Context<'_>,
+    options: &SolveOptions<'_>,
+    threads: usize,
+    started: Instant,
+    with_bound: bool,
+) -> Roster {
     let instance = ctx.instance;
     // The bound comes first (milliseconds at city scale) so that progress can show the gap.
     // A bound that cannot be computed leaves `bound` empty rather than failing the plan.
-    let bound = if with_bound { crate::bound::coverage_bound(ctx).ok() } else { None };
+    let bound = if with_bound {
+        crate::bound::coverage_bound(ctx).ok()
+    } else {
+        None
+    };
     let with_gap = |p: Progress| {
         if let Some(report) = options.progress {
             report(Progress { bound, ..p });
         }
     };
-    let progress: Option<&(dyn Fn(Progress) + Sync)> = options.progress.map(|_| &with_gap as &(dyn Fn(Progress) + Sync));
+    let progress: Option<&(dyn Fn(Progress) + Sync)> = options
+        .progress
+        .map(|_| &with_gap as &(dyn Fn(Progress) + Sync));
     let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
     let mut placed_weight = 0.0;
     let mut state = greedy::State::new(ctx);
     let total = ctx.due_count();
     let mut stopped_at = total;
     let mut scheduled = 0;
-    let until = Until { deadline: options.time_limit.map(|limit| started + limit), stop: options.stop };
+    let until = Until {
+        deadline: options.time_limit.map(|limit| started + limit),
+        stop: options.stop,
+    };
     for d in 0..total {
         if until.reached() {
             stopped_at = d;
@@ -152,18 +180,48 @@ pub(crate) fn solve_context(ctx: &Context<'_>, options: &SolveOptions<'_>, threa
             placed_weight += ctx.due.due[d].weight;
         }
         if let Some(progress) = progress {
-            let coverage = if total_weight > 0.0 { placed_weight / total_weight } else { 1.0 };
-            progress(Progress { considered: d + 1, total, scheduled, iteration: 0, iterations: options.iterations, coverage, bound: None });
+            let coverage = if total_weight > 0.0 {
+                placed_weight / total_weight
+            } else {
+                1.0
+            };
+            progress(Progress {
+                considered: d + 1,
+                total,
+                scheduled,
+                iteration: 0,
+                iterations: options.iterations,
+                coverage,
+                bound: None,
+            });
         }
     }
     let state = if stopped_at == total {
-        lns::improve(ctx, state, options.search_seed.unwrap_or(instance.policy.seed), threads, options.iterations, until, progress)
+        lns::improve(
+            ctx,
+            state,
+            options.search_seed.unwrap_or(instance.policy.seed),
+            threads,
+            options.iterations,
+            until,
+            progress,
+        )
     } else {
         state
     };
-    let mut roster = assemble(ctx, &state, stopped_at, started, threads, options.time_limit);
+    let mut roster = assemble(
+        ctx,
+        &state,
+        stopped_at,
+        started,
+        threads,
+        options.time_limit,
+    );
     if options.iterations > 0 {
-        roster.solver.algorithm = format!("greedy-priority-insertion + ruin-and-recreate ({} iterations x {threads} workers)", options.iterations);
+        roster.solver.algorithm = format!(
+            "greedy-priority-insertion + ruin-and-recreate ({} iterations x {threads} workers)",
+            options.iterations
+        );
         if let Some(seed) = options.search_seed {
             roster.solver.algorithm += &format!(", search seed {seed}");
         }
@@ -192,7 +250,11 @@ fn assemble(
         .map(|c| {
             let officer = &instance.officers[c.officer];
             let date = ctx.days[c.day];
-            let mut experts: Vec<String> = c.experts.iter().map(|&e| instance.experts[e].id.clone()).collect();
+            let mut experts: Vec<String> = c
+                .experts
+                .iter()
+                .map(|&e| instance.experts[e].id.clone())
+                .collect();
             experts.sort();
             Crew {
                 id: format!("{date}/{}", officer.id),
@@ -226,11 +288,19 @@ fn assemble(
         .filter(|&d| state.placed[d].is_none())
         .map(|d| {
             let (code, message) = if d >= stopped_at {
-                ("time_limit", "the time limit ran out before this firm was considered".to_string())
+                (
+                    "time_limit",
+                    "the time limit ran out before this firm was considered".to_string(),
+                )
             } else {
                 explain::explain(ctx, state, &nobody_booked, d)
             };
-            Unscheduled { enterprise: firm_id(d), mandatory: ctx.due.due[d].mandatory, code: code.into(), message }
+            Unscheduled {
+                enterprise: firm_id(d),
+                mandatory: ctx.due.due[d].mandatory,
+                code: code.into(),
+                message,
+            }
         })
         .collect();
 
@@ -263,8 +333,14 @@ fn kpis(ctx: &Context<'_>, state: &greedy::State) -> Kpis {
     let done_weight = weight(&mut all.iter().filter(|d| placed(d)));
     let expert_days: u32 = state.expert_used.iter().sum();
     let distance_km = round_km(state.crews.iter().map(|c| c.times.km).sum());
-    let rates: f64 = state.expert_used.iter().zip(&ctx.day_rates).map(|(&n, r)| n as f64 * r).sum();
-    let cost_cny = ((rates + distance_km * ctx.instance.policy.cost_per_km) * 100.0).round() / 100.0; // to the fen
+    let rates: f64 = state
+        .expert_used
+        .iter()
+        .zip(&ctx.day_rates)
+        .map(|(&n, r)| n as f64 * r)
+        .sum();
+    let cost_cny =
+        ((rates + distance_km * ctx.instance.policy.cost_per_km) * 100.0).round() / 100.0; // to the fen
     let utilisation: Vec<f64> = state
         .expert_used
         .iter()
@@ -276,8 +352,15 @@ fn kpis(ctx: &Context<'_>, state: &greedy::State) -> Kpis {
         due: due.len() as u32,
         mandatory_due: due.iter().filter(|f| f.mandatory).count() as u32,
         scheduled: all.iter().filter(|d| placed(d)).count() as u32,
-        mandatory_scheduled: all.iter().filter(|d| placed(d) && due[**d].mandatory).count() as u32,
-        weighted_coverage: if due_weight > 0.0 { done_weight / due_weight } else { 1.0 },
+        mandatory_scheduled: all
+            .iter()
+            .filter(|d| placed(d) && due[**d].mandatory)
+            .count() as u32,
+        weighted_coverage: if due_weight > 0.0 {
+            done_weight / due_weight
+        } else {
+            1.0
+        },
         expert_days,
         cost_cny,
         distance_km,

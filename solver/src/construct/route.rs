@@ -52,7 +52,13 @@ pub fn schedule(ctx: &Context<'_>, base: usize, due_firms: &[usize]) -> Option<D
         if end > req.hours.close.minutes() || end > day_end {
             return None;
         }
-        visits.push(TimedVisit { arrive, start, end, travel_min: leg.minutes, km: leg.km });
+        visits.push(TimedVisit {
+            arrive,
+            start,
+            end,
+            travel_min: leg.minutes,
+            km: leg.km,
+        });
         km += leg.km;
         clock = end;
         at = ctx.firm_loc[d];
@@ -71,5 +77,10 @@ pub fn schedule(ctx: &Context<'_>, base: usize, due_firms: &[usize]) -> Option<D
         }
         None => day_start,
     };
-    Some(DayTimes { depart, ret, km: round_km(km), visits })
+    Some(DayTimes {
+        depart,
+        ret,
+        km: round_km(km),
+        visits,
+    })
 }

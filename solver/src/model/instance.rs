@@ -217,11 +217,26 @@ impl From<PolicyInput> for Policy {
             cost_per_km: p.cost_per_km.unwrap_or(1.2),
             rotation_months: p.rotation_months.unwrap_or(12),
             random_share: p.random_share.unwrap_or(0.01),
-            frequency_months: p.frequency_months.unwrap_or(FrequencyMonths { red: 3, orange: 6, yellow: 12 }),
-            expert_max_days: p.expert_max_days.unwrap_or(TierDays { national: 2, provincial: 4, city: 8 }),
+            frequency_months: p.frequency_months.unwrap_or(FrequencyMonths {
+                red: 3,
+                orange: 6,
+                yellow: 12,
+            }),
+            expert_max_days: p.expert_max_days.unwrap_or(TierDays {
+                national: 2,
+                provincial: 4,
+                city: 8,
+            }),
             officer_max_days: p.officer_max_days.unwrap_or(16),
-            day_rates: p.day_rates.unwrap_or(TitleRates { senior: 800.0, associate_senior: 700.0, intermediate: 600.0 }),
-            default_hours: p.default_hours.unwrap_or(Hours { open: Clock::hm(8, 30), close: Clock::hm(17, 30) }),
+            day_rates: p.day_rates.unwrap_or(TitleRates {
+                senior: 800.0,
+                associate_senior: 700.0,
+                intermediate: 600.0,
+            }),
+            default_hours: p.default_hours.unwrap_or(Hours {
+                open: Clock::hm(8, 30),
+                close: Clock::hm(17, 30),
+            }),
             max_horizon_days: p.max_horizon_days.unwrap_or(62),
         }
     }
@@ -460,7 +475,10 @@ impl Instance {
     /// Where the officer's crews start and end: their own base, else their district's.
     pub fn officer_base(&self, officer: &Officer) -> Option<Location> {
         officer.base.or_else(|| {
-            self.districts.iter().find(|d| d.id == officer.district).map(|d| d.base)
+            self.districts
+                .iter()
+                .find(|d| d.id == officer.district)
+                .map(|d| d.base)
         })
     }
 

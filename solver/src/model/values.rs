@@ -306,8 +306,14 @@ mod tests {
     #[test]
     fn great_circle_is_about_right() {
         // Cangzhou to Tianjin is roughly 100 km as the crow flies.
-        let cangzhou = Location { lat: 38.30, lon: 116.84 };
-        let tianjin = Location { lat: 39.08, lon: 117.20 };
+        let cangzhou = Location {
+            lat: 38.30,
+            lon: 116.84,
+        };
+        let tianjin = Location {
+            lat: 39.08,
+            lon: 117.20,
+        };
         let km = cangzhou.great_circle_km(tianjin);
         assert!((80.0..100.0).contains(&km), "{km}");
     }

@@ -82,17 +82,29 @@ impl Vrptw {
                 total += self.distance(at, c);
                 time = (time + self.service[at] + self.distance(at, c)).max(self.ready[c]);
                 if time > self.due[c] + EPS {
-                    problems.push(format!("route {}: customer {c} served at {time:.3}, after its due time {}", k + 1, self.due[c]));
+                    problems.push(format!(
+                        "route {}: customer {c} served at {time:.3}, after its due time {}",
+                        k + 1,
+                        self.due[c]
+                    ));
                 }
                 at = c;
             }
             total += self.distance(at, 0);
             let back = time + self.service[at] + self.distance(at, 0);
             if !route.is_empty() && back > self.due[0] + EPS {
-                problems.push(format!("route {}: back at the depot at {back:.3}, after {}", k + 1, self.due[0]));
+                problems.push(format!(
+                    "route {}: back at the depot at {back:.3}, after {}",
+                    k + 1,
+                    self.due[0]
+                ));
             }
             if load > self.capacity + EPS {
-                problems.push(format!("route {}: load {load} over capacity {}", k + 1, self.capacity));
+                problems.push(format!(
+                    "route {}: load {load} over capacity {}",
+                    k + 1,
+                    self.capacity
+                ));
             }
         }
         for (c, &n) in seen.iter().enumerate().skip(1) {
@@ -100,7 +112,11 @@ impl Vrptw {
                 problems.push(format!("customer {c} is visited {n} times"));
             }
         }
-        if problems.is_empty() { Ok(total) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(total)
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -134,22 +150,43 @@ mod tests {
         let p = line(4);
         assert!(p.check(&[vec![1, 2, 3], vec![4]]).is_ok());
         let problems = p.check(&[vec![1, 2, 3, 4]]).unwrap_err();
-        assert!(problems.iter().any(|m| m.contains("over capacity")), "{problems:?}");
+        assert!(
+            problems.iter().any(|m| m.contains("over capacity")),
+            "{problems:?}"
+        );
         let problems = p.check(&[vec![1, 2]]).unwrap_err();
-        assert!(problems.iter().any(|m| m.contains("customer 3 is visited 0 times")), "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|m| m.contains("customer 3 is visited 0 times")),
+            "{problems:?}"
+        );
         let mut late = line(2);
         late.due[2] = 15.0;
         let problems = late.check(&[vec![1, 2]]).unwrap_err();
-        assert!(problems.iter().any(|m| m.contains("after its due time")), "{problems:?}");
+        assert!(
+            problems.iter().any(|m| m.contains("after its due time")),
+            "{problems:?}"
+        );
     }
 
     #[test]
     fn solve_finds_the_optimum_on_a_line() {
         // Capacity 3 customers: best is two out-and-back trips, the far one taking 4, 5, 6.
         let p = line(6);
-        let solution = solve(&p, &VrptwOptions { iterations: 2_000, ..VrptwOptions::default() });
+        let solution = solve(
+            &p,
+            &VrptwOptions {
+                iterations: 2_000,
+                ..VrptwOptions::default()
+            },
+        );
         let distance = p.check(&solution.routes).expect("feasible");
-        assert!((distance - (60.0 + 120.0)).abs() < 1e-6, "{distance} for {:?}", solution.routes);
+        assert!(
+            (distance - (60.0 + 120.0)).abs() < 1e-6,
+            "{distance} for {:?}",
+            solution.routes
+        );
         assert!((solution.distance - distance).abs() < 1e-6);
     }
 }

@@ -37,7 +37,13 @@ pub(super) struct Route {
 
 impl Route {
     pub fn empty(m: &Model) -> Self {
-        let mut route = Route { nodes: vec![0, 0], earliest: Vec::new(), latest: Vec::new(), load: 0.0, distance: 0.0 };
+        let mut route = Route {
+            nodes: vec![0, 0],
+            earliest: Vec::new(),
+            latest: Vec::new(),
+            load: 0.0,
+            distance: 0.0,
+        };
         route.refresh(m);
         route
     }

@@ -28,7 +28,12 @@ pub struct VrptwOptions {
 
 impl Default for VrptwOptions {
     fn default() -> Self {
-        VrptwOptions { time_limit: Duration::from_secs(10), iterations: usize::MAX, seed: 1, threads: 1 }
+        VrptwOptions {
+            time_limit: Duration::from_secs(10),
+            iterations: usize::MAX,
+            seed: 1,
+            threads: 1,
+        }
     }
 }
 
@@ -57,12 +62,23 @@ pub fn solve(p: &Vrptw, options: &VrptwOptions) -> VrptwSolution {
         .into_par_iter()
         .map(|k| Search::new(&model, &neighbours, options, options.seed.wrapping_add(k)).run())
         .collect();
-    let best = runs.into_iter().reduce(|a, b| if b.cost() < a.cost() - 1e-9 { b } else { a }).expect("at least one run");
-    let routes: Vec<Vec<usize>> = best.routes.iter().filter(|r| !r.is_empty()).map(|r| r.customers().to_vec()).collect();
+    let best = runs
+        .into_iter()
+        .reduce(|a, b| if b.cost() < a.cost() - 1e-9 { b } else { a })
+        .expect("at least one run");
+    let routes: Vec<Vec<usize>> = best
+        .routes
+        .iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| r.customers().to_vec())
+        .collect();
     let mut with_left_out = routes.clone();
     // Customers no vehicle could take go in routes of their own so the checker names them.
     with_left_out.extend(best.unassigned.iter().map(|&c| vec![c]));
-    VrptwSolution { distance: best.distance(), routes: with_left_out }
+    VrptwSolution {
+        distance: best.distance(),
+        routes: with_left_out,
+    }
 }
 
 /// For each customer, every customer by increasing distance (itself first).
@@ -101,13 +117,26 @@ struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
-    fn new(m: &'a Model<'a>, neighbours: &'a [Vec<usize>], options: &'a VrptwOptions, seed: u64) -> Self {
-        Search { m, neighbours, options, rng: ChaCha8Rng::seed_from_u64(seed) }
+    fn new(
+        m: &'a Model<'a>,
+        neighbours: &'a [Vec<usize>],
+        options: &'a VrptwOptions,
+        seed: u64,
+    ) -> Self {
+        Search {
+            m,
+            neighbours,
+            options,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
     }
 
     fn run(mut self) -> State {
         let started = Instant::now();
-        let mut current = State { routes: Vec::new(), unassigned: (1..self.m.p.coords.len()).collect() };
+        let mut current = State {
+            routes: Vec::new(),
+            unassigned: (1..self.m.p.coords.len()).collect(),
+        };
         let all = std::mem::take(&mut current.unassigned);
         self.recreate(&mut current, all);
         let mut best = current.clone();
@@ -123,13 +152,15 @@ impl<'a> Search<'a> {
             } else {
                 iteration as f64 / self.options.iterations as f64
             };
-            let temperature = START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE).powf(progress);
+            let temperature =
+                START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE).powf(progress);
             let mut candidate = current.clone();
             let removed = self.ruin(&mut candidate);
             self.recreate(&mut candidate, removed);
             let cost = candidate.cost();
             // Annealing: accept anything better than the current cost plus a random slack.
-            let threshold = current_cost - temperature * self.rng.random::<f64>().max(f64::MIN_POSITIVE).ln();
+            let threshold =
+                current_cost - temperature * self.rng.random::<f64>().max(f64::MIN_POSITIVE).ln();
             if cost < threshold {
                 current = candidate;
                 current_cost = cost;
@@ -144,7 +175,9 @@ impl<'a> Search<'a> {
 
     /// Removes strings of consecutive customers from routes near a random seed customer.
     fn ruin(&mut self, state: &mut State) -> Vec<usize> {
-        let used: Vec<usize> = (0..state.routes.len()).filter(|&r| !state.routes[r].is_empty()).collect();
+        let used: Vec<usize> = (0..state.routes.len())
+            .filter(|&r| !state.routes[r].is_empty())
+            .collect();
         if used.is_empty() {
             return Vec::new();
         }
@@ -154,10 +187,17 @@ impl<'a> Search<'a> {
                 route_of[c] = r;
             }
         }
-        let mean_length = used.iter().map(|&r| state.routes[r].customers().len()).sum::<usize>() as f64 / used.len() as f64;
+        let mean_length = used
+            .iter()
+            .map(|&r| state.routes[r].customers().len())
+            .sum::<usize>() as f64
+            / used.len() as f64;
         let max_string = MAX_STRING.min(mean_length);
         let max_routes = 4.0 * MEAN_REMOVED / (1.0 + max_string) - 1.0;
-        let routes_to_ruin = self.rng.random_range(1.0..max_routes.max(1.0) + 1.0).floor() as usize;
+        let routes_to_ruin = self
+            .rng
+            .random_range(1.0..max_routes.max(1.0) + 1.0)
+            .floor() as usize;
         let seed = self.rng.random_range(1..self.m.p.coords.len());
         let mut removed = Vec::new();
         let mut ruined = Vec::new();
@@ -170,7 +210,10 @@ impl<'a> Search<'a> {
                 continue;
             }
             let customers = state.routes[r].customers().to_vec();
-            let at = customers.iter().position(|&x| x == c).expect("route_of is current");
+            let at = customers
+                .iter()
+                .position(|&x| x == c)
+                .expect("route_of is current");
             let longest = max_string.min(customers.len() as f64);
             let length = self.rng.random_range(1.0..longest + 1.0).floor() as usize;
             let take = if self.rng.random::<f64>() < SPLIT_RATE && length < customers.len() {
@@ -185,7 +228,13 @@ impl<'a> Search<'a> {
             }
             let mut keep = Vec::with_capacity(customers.len() + 2);
             keep.push(0);
-            keep.extend(customers.iter().enumerate().filter(|(i, _)| !take.contains(i)).map(|(_, &x)| x));
+            keep.extend(
+                customers
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !take.contains(i))
+                    .map(|(_, &x)| x),
+            );
             keep.push(0);
             route.nodes = keep;
             route.refresh(self.m);
@@ -211,7 +260,9 @@ impl<'a> Search<'a> {
         let span = length + kept;
         let start = self.string_start(len, span, at);
         let keep_from = start + self.rng.random_range(0..=length);
-        (start..start + span).filter(|&i| i < keep_from || i >= keep_from + kept).collect()
+        (start..start + span)
+            .filter(|&i| i < keep_from || i >= keep_from + kept)
+            .collect()
     }
 
     /// Reinserts customers one by one at their cheapest feasible point, in an order
@@ -222,8 +273,12 @@ impl<'a> Search<'a> {
         match self.rng.random_range(0..11) {
             0..4 => removed.shuffle(&mut self.rng),
             4..8 => removed.sort_by(|&a, &b| p.demand[b].total_cmp(&p.demand[a]).then(a.cmp(&b))),
-            8..10 => removed.sort_by(|&a, &b| self.m.d(0, b).total_cmp(&self.m.d(0, a)).then(a.cmp(&b))),
-            _ => removed.sort_by(|&a, &b| self.m.d(0, a).total_cmp(&self.m.d(0, b)).then(a.cmp(&b))),
+            8..10 => {
+                removed.sort_by(|&a, &b| self.m.d(0, b).total_cmp(&self.m.d(0, a)).then(a.cmp(&b)))
+            }
+            _ => {
+                removed.sort_by(|&a, &b| self.m.d(0, a).total_cmp(&self.m.d(0, b)).then(a.cmp(&b)))
+            }
         }
         state.routes.retain(|r| !r.is_empty());
         for c in removed {
