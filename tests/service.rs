@@ -6,6 +6,8 @@
 //! - a restart (simulated, and a real `kill -9` of `hazard-sweep serve` mid-solve).
 
 mod common;
+#[path = "service/hardening.rs"]
+mod hardening;
 
 use std::path::Path;
 use std::time::Duration;
@@ -121,7 +123,11 @@ async fn start_in(dir: &Path) -> String {
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    tokio::spawn(sweep_service::server::serve(
+        listener,
+        app(state),
+        std::future::pending(),
+    ));
     base
 }
 
@@ -1009,7 +1015,7 @@ async fn sigterm_mid_solve_stops_the_solve_and_reports_the_plans() {
     let (mut server, _) = spawn_server_with(&db, port, Some(PLANNER), &["--demo"]).await;
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let long = json!({ "month": "2027-03", "iterations": 1_000_000_000u64, "time_limit": 3600 });
+    let long = json!({ "month": "2027-03", "iterations": 10_000_000, "time_limit": 3600 });
     let mut ids = Vec::new();
     for _ in 0..2 {
         let created: Value = client
@@ -2121,7 +2127,7 @@ async fn a_restart_reports_the_interrupted_plan() {
     let url = format!("sqlite://{}", dir.path().join("plans.db").display());
     // A plan left running by a process that died (written as the service writes it).
     {
-        let state = AppState::open(&url).await.unwrap();
+        let state = sweep_service::store::Store::open(&url).await.unwrap();
         let new = sweep_service::store::NewPlan {
             name: "lost".into(),
             instance: "{}".into(),
@@ -2131,8 +2137,8 @@ async fn a_restart_reports_the_interrupted_plan() {
             source: "inline",
             horizon: ("2027-03-01".into(), "2027-03-31".into()),
         };
-        let id = state.store.insert_plan(&new).await.unwrap();
-        state.store.set_running(id).await.unwrap();
+        let id = state.insert_plan(&new).await.unwrap();
+        state.set_running(id).await.unwrap();
     }
     let base = start_in(dir.path()).await;
     let client = reqwest::Client::new();

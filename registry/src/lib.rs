@@ -119,10 +119,27 @@ pub fn month_horizon(month: &str) -> Result<Horizon, ImportProblem> {
         column: None,
         value: month.into(),
         message: format!("`{month}` is not a month"),
-        hint: "give the month as YYYY-MM, e.g. 2027-03".into(),
+        hint: "give the month as YYYY-MM between 2000-01 and 2100-12, e.g. 2027-03".into(),
     };
-    let start = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
-        .map_err(|_| bad())?;
+    // Exactly `YYYY-MM` (chrono alone takes `2027-3`, `+10000-01` and a trailing newline),
+    // from 2000 to 2100 like every horizon.
+    let bytes = month.as_bytes();
+    let shaped = bytes.len() == 7
+        && bytes[4] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || b.is_ascii_digit());
+    if !shaped {
+        return Err(bad());
+    }
+    let start = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_err(|_| bad())?;
+    if !sweep_solver::validate::limits::HORIZON_YEARS.contains(&chrono::Datelike::year(&start)) {
+        return Err(ImportProblem {
+            message: format!("`{month}` is outside the years 2000–2100"),
+            ..bad()
+        });
+    }
     let next = start
         .checked_add_months(chrono::Months::new(1))
         .ok_or_else(bad)?;

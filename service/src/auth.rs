@@ -121,36 +121,35 @@ fn unauthorized(code: &'static str, message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, message.to_string())
 }
 
-/// The hash of the request's bearer token.
+/// The hash of the request's bearer token. The scheme is case-insensitive (RFC 7235);
+/// a second `Authorization` header is refused, not ignored (which one would a proxy
+/// and the service each have read?).
 fn bearer(request: &Request) -> Result<String, ApiError> {
-    let header = request
-        .headers()
-        .get(header::AUTHORIZATION)
+    let mut headers = request.headers().get_all(header::AUTHORIZATION).iter();
+    let header = headers
+        .next()
         .ok_or_else(|| unauthorized("missing_token", "send `Authorization: Bearer <token>`"))?;
-    header
-        .to_str()
-        .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(hash)
-        .ok_or_else(|| {
-            unauthorized(
-                "invalid_token",
-                "the Authorization header must be `Bearer <token>`",
-            )
-        })
+    if headers.next().is_some() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "duplicate_header",
+            "send one `Authorization` header, not several",
+        ));
+    }
+    let value = header.to_str().ok().map(str::trim).unwrap_or_default();
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Err(unauthorized(
+            "invalid_token",
+            "the Authorization header must be `Bearer <token>`",
+        ));
+    }
+    Ok(hash(token))
 }
 
 async fn caller(state: &AppState, hashed: Result<String, ApiError>) -> Result<Caller, ApiError> {
-    let (id, role, subject) = state
-        .store
-        .token(&hashed?)
-        .await?
-        .ok_or_else(|| unauthorized("invalid_token", "the token is unknown or revoked"))?;
+    let (id, role, subject) = state.store.token(&hashed?).await?.ok_or_else(|| unauthorized("invalid_token", "the token is unknown or revoked, or the expert or officer it speaks for is no longer in the registries"))?;
     let role = Role::parse(&role)
         .ok_or_else(|| unauthorized("invalid_token", "the token's role is unknown"))?;
     Ok(Caller {

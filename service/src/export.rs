@@ -92,8 +92,13 @@ enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    /// The cell as CSV text. A text that a spreadsheet would read as a formula (one that
+    /// starts with `=`, `+`, `-`, `@`, a tab or a carriage return: `=HYPERLINK(…)` as a firm's
+    /// name) is prefixed with `'`, which spreadsheets show as text (OWASP's CSV injection
+    /// advice). Numbers are written as numbers; the XLSX writes texts as strings anyway.
+    fn csv_text(&self) -> String {
         match self {
+            Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
             Cell::Text(t) => t.clone(),
             Cell::Number(n) => format!("{n}"),
         }
@@ -249,7 +254,7 @@ pub async fn csv(
         .map_err(failed)?;
     for row in visit_rows(&plan, lang) {
         writer
-            .write_record(row.iter().map(Cell::text))
+            .write_record(row.iter().map(Cell::csv_text))
             .map_err(failed)?;
     }
     let body = writer.into_inner().map_err(|e| {
@@ -341,4 +346,28 @@ fn workbook(plan: &Solved, lang: Language) -> Result<Vec<u8>, rust_xlsxwriter::X
         sheet.autofit();
     }
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cell;
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_written_as_text() {
+        for formula in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(Cell::Text(formula.into()).csv_text(), format!("'{formula}"));
+        }
+        assert_eq!(
+            Cell::Text("沧州新天化工有限公司".into()).csv_text(),
+            "沧州新天化工有限公司"
+        );
+        assert_eq!(Cell::Number(-3.5).csv_text(), "-3.5");
+    }
 }

@@ -20,14 +20,15 @@ pub mod export;
 pub mod me;
 pub mod openapi;
 pub mod plans;
+pub mod queue;
 pub mod registries;
+pub mod server;
 pub mod store;
 pub mod telemetry;
 pub mod tokens;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -35,7 +36,6 @@ use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 use crate::store::{Store, StoreError};
@@ -48,21 +48,21 @@ pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
 pub struct AppState {
     /// The store.
     pub store: Store,
-    /// One solve at a time.
-    pub solver_slot: Arc<Semaphore>,
+    /// Plans waiting for the solver, oldest first, and the one being solved.
+    pub queue: Arc<queue::Queue>,
     /// Live progress of running plans.
     pub running: Arc<plans::Running>,
     /// Registry writes one at a time: each is validated against everything stored.
     pub registry_writer: Arc<tokio::sync::Mutex<()>>,
     /// Published plans, parsed once (they never change).
     pub solved: Arc<plans::SolvedCache>,
-    /// Set when the service shuts down: a running solve stops soon, queued ones fail.
-    pub stopping: Arc<AtomicBool>,
+    /// The solve worker (taken by the shutdown, which waits for it).
+    pub worker: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 impl AppState {
-    /// Opens the store at `database_url`, and marks plans a previous process left
-    /// unfinished as failed (they are reported, not lost or stuck).
+    /// Opens the store at `database_url`, marks plans a previous process left unfinished
+    /// as failed (they are reported, not lost or stuck) and starts the solve worker.
     pub async fn open(database_url: &str) -> Result<AppState, StoreError> {
         let store = Store::open(database_url).await?;
         let interrupted = store.fail_interrupted().await?;
@@ -72,14 +72,17 @@ impl AppState {
                 "plans interrupted by the last stop are marked failed"
             );
         }
-        Ok(AppState {
+        let state = AppState {
             store,
-            solver_slot: Arc::new(Semaphore::new(1)),
+            queue: Arc::default(),
             running: plans::running(),
             registry_writer: Arc::default(),
             solved: Arc::default(),
-            stopping: Arc::default(),
-        })
+            worker: Arc::default(),
+        };
+        let worker = tokio::spawn(plans::work(state.clone()));
+        *state.worker.lock().expect("worker lock") = Some(worker);
+        Ok(state)
     }
 }
 
@@ -111,6 +114,13 @@ pub fn app(state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            server::BODY_IDLE_TIMEOUT,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            server::REQUEST_TIMEOUT,
+        ))
         .layer(axum::middleware::from_fn(error::json_errors))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panicked,
@@ -120,10 +130,20 @@ pub fn app(state: AppState) -> Router {
     telemetry::with_request_ids(router)
 }
 
+/// `GET /readyz`: ready while a write to the database commits and the file is the one
+/// opened; a full disk, a read-only file or a removed database make it 503.
 async fn ready(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
+    match state.store.check_writable().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "not ready: the database cannot be written");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                format!("the database cannot be written: {e}"),
+            )
+            .into_response()
+        }
     }
 }
 
@@ -150,16 +170,23 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Sen
     if config.demo {
         demo::load(&state).await?;
     }
-    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     tracing::info!(address = %listener.local_addr()?, "serving; API docs at /api/docs");
-    axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    server::serve(listener, app(state.clone()), shutdown()).await?;
     // The requests are answered; a solve still running stops at its next check and is
     // marked failed (a roster cut short is not the one asked for), and so is each plan
-    // still queued, before the process exits. Waiting for the solver slot waits for them.
-    state.stopping.store(true, Ordering::Relaxed);
-    let _slot = state.solver_slot.acquire().await;
+    // still queued, before the process exits.
+    for id in state.queue.close() {
+        if let Err(e) = state.store.set_failed(id, plans::STOPPED).await {
+            tracing::error!(plan = id, error = %e, "could not mark the queued plan failed");
+        }
+    }
+    let worker = state.worker.lock().expect("worker lock").take();
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
     tracing::info!("stopped");
     Ok(())
 }

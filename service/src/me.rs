@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -19,7 +18,7 @@ use sweep_solver::model::{Clock, DueReason, Horizon};
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, Detail, read_json};
+use crate::error::{ApiError, Detail, JsonBody, read_json};
 use crate::plans::{Solved, solved};
 
 /// The experts' routes (behind the expert middleware).
@@ -136,7 +135,19 @@ async fn visits_in(
         .await?;
     let mut parsed: Vec<Arc<Solved>> = Vec::with_capacity(plans.len());
     for id in &plans {
-        parsed.push(solved(state, *id).await?);
+        match solved(state, *id).await {
+            Ok(plan) => parsed.push(plan),
+            // One plan that cannot be read (a roster stored before rosters were checked to
+            // read back) must not take every expert's month with it: it is skipped, logged,
+            // and the days it covered fall to the next published plan.
+            Err(e) if e.code() == crate::plans::CORRUPT_PLAN => {
+                tracing::error!(
+                    plan = id,
+                    "a published plan cannot be read; the experts' view skips it"
+                );
+            }
+            Err(e) => return Err(e),
+        }
     }
     let owner = |date: NaiveDate| {
         parsed
@@ -273,11 +284,15 @@ async fn calendar(
         .into_response())
 }
 
+/// Longest reason for a decline (a sentence or two; the planner reads it in a list).
+const MAX_REASON_CHARS: usize = 500;
+
 /// A decline's body.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DeclineRequest {
-    /// Why the expert cannot go.
+    /// Why the expert cannot go (at most 500 characters).
+    #[schemars(length(min = 1, max = MAX_REASON_CHARS))]
     reason: String,
 }
 
@@ -287,7 +302,7 @@ async fn decline(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(visit): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    body: Result<JsonBody, ApiError>,
 ) -> Result<Response, ApiError> {
     let request: DeclineRequest = read_json(body, "invalid_body")?;
     let reason = request.reason.trim();
@@ -298,6 +313,21 @@ async fn decline(
             "give a reason for the decline",
         )
         .with_details(vec![Detail::new("reason", "E1102", "the reason is empty")]));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("a decline's reason is at most {MAX_REASON_CHARS} characters"),
+        )
+        .with_details(vec![Detail::new(
+            "reason",
+            "E1103",
+            format!(
+                "{} characters; shorten it to {MAX_REASON_CHARS}",
+                reason.chars().count()
+            ),
+        )]));
     }
     let not_yours = || ApiError::not_found(format!("you have no assignment `{visit}`"));
     let (plan, enterprise) = visit
@@ -330,6 +360,19 @@ async fn decline(
             StatusCode::CONFLICT,
             "visit_past",
             format!("the visit on {} has passed", crew.date),
+        ));
+    }
+    // The visit must still be the expert's: a newer published plan covering its day
+    // replaces this one's visits (as the expert's own view shows).
+    let day = crew.date.to_string();
+    let newest = state.store.published_overlapping(&day, &day).await?;
+    if newest.first() != Some(&plan) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "plan_superseded",
+            format!(
+                "plan {plan} no longer holds {day}: a newer published plan replaces its visits that day; see your assignments"
+            ),
         ));
     }
     if !state

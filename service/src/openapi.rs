@@ -152,7 +152,10 @@ pub fn operations() -> Vec<Operation> {
         };
         ops.push(Operation {
             query: &[
-                ("limit", "at most this many records"),
+                (
+                    "limit",
+                    "at most this many records (default 100, at most 1000)",
+                ),
                 ("offset", "skip this many"),
             ],
             ..op(
@@ -227,6 +230,7 @@ pub fn operations() -> Vec<Operation> {
         op("delete", "/api/v1/plans/{id}", "Delete a draft plan (never a published one)", "planner", Body::Empty, (204, Body::Empty), WRITE),
         op("get", "/api/v1/plans/{id}/roster", "The roster (CONTRACT.md); 409 while solving or if the solve failed", "planner, officer", Body::Empty, (200, Body::Json("Roster")), &[400, 401, 403, 404, 409]),
         op("get", "/api/v1/plans/{id}/instance", "The exact instance the plan is solved from", "planner, officer", Body::Empty, (200, Body::Json("Instance")), READ),
+        op("post", "/api/v1/plans/{id}/cancel", "Cancel a queued or running plan: it ends failed, `cancelled by a planner`; 409 if it is done or failed", "planner", Body::Empty, (200, Body::Json("PlanView")), &[400, 401, 403, 404, 409, 503]),
         op("post", "/api/v1/plans/{id}/publish", "Publish (freeze) a solved plan; experts see it from then on; 409 if not solved or already published", "planner", Body::Empty, (200, Body::Json("PlanView")), &[400, 401, 403, 404, 409]),
         Operation { query: lang, ..op("get", "/api/v1/plans/{id}/export.csv", "The roster as CSV, one row a visit", "planner, officer", Body::Empty, (200, Body::Csv), &[400, 401, 403, 404, 409]) },
         Operation { query: lang, ..op("get", "/api/v1/plans/{id}/export.xlsx", "The roster as an Excel workbook (visits; unscheduled firms)", "planner, officer", Body::Empty, (200, Body::Xlsx), &[400, 401, 403, 404, 409]) },
@@ -334,7 +338,9 @@ fn content(body: &Body) -> Option<Value> {
 fn parameter_schema(name: &str) -> Value {
     match name {
         "id" => json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
-        "limit" => json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
+        "limit" => {
+            json!({"type": "integer", "minimum": 1, "maximum": crate::registries::MAX_PAGE, "default": crate::registries::DEFAULT_PAGE})
+        }
         "offset" => json!({"type": "integer", "minimum": 0, "maximum": i64::MAX}),
         "lang" => json!({"enum": ["zh", "en"]}),
         "month" => json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}),
@@ -352,7 +358,10 @@ fn error_meaning(status: u16) -> &'static str {
         409 => {
             "the resource's state forbids it (not solved yet, published, already exists, still referenced)"
         }
+        408 => "the body did not arrive in time",
         413 => "the body is larger than the service accepts",
+        414 => "the URI is longer than the service accepts",
+        431 => "the request's headers are larger than the service accepts",
         415 => "wrong Content-Type",
         422 => "the body is well-formed but breaks the contract or a rule; details name each field",
         503 => "the database is unavailable",

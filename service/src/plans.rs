@@ -4,11 +4,10 @@
 //! visits. The exports are in `export.rs`.
 
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -21,15 +20,26 @@ use sweep_solver::{Level, Progress, SolveOptions, solve, validate};
 
 use crate::AppState;
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, Detail, read_json};
+use crate::error::{ApiError, Detail, JsonBody, read_json};
+use crate::queue::{Cancelled, Job, StopReason};
 use crate::store::{Decline, NewPlan, PlanStatus, PlanSummary};
 
 /// Default improvement iterations per thread (as the command line's).
 const DEFAULT_ITERATIONS: usize = 1000;
+/// Most improvement iterations per thread a request may ask for.
+const MAX_ITERATIONS: usize = 10_000_000;
 /// Most solver threads a request may ask for.
 const MAX_THREADS: usize = 64;
-/// Longest time limit a request may ask for (a day): plans are solved one at a time.
-const MAX_TIME_LIMIT: f64 = 86_400.0;
+/// The time limit of a plan that gives none, seconds: the search stops then with the best
+/// roster so far, so no request holds the queue for long by accident.
+const DEFAULT_TIME_LIMIT: f64 = 60.0;
+/// Longest time limit a request may ask for (an hour): plans are solved one at a time.
+const MAX_TIME_LIMIT: f64 = 3_600.0;
+/// Longest plan name.
+const MAX_NAME_CHARS: usize = sweep_solver::validate::limits::MAX_NAME_CHARS;
+/// Policy keys a plan may not override: the guard on the horizon's length is the
+/// bureau's, not the request's (a 10,000-day plan once ran past its time limit).
+const FIXED_POLICY_KEYS: [&str; 1] = ["max_horizon_days"];
 
 /// The plans' routes (under `/api/v1`, behind the staff middleware).
 pub fn routes() -> Router<AppState> {
@@ -39,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/roster", get(roster))
         .route("/plans/{id}/instance", get(instance))
         .route("/plans/{id}/publish", post(publish))
+        .route("/plans/{id}/cancel", post(cancel))
         .route("/plans/{id}/export.csv", get(crate::export::csv))
         .route("/plans/{id}/export.xlsx", get(crate::export::xlsx))
         .route(
@@ -67,8 +78,9 @@ pub(crate) struct CreatePlan {
     /// Or any horizon `{start, end}` (at most `max_horizon_days`).
     #[serde(default)]
     horizon: Option<Horizon>,
-    /// The plan's name (default `plan-<month>` or the instance's).
+    /// The plan's name (default `plan-<month>` or the instance's; at most 200 characters).
     #[serde(default)]
+    #[schemars(length(max = MAX_NAME_CHARS))]
     name: Option<String>,
     /// Policy keys that differ from the stored (or inline) policy for this plan only.
     #[serde(default)]
@@ -79,8 +91,9 @@ pub(crate) struct CreatePlan {
     threads: Option<usize>,
     /// Improvement iterations per thread (default 1000).
     #[serde(default)]
+    #[schemars(range(min = 0, max = MAX_ITERATIONS))]
     iterations: Option<usize>,
-    /// Stop after this many seconds with the best roster so far (at most a day).
+    /// Stop after this many seconds with the best roster so far (default 60, at most an hour).
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0, "maximum" = MAX_TIME_LIMIT))]
     time_limit: Option<f64>,
@@ -175,7 +188,7 @@ fn parse_instance(value: serde_json::Value) -> Result<Instance, ApiError> {
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    body: Result<JsonBody, ApiError>,
 ) -> Result<Response, ApiError> {
     caller.require_planner()?;
     let request: CreatePlan = read_json(body, "invalid_body")?;
@@ -224,6 +237,21 @@ pub async fn create(
         }
     };
     if let Some(name) = request.name {
+        if name.chars().count() > MAX_NAME_CHARS
+            || name.chars().any(char::is_control)
+            || name.trim().is_empty()
+        {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("a plan's name is 1–{MAX_NAME_CHARS} characters without line breaks"),
+            )
+            .with_details(vec![Detail::new(
+                "name",
+                "E1103",
+                format!("give a name of at most {MAX_NAME_CHARS} characters"),
+            )]));
+        }
         instance.name = name;
     }
     if let Some(overrides) = request.policy {
@@ -241,15 +269,16 @@ pub async fn create(
             format!("threads must be 1–{MAX_THREADS}, got {threads}"),
         ));
     }
-    if let Some(limit) = request.time_limit
-        && !(limit > 0.0 && limit <= MAX_TIME_LIMIT)
-    {
+    let time_limit = request.time_limit.unwrap_or(DEFAULT_TIME_LIMIT);
+    if !(time_limit > 0.0 && time_limit <= MAX_TIME_LIMIT) {
+        problems.push(Detail::new("time_limit", "out_of_range", format!("time_limit must be more than 0 and at most {MAX_TIME_LIMIT} seconds, got {time_limit}")));
+    }
+    let iterations = request.iterations.unwrap_or(DEFAULT_ITERATIONS);
+    if iterations > MAX_ITERATIONS {
         problems.push(Detail::new(
-            "time_limit",
+            "iterations",
             "out_of_range",
-            format!(
-                "time_limit must be more than 0 and at most {MAX_TIME_LIMIT} seconds, got {limit}"
-            ),
+            format!("iterations must be at most {MAX_ITERATIONS}, got {iterations}"),
         ));
     }
     problems.extend(
@@ -275,7 +304,6 @@ pub async fn create(
         )
         .with_details(problems));
     }
-    let iterations = request.iterations.unwrap_or(DEFAULT_ITERATIONS);
     let document = serde_json::to_string(&instance).map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -288,21 +316,31 @@ pub async fn create(
         instance: document,
         threads: threads as i64,
         iterations: iterations as i64,
-        time_limit: request.time_limit,
+        time_limit: Some(time_limit),
         source,
         horizon: (
             instance.horizon.start.to_string(),
             instance.horizon.end.to_string(),
         ),
     };
+    if state.queue.is_closed() {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            "the service is shutting down; create the plan again when it is back",
+        ));
+    }
     let id = state.store.insert_plan(&new).await?;
     tracing::info!(plan = id, name = %instance.name, source, "plan queued");
-    let options = JobOptions {
-        threads,
-        iterations,
-        time_limit: request.time_limit.map(Duration::from_secs_f64),
-    };
-    tokio::spawn(run_job(state.clone(), id, instance, options));
+    state.queue.push(
+        id,
+        Job {
+            instance,
+            threads,
+            iterations,
+            time_limit: Duration::from_secs_f64(time_limit),
+        },
+    );
     let plan = state
         .store
         .plan(id)
@@ -358,6 +396,18 @@ fn override_policy(
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     for (key, value) in overrides {
+        if FIXED_POLICY_KEYS.contains(&key.as_str()) {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_policy",
+                format!("`{key}` is the bureau's policy and cannot be changed for one plan"),
+            )
+            .with_details(vec![Detail::new(
+                format!("policy.{key}"),
+                "fixed_policy_key",
+                "change it in the stored policy (PUT /api/v1/policy) if the bureau means it",
+            )]));
+        }
         if !known.contains(&key) {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -384,34 +434,56 @@ fn override_policy(
     })
 }
 
-struct JobOptions {
-    threads: usize,
-    iterations: usize,
-    time_limit: Option<Duration>,
+/// Why a plan queued or solving when the service shut down failed.
+pub(crate) const STOPPED: &str =
+    "stopped: the service shut down before the solve finished; create the plan again";
+/// Why a cancelled plan failed.
+const CANCELLED: &str = "cancelled by a planner";
+
+/// The solve worker: takes the oldest queued plan, solves it on a blocking thread and
+/// stores the result, until the queue is closed and drained.
+pub async fn work(state: AppState) {
+    while let Some((id, job, stop)) = state.queue.next().await {
+        run_job(&state, id, job, stop).await;
+    }
 }
 
-/// Why a plan queued or solving when the service shut down failed.
-const STOPPED: &str =
-    "stopped: the service shut down before the solve finished; create the plan again";
-
-/// Waits for a solver slot, solves on a blocking thread, stores the result.
-async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptions) {
-    // One solve at a time: a solve uses every core it is given.
-    let Ok(_slot) = state.solver_slot.clone().acquire_owned().await else {
-        return;
-    };
-    if state.stopping.load(Ordering::Relaxed) {
-        if let Err(e) = state.store.set_failed(id, STOPPED).await {
-            tracing::error!(plan = id, error = %e, "could not mark the plan failed");
+/// A store write the plan's state depends on, tried until it lands: a plan must not stay
+/// `queued` or `running` because the disk was full for a minute. Gives up only when the
+/// service stops (the next start marks the plan failed).
+async fn persist<F, Fut>(state: &AppState, id: i64, what: &str, write: F) -> bool
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), crate::store::StoreError>>,
+{
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match write().await {
+            Ok(()) => return true,
+            Err(e) => {
+                tracing::error!(plan = id, error = %e, "could not store that the plan is {what}; trying again in {} ms", wait.as_millis());
+                if state.queue.is_closed() && wait >= Duration::from_secs(2) {
+                    return false;
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
         }
+    }
+}
+
+/// Solves one plan and stores its outcome.
+async fn run_job(state: &AppState, id: i64, job: Job, stop: Arc<AtomicBool>) {
+    if state.queue.is_closed() {
+        state.queue.finished(id);
+        persist(state, id, "failed", || state.store.set_failed(id, STOPPED)).await;
         return;
     }
-    if let Err(e) = state.store.set_running(id).await {
-        tracing::error!(plan = id, error = %e, "could not mark the plan running");
+    if !persist(state, id, "running", || state.store.set_running(id)).await {
+        state.queue.finished(id);
         return;
     }
     let running = state.running.clone();
-    let stopping = state.stopping.clone();
     let started = std::time::Instant::now();
     let outcome = tokio::task::spawn_blocking(move || {
         let report = |p: Progress| {
@@ -424,41 +496,27 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
                 gap: p.bound.map(|b| (b - p.coverage).max(0.0)),
                 elapsed: started.elapsed().as_secs_f64(),
             };
-            running
-                .progress
-                .lock()
-                .expect("progress lock")
-                .insert(id, live);
+            running.progress.lock().expect("progress lock").insert(id, live);
         };
-        let solve_options = SolveOptions {
-            threads: options.threads,
-            time_limit: options.time_limit,
-            iterations: options.iterations,
-            progress: Some(&report),
-            search_seed: None,
-            stop: Some(&stopping),
-        };
-        let roster = solve(&instance, &solve_options).map_err(|e| e.to_string())?;
-        if stopping.load(Ordering::Relaxed) {
-            // Cut short by the shutdown: not the roster the planner asked for.
-            return Err(STOPPED.to_string());
+        let solve_options = SolveOptions { threads: job.threads, time_limit: Some(job.time_limit), iterations: job.iterations, progress: Some(&report), search_seed: None, stop: Some(&stop) };
+        let roster = solve(&job.instance, &solve_options).map_err(|e| e.to_string())?;
+        if stop.load(Ordering::Acquire) {
+            // Cut short (the queue knows why): not the roster the planner asked for.
+            return Err(String::new());
         }
-        let violations = sweep_solver::check(&instance, &roster);
+        let violations = sweep_solver::check(&job.instance, &roster);
         if !violations.is_empty() {
             // A roster that breaks a hard rule is a bug; never store it as a result.
-            return Err(format!(
-                "the solver's roster breaks {} rules (first: {})",
-                violations.len(),
-                violations[0].message
-            ));
+            return Err(format!("the solver's roster breaks {} rules (first: {})", violations.len(), violations[0].message));
         }
         let document = serde_json::to_string(&roster).map_err(|e| e.to_string())?;
-        Ok((
-            document,
-            roster.kpis.weighted_coverage,
-            roster.kpis.bound,
-            roster.solver.seconds,
-        ))
+        // Stored only if it reads back: a number JSON cannot carry (an infinite weight is
+        // written as null) would make the plan, its exports and, once published, every
+        // expert's month unreadable for good.
+        if let Err(e) = serde_json::from_str::<Roster>(&document) {
+            return Err(format!("the roster does not read back as a roster ({e}); it is not stored; check the instance's numbers"));
+        }
+        Ok((document, roster.kpis.weighted_coverage, roster.kpis.bound, roster.solver.seconds))
     })
     .await;
     state
@@ -467,6 +525,11 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
         .lock()
         .expect("progress lock")
         .remove(&id);
+    let outcome = match (outcome, state.queue.finished(id)) {
+        (_, Some(StopReason::Cancelled)) => Ok(Err(CANCELLED.to_string())),
+        (_, Some(StopReason::Shutdown)) => Ok(Err(STOPPED.to_string())),
+        (outcome, None) => outcome,
+    };
     let outcome_label = if matches!(outcome, Ok(Ok(_))) {
         "done"
     } else {
@@ -474,24 +537,83 @@ async fn run_job(state: AppState, id: i64, instance: Instance, options: JobOptio
     };
     metrics::counter!("sweep_solves_total", "outcome" => outcome_label).increment(1);
     metrics::histogram!("sweep_solve_seconds").record(started.elapsed().as_secs_f64());
-    let stored = match outcome {
+    match outcome {
         Ok(Ok((roster, coverage, bound, seconds))) => {
-            state
-                .store
-                .set_done(id, &roster, coverage, bound, seconds)
-                .await
+            persist(state, id, "done", || {
+                state.store.set_done(id, &roster, coverage, bound, seconds)
+            })
+            .await
         }
-        Ok(Err(message)) => state.store.set_failed(id, &message).await,
+        Ok(Err(message)) => {
+            persist(state, id, "failed", || state.store.set_failed(id, &message)).await
+        }
         Err(panic) => {
-            state
-                .store
-                .set_failed(id, &format!("the solver stopped unexpectedly: {panic}"))
-                .await
+            let message = format!("the solver stopped unexpectedly: {panic}");
+            persist(state, id, "failed", || state.store.set_failed(id, &message)).await
         }
     };
-    if let Err(e) = stored {
-        tracing::error!(plan = id, error = %e, "could not store the plan's result");
+}
+
+/// `POST /api/v1/plans/{id}/cancel`: a queued plan is taken out of the queue, a running
+/// one's solve is stopped; either ends `failed` with the reason `cancelled by a planner`.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require_planner()?;
+    let id = plan_id(&raw)?;
+    let plan = summary(&state, id).await?;
+    match state.queue.cancel(id) {
+        Cancelled::Dequeued => {
+            tracing::info!(plan = id, "queued plan cancelled");
+            if let Err(e) = state.store.set_failed(id, CANCELLED).await {
+                // Out of the queue already: it will not run; its status follows when the
+                // store is back.
+                let state = state.clone();
+                tokio::spawn(async move {
+                    persist(&state, id, "failed", || {
+                        state.store.set_failed(id, CANCELLED)
+                    })
+                    .await
+                });
+                return Err(e.into());
+            }
+        }
+        Cancelled::Stopping => {
+            tracing::info!(plan = id, "running plan cancelled; its solve stops");
+            // The solve stops at its next check, within a moment; answer with the outcome.
+            for _ in 0..100 {
+                if summary(&state, id).await?.status == PlanStatus::Failed {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        Cancelled::NotQueued if matches!(plan.status, PlanStatus::Done | PlanStatus::Failed) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "not_cancellable",
+                format!(
+                    "plan {id} is {} already; only a queued or running plan can be cancelled",
+                    status_word(plan.status)
+                ),
+            ));
+        }
+        Cancelled::NotQueued => {
+            // Stored as queued or running but not in this process's queue: left by a stopped
+            // process and not yet marked (the start marks those); mark it now.
+            state.store.set_failed(id, CANCELLED).await?;
+        }
     }
+    show(State(state), Path(raw)).await
+}
+
+fn status_word(status: PlanStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Reads a plan id from the path.
@@ -518,18 +640,13 @@ async fn summary(state: &AppState, id: i64) -> Result<PlanSummary, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))
 }
 
-/// A solved plan's instance and roster, read once and kept while the plan is published
-/// (a published plan never changes).
+/// The code of a solved plan whose stored documents do not read back.
+pub const CORRUPT_PLAN: &str = "corrupt_plan";
+
+/// A solved plan's instance and roster, parsed once and kept (a solved plan's documents
+/// never change; publishing and deleting drop the entry).
 pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> {
-    let cached = || {
-        state
-            .solved
-            .plans
-            .lock()
-            .expect("solved cache")
-            .get(&id)
-            .cloned()
-    };
+    let cached = || state.solved.get(id);
     if let Some(hit) = cached() {
         return Ok(hit);
     }
@@ -547,10 +664,12 @@ pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> 
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
     let corrupt = |what: &str, e: serde_json::Error| {
-        ApiError::from(crate::store::StoreError::Corrupt {
-            what: format!("plan {id}'s {what}"),
-            message: e.to_string(),
-        })
+        tracing::error!(plan = id, error = %e, "plan {id}'s stored {what} does not read");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            CORRUPT_PLAN,
+            format!("plan {id}'s stored {what} cannot be read; it is logged"),
+        )
     };
     let solved = Arc::new(Solved::new(
         id,
@@ -559,14 +678,7 @@ pub async fn solved(state: &AppState, id: i64) -> Result<Arc<Solved>, ApiError> 
         serde_json::from_str(&instance).map_err(|e| corrupt("instance", e))?,
         serde_json::from_str(&roster).map_err(|e| corrupt("roster", e))?,
     ));
-    if solved.published {
-        state
-            .solved
-            .plans
-            .lock()
-            .expect("solved cache")
-            .insert(id, solved.clone());
-    }
+    state.solved.insert(id, solved.clone());
     Ok(solved)
 }
 
@@ -635,11 +747,43 @@ impl Solved {
     }
 }
 
-/// Parsed published plans.
+/// Plans by id, with the order they were loaded in (oldest first).
+type Loaded = (HashMap<i64, Arc<Solved>>, std::collections::VecDeque<i64>);
+
+/// Parsed solved plans, the most recently loaded [`SolvedCache::CAPACITY`] of them.
 #[derive(Default)]
 pub struct SolvedCache {
-    plans: Mutex<HashMap<i64, Arc<Solved>>>,
+    plans: Mutex<Loaded>,
     loading: tokio::sync::Mutex<()>,
+}
+
+impl SolvedCache {
+    /// Plans kept parsed (a city's plan is about 20 MB parsed).
+    const CAPACITY: usize = 16;
+
+    fn get(&self, id: i64) -> Option<Arc<Solved>> {
+        self.plans.lock().expect("solved cache").0.get(&id).cloned()
+    }
+
+    fn insert(&self, id: i64, solved: Arc<Solved>) {
+        let mut guard = self.plans.lock().expect("solved cache");
+        let (plans, order) = &mut *guard;
+        if plans.insert(id, solved).is_none() {
+            order.push_back(id);
+        }
+        while order.len() > Self::CAPACITY {
+            if let Some(oldest) = order.pop_front() {
+                plans.remove(&oldest);
+            }
+        }
+    }
+
+    /// Drops a plan whose state changed (published, deleted).
+    fn forget(&self, id: i64) {
+        let mut guard = self.plans.lock().expect("solved cache");
+        guard.0.remove(&id);
+        guard.1.retain(|&other| other != id);
+    }
 }
 
 /// `GET /api/v1/plans`
@@ -745,14 +889,12 @@ pub async fn publish(
                 "not_publishable",
                 format!(
                     "plan {id} is {}; only a solved plan can be published",
-                    serde_json::to_value(status)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
+                    status_word(status)
                 ),
             ),
         });
     }
+    state.solved.forget(id);
     tracing::info!(plan = id, "plan published");
     show(State(state), Path(raw)).await
 }
@@ -766,6 +908,7 @@ pub async fn remove(
     caller.require_planner()?;
     let id = plan_id(&raw)?;
     if state.store.delete_plan(id).await? {
+        state.solved.forget(id);
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     let plan = summary(&state, id).await?;
@@ -807,7 +950,7 @@ async fn record_finding(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path((raw, enterprise)): Path<(String, String)>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    body: Result<JsonBody, ApiError>,
 ) -> Result<Response, ApiError> {
     let id = plan_id(&raw)?;
     let request: VisitFinding = read_json(body, "invalid_body")?;
@@ -829,6 +972,38 @@ async fn record_finding(
         ));
     }
     let found_on = request.found_on.unwrap_or(crew.date);
+    // A hazard found on this visit is found on its day, or reported within a month of it;
+    // its rectification deadline is on or after that and within two years.
+    let latest_report = crew.date + chrono::Days::new(31);
+    let latest_deadline = found_on + chrono::Days::new(731);
+    let mut problems = Vec::new();
+    if found_on < crew.date || found_on > latest_report {
+        problems.push(Detail {
+            value: Some(found_on.to_string()),
+            ..Detail::new(
+                "found_on",
+                "out_of_range",
+                format!(
+                    "a finding of the visit on {} is found from that day to {latest_report}",
+                    crew.date
+                ),
+            )
+        });
+    }
+    if request.deadline < found_on || request.deadline > latest_deadline {
+        problems.push(Detail { value: Some(request.deadline.to_string()), ..Detail::new("deadline", "out_of_range", format!("the deadline is on or after the day it was found ({found_on}) and at most two years later ({latest_deadline})")) });
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_finding",
+            format!(
+                "{} in the finding; see details",
+                crate::error::problems(problems.len())
+            ),
+        )
+        .with_details(problems));
+    }
     let _writer = state.registry_writer.lock().await;
     let mut instance = crate::registries::registries(&state).await?;
     let finding = Finding {

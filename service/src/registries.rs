@@ -8,7 +8,7 @@
 //! each pass alone and break a rule together.
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -23,7 +23,13 @@ use sweep_solver::validate::{Level, Problem, validate};
 
 use crate::AppState;
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, Detail, read_json};
+use crate::error::{ApiError, Detail, JsonBody, read_json};
+
+/// Records a listing answers when `limit` is not given (a city's 8,000 firms are 78 MB
+/// of JSON at once).
+pub const DEFAULT_PAGE: i64 = 100;
+/// Most records one listing answers; `offset` pages on.
+pub const MAX_PAGE: i64 = 1000;
 
 /// Checks that need a plan's horizon; the registries alone cannot break them.
 const HORIZON_CODES: [&str; 2] = ["E1502", "E1514"];
@@ -97,18 +103,18 @@ async fn list<T: RegistryRecord>(
     query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(page) = query?;
-    let limit = page.limit.unwrap_or(i64::MAX);
+    let limit = page.limit.unwrap_or(DEFAULT_PAGE);
     let offset = page.offset.unwrap_or(0);
-    if limit < 1 || offset < 0 {
+    if !(1..=MAX_PAGE).contains(&limit) || offset < 0 {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_query",
-            "limit must be at least 1 and offset at least 0",
+            format!("limit must be 1–{MAX_PAGE} and offset at least 0"),
         )
         .with_details(vec![Detail::new(
-            if limit < 1 { "limit" } else { "offset" },
+            if offset >= 0 { "limit" } else { "offset" },
             "out_of_range",
-            "limit ≥ 1, offset ≥ 0",
+            format!("1 ≤ limit ≤ {MAX_PAGE}, offset ≥ 0"),
         )]));
     }
     let (items, total) = state.store.records_page::<T>(limit, offset).await?;
@@ -178,7 +184,7 @@ async fn may_write<T: RegistryRecord>(
 async fn create<T: RegistryRecord>(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    body: Result<JsonBody, ApiError>,
 ) -> Result<Response, ApiError> {
     let record: T = read_json(body, "invalid_record")?;
     may_write(&state, &caller, &record).await?;
@@ -218,7 +224,7 @@ async fn update<T: RegistryRecord>(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(key): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    body: Result<JsonBody, ApiError>,
 ) -> Result<Response, ApiError> {
     let record: T = read_json(body, "invalid_record")?;
     may_write(&state, &caller, &record).await?;
@@ -291,28 +297,29 @@ async fn upload_csv<T: RegistryRecord>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     caller.require_planner()?;
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                "the file is larger than the service accepts",
-            )
-        } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
-        }
-    })?;
+    // Exactly `text/csv` (parameters aside: `text/csvXYZ` is not CSV), and UTF-8 if a
+    // charset is named.
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if !content_type.to_ascii_lowercase().starts_with("text/csv") {
+    let charset_ok = content_type
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.trim().split_once('='))
+        .all(|(k, v)| {
+            !k.trim().eq_ignore_ascii_case("charset")
+                || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        });
+    if crate::error::media_type(&headers).as_deref() != Some("text/csv") || !charset_ok {
+        let shown: String = content_type.chars().take(100).collect();
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            format!("send the registry as `Content-Type: text/csv` (UTF-8), not `{content_type}`"),
+            format!("send the registry as `Content-Type: text/csv` (UTF-8), not `{shown}`"),
         ));
     }
+    let body = body.map_err(crate::error::body_error)?;
     let text = String::from_utf8(body.to_vec()).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
@@ -558,7 +565,7 @@ async fn show_setting<S: Setting>(State(state): State<AppState>) -> Result<Json<
 async fn put_setting<S: Setting>(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    body: Result<JsonBody, ApiError>,
 ) -> Result<Response, ApiError> {
     caller.require_planner()?;
     let setting: S = read_json(body, "invalid_setting")?;

@@ -6,10 +6,14 @@ use std::str::FromStr;
 
 use chrono::Utc;
 use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{FromRow, Row};
+use sqlx::{Connection, FromRow, Row};
 use sweep_registry::RegistryRecord;
 use sweep_solver::model::{Horizon, Instance};
 
@@ -22,6 +26,15 @@ pub enum StoreError {
     /// The schema could not be brought up to date.
     #[error("migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Another process holds the database (a second `serve` on the same file).
+    #[error("{0}")]
+    Locked(String),
+    /// The database file was removed or replaced while the service ran: what it would
+    /// write now would vanish with the process.
+    #[error(
+        "the database file {0} was removed or replaced while the service ran; restart the service"
+    )]
+    Replaced(String),
     /// A stored document no longer reads as its type (edited outside the service).
     #[error("stored {what} is corrupt: {message}")]
     Corrupt {
@@ -147,7 +160,20 @@ macro_rules! summary_columns {
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The database file and the inode it had when opened (none in memory).
+    file: Option<Arc<DatabaseFile>>,
 }
+
+/// The database file a store holds: its path, its inode at open, and the lock that keeps
+/// a second process off it (held until the store is dropped).
+struct DatabaseFile {
+    path: PathBuf,
+    inode: u64,
+    _lock: std::fs::File,
+}
+
+/// How long a statement waits for another connection's lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn now() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -155,34 +181,80 @@ fn now() -> String {
 
 impl Store {
     /// Opens (creating if needed) the database at `url` (`sqlite://path.db`,
-    /// `sqlite::memory:`), in WAL mode with full sync, and applies the migrations.
+    /// `sqlite::memory:`) and applies the migrations. A file database is locked first
+    /// (`<file>.lock`): a second process on the same file stops here with
+    /// [`StoreError::Locked`] before it reads or changes anything.
+    ///
+    /// The journal is SQLite's rollback journal (`DELETE`), not WAL, with full sync: WAL
+    /// keeps its index in a memory-mapped `-shm` file, and when that file cannot grow (a
+    /// full disk, an immutable file) the next access kills the process with SIGBUS; and
+    /// a `-wal` file removed under a running process silently takes every write since the
+    /// last checkpoint with it. A rollback journal exists only during a write and maps
+    /// nothing; reads still run in parallel, writes wait for each other.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
+            .journal_mode(SqliteJournalMode::Delete)
             // A committed plan survives a power cut, not just a crash of the process.
             .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
-        // Reads run in parallel (WAL); the connection is not pinged before each use (a local file
-        // does not drop connections), which halves the round trips of a request.
+        let file = match options.get_filename() {
+            _ if url.contains(":memory:") || url.contains("mode=memory") => None,
+            path => Some(Arc::new(DatabaseFile::lock(path)?)),
+        };
+        // The connection is not pinged before each use (a local file does not drop
+        // connections), which halves the round trips of a request. But a connection whose
+        // COMMIT or ROLLBACK failed (disk full, read-only file) is still inside a
+        // transaction: handed out again, every write on it would be answered as done and
+        // never committed, and every read would see the old snapshot. Such a connection
+        // is closed on release, and never handed out.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .test_before_acquire(false)
+            .before_acquire(|connection, _| Box::pin(async move { Ok(!connection.is_in_transaction()) }))
+            .after_release(|connection, _| {
+                Box::pin(async move {
+                    // The rollback of a dropped transaction is queued on the connection's
+                    // worker; a ping runs after it, so the depth read next is settled.
+                    connection.ping().await?;
+                    let clean = !connection.is_in_transaction();
+                    if !clean {
+                        tracing::warn!("a database connection is left inside a transaction (its commit or rollback failed); closing it");
+                    }
+                    Ok(clean)
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, file })
     }
 
-    /// Whether the database answers.
-    pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+    /// Whether the store can take writes now: the database file is the one opened, and a
+    /// write of the heartbeat row commits (a full disk or a read-only file fails here).
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        self.guard()?;
+        sqlx::query("INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at").bind(now()).execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// Refuses a write when the database file was removed or replaced under the process
+    /// (what it wrote would live only in an unlinked file).
+    fn guard(&self) -> Result<(), StoreError> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        match inode(&file.path) {
+            Some(inode) if inode == file.inode => Ok(()),
+            _ => Err(StoreError::Replaced(file.path.display().to_string())),
+        }
     }
 
     /// Marks plans left queued or running by a previous process as failed, so nothing is
     /// stuck after a crash or kill. Returns how many.
     pub async fn fail_interrupted(&self) -> Result<u64, StoreError> {
+        self.guard()?;
         let done = sqlx::query("UPDATE plans SET status = 'failed', error = 'interrupted: the service stopped before the solve finished; create the plan again', updated_at = ? WHERE status IN ('queued', 'running')")
             .bind(now())
             .execute(&self.pool)
@@ -192,10 +264,13 @@ impl Store {
 
     /// Stores a new queued plan with its instance, in one transaction; returns its id.
     pub async fn insert_plan(&self, plan: &NewPlan) -> Result<i64, StoreError> {
+        self.guard()?;
         let at = now();
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO plans (status, created_at, updated_at, name, threads, iterations, time_limit, source, horizon_start, horizon_end) VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        // `execute` (not `RETURNING` with `fetch_one`): the statement runs to its end, so
+        // every error it meets is returned (see `insert_token`).
+        let id = sqlx::query(
+            "INSERT INTO plans (status, created_at, updated_at, name, threads, iterations, time_limit, source, horizon_start, horizon_end) VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&at)
         .bind(&at)
@@ -206,9 +281,9 @@ impl Store {
         .bind(plan.source)
         .bind(&plan.horizon.0)
         .bind(&plan.horizon.1)
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: i64 = row.try_get("id")?;
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
         sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'instance', ?)")
             .bind(id)
             .bind(&plan.instance)
@@ -264,6 +339,7 @@ impl Store {
 
     /// Marks a plan running.
     pub async fn set_running(&self, id: i64) -> Result<(), StoreError> {
+        self.guard()?;
         sqlx::query("UPDATE plans SET status = 'running', updated_at = ? WHERE id = ?")
             .bind(now())
             .bind(id)
@@ -282,6 +358,7 @@ impl Store {
         bound: Option<f64>,
         seconds: f64,
     ) -> Result<(), StoreError> {
+        self.guard()?;
         let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'roster', ?)")
             .bind(id)
@@ -302,6 +379,7 @@ impl Store {
 
     /// Marks a plan failed with the reason.
     pub async fn set_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        self.guard()?;
         sqlx::query("UPDATE plans SET status = 'failed', error = ?, updated_at = ? WHERE id = ?")
             .bind(error)
             .bind(now())
@@ -314,6 +392,7 @@ impl Store {
     /// Publishes a solved plan: sets `published_at` if it is done and not yet published.
     /// Returns whether it changed (the caller tells apart "not done" and "already").
     pub async fn publish(&self, id: i64) -> Result<bool, StoreError> {
+        self.guard()?;
         let done = sqlx::query("UPDATE plans SET published_at = ?, updated_at = ? WHERE id = ? AND status = 'done' AND published_at IS NULL")
             .bind(now())
             .bind(now())
@@ -325,6 +404,7 @@ impl Store {
 
     /// Deletes a plan that is neither published nor being solved. Returns whether it did.
     pub async fn delete_plan(&self, id: i64) -> Result<bool, StoreError> {
+        self.guard()?;
         let done = sqlx::query("DELETE FROM plans WHERE id = ? AND published_at IS NULL AND status IN ('done', 'failed')").bind(id).execute(&self.pool).await?;
         Ok(done.rows_affected() == 1)
     }
@@ -398,6 +478,7 @@ impl Store {
 
     /// Adds a record after the others, or replaces the record with its key in place.
     pub async fn put_record<T: RegistryRecord>(&self, record: &T) -> Result<(), StoreError> {
+        self.guard()?;
         let body = serde_json::to_string(record).map_err(|e| StoreError::Corrupt {
             what: T::NAME.into(),
             message: e.to_string(),
@@ -418,6 +499,7 @@ impl Store {
 
     /// Deletes a record; returns whether it existed.
     pub async fn delete_record<T: RegistryRecord>(&self, key: &str) -> Result<bool, StoreError> {
+        self.guard()?;
         let done = sqlx::query("DELETE FROM registry_records WHERE registry = ? AND key = ?")
             .bind(T::NAME)
             .bind(key)
@@ -431,6 +513,7 @@ impl Store {
         &self,
         records: &[T],
     ) -> Result<(), StoreError> {
+        self.guard()?;
         let mut tx = self.pool.begin().await?;
         replace_in::<T>(&mut tx, records, &now()).await?;
         tx.commit().await?;
@@ -439,6 +522,7 @@ impl Store {
 
     /// Replaces every registry and setting with an instance's, in one transaction.
     pub async fn replace_registries(&self, instance: &Instance) -> Result<(), StoreError> {
+        self.guard()?;
         let at = now();
         let mut tx = self.pool.begin().await?;
         replace_in(&mut tx, &instance.districts, &at).await?;
@@ -481,6 +565,7 @@ impl Store {
 
     /// Sets a bureau-wide document.
     pub async fn put_setting<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
+        self.guard()?;
         let body = serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
             what: name.into(),
             message: e.to_string(),
@@ -538,25 +623,34 @@ impl Store {
         role: &str,
         subject: Option<&str>,
     ) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO tokens (hash, role, subject, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(hash)
-        .bind(role)
-        .bind(subject)
-        .bind(now())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.get("id"))
+        self.guard()?;
+        // Not `INSERT ... RETURNING id` read with `fetch_one`: SQLite hands out the row on
+        // the statement's first step and commits an autocommit statement when it runs to
+        // its end, and `fetch_one` stops at the row, so a failed commit (a read-only file)
+        // went unseen and a token was answered 201 that was never stored. `execute` runs
+        // the statement to its end and returns its error.
+        let done =
+            sqlx::query("INSERT INTO tokens (hash, role, subject, created_at) VALUES (?, ?, ?, ?)")
+                .bind(hash)
+                .bind(role)
+                .bind(subject)
+                .bind(now())
+                .execute(&self.pool)
+                .await?;
+        Ok(done.last_insert_rowid())
     }
 
-    /// The live (not revoked) token with this hash: its id, role and subject.
+    /// The live token with this hash: its id, role and subject. A token is live while it
+    /// is not revoked and the expert or officer it speaks for is in the registries (a
+    /// person removed from the registry loses their access with the record).
     pub async fn token(
         &self,
         hash: &str,
     ) -> Result<Option<(i64, String, Option<String>)>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, role, subject FROM tokens WHERE hash = ? AND revoked_at IS NULL",
+            "SELECT t.id, t.role, t.subject FROM tokens t WHERE t.hash = ? AND t.revoked_at IS NULL \
+             AND (t.subject IS NULL OR EXISTS (SELECT 1 FROM registry_records r WHERE r.key = t.subject \
+                  AND r.registry = CASE t.role WHEN 'expert' THEN 'experts' WHEN 'officer' THEN 'officers' END))",
         )
         .bind(hash)
         .fetch_optional(&self.pool)
@@ -575,6 +669,7 @@ impl Store {
 
     /// Revokes a token; returns whether a live token was revoked.
     pub async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
+        self.guard()?;
         let done =
             sqlx::query("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
                 .bind(now())
@@ -594,6 +689,7 @@ impl Store {
         expert: &str,
         reason: &str,
     ) -> Result<bool, StoreError> {
+        self.guard()?;
         let done = sqlx::query("INSERT INTO declines (plan_id, enterprise, expert, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(plan)
             .bind(enterprise)
@@ -702,4 +798,67 @@ pub struct Decline {
     pub reason: String,
     /// When.
     pub created_at: String,
+}
+
+impl DatabaseFile {
+    /// Takes `<path>.lock` (an advisory lock the operating system drops with the process,
+    /// so a killed service never leaves it behind) and notes the database's inode.
+    fn lock(path: &Path) -> Result<DatabaseFile, StoreError> {
+        let mut lock_path = path.as_os_str().to_owned();
+        lock_path.push(".lock");
+        let lock_path = PathBuf::from(lock_path);
+        let io = |e: std::io::Error| {
+            StoreError::Locked(format!(
+                "cannot open the lock file {}: {e}",
+                lock_path.display()
+            ))
+        };
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked(format!(
+                    "another hazard-sweep process is using the database {} (it holds {}); stop it first, or give this one its own --database-url",
+                    path.display(),
+                    lock_path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        // SQLite creates the file on first connect; create it now so its inode is known.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .append(true)
+            .open(path)
+            .map_err(|e| {
+                StoreError::Locked(format!("cannot open the database {}: {e}", path.display()))
+            })?;
+        let inode = inode(path).ok_or_else(|| {
+            StoreError::Locked(format!("cannot read the database file {}", path.display()))
+        })?;
+        Ok(DatabaseFile {
+            path: path.to_path_buf(),
+            inode,
+            _lock: lock,
+        })
+    }
+}
+
+/// A file's inode (its identity: a file removed and created again has a new one).
+#[cfg(unix)]
+fn inode(path: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| m.ino())
+}
+
+/// Elsewhere the file's existence stands in for its identity.
+#[cfg(not(unix))]
+fn inode(path: &Path) -> Option<u64> {
+    path.exists().then_some(0)
 }

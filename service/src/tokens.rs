@@ -1,7 +1,6 @@
 //! Planners issue and revoke tokens. The token is shown once, in the answer to its
 //! creation; the store keeps its hash.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +11,7 @@ use sweep_solver::model::{Expert, Officer};
 
 use crate::AppState;
 use crate::auth::{Caller, Role, hash, new_token};
-use crate::error::{ApiError, Detail, read_json};
+use crate::error::{ApiError, Detail, JsonBody, read_json};
 use crate::store::TokenInfo;
 
 /// The tokens' routes (planners only).
@@ -49,7 +48,7 @@ pub(crate) struct Issued {
 async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    body: Result<JsonBody, ApiError>,
 ) -> Result<Response, ApiError> {
     caller.require_planner()?;
     let request: NewToken = read_json(body, "invalid_body")?;

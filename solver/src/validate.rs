@@ -11,8 +11,42 @@ use std::fmt;
 
 use serde::Serialize;
 
+use chrono::NaiveDate;
+
 use crate::model::{CITY_LEVEL, Instance, Location, Specialty};
 use crate::requirements;
+
+/// The documented range of every number, date and text in an instance (docs/rules.md,
+/// "Ranges"). A value outside them is refused with a code before anything is derived from
+/// it: a boost of 1e308 once overflowed the priority weights to infinity, which JSON
+/// cannot carry, and the stored roster no longer read back.
+pub mod limits {
+    /// Most CNY per km (`policy.cost_per_km`).
+    pub const MAX_COST_PER_KM: f64 = 100.0;
+    /// Most CNY per person-day (`policy.day_rates.*`, `experts[].day_rate`).
+    pub const MAX_DAY_RATE: f64 = 10_000.0;
+    /// Largest focus-period boost (`calendar.periods[].boost`; 10 = +1,000 %).
+    pub const MAX_BOOST: f64 = 10.0;
+    /// Longest road edge, km.
+    pub const MAX_EDGE_KM: f64 = 2_000.0;
+    /// Most days of anything in a horizon (`max_days`, `officer_max_days`, `expert_max_days`,
+    /// `max_horizon_days`).
+    pub const MAX_DAYS: u32 = 366;
+    /// Most months of a frequency or rotation period (ten years).
+    pub const MAX_MONTHS: u32 = 120;
+    /// Largest officer portfolio cap (`max_firms_per_officer`).
+    pub const MAX_PORTFOLIO: u32 = 100_000;
+    /// Longest visit on site, minutes (`duration_min`): no visit outlasts a 12-hour day.
+    pub const MAX_DURATION_MIN: u32 = 720;
+    /// Longest id (districts, officers, experts, firms, findings, road nodes, groups, cities).
+    pub const MAX_ID_CHARS: usize = 64;
+    /// Longest name (of a record, a period, a plan).
+    pub const MAX_NAME_CHARS: usize = 200;
+    /// Earliest and latest year of any date in the registries.
+    pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2100;
+    /// Earliest and latest year of a horizon (and of a month to plan).
+    pub const HORIZON_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+}
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -92,6 +126,67 @@ impl Collector {
         });
     }
 
+    /// An id or name: not longer than `max` characters and without control characters
+    /// (a newline in an id breaks CSV exports and HTTP headers alike).
+    fn text(
+        &mut self,
+        section: &'static str,
+        index: Option<usize>,
+        field: &'static str,
+        value: &str,
+        max: usize,
+    ) {
+        let chars = value.chars().count();
+        if chars > max || value.chars().any(char::is_control) {
+            let shown: String = value.chars().take(40).collect();
+            let why = if chars > max {
+                format!("{chars} characters, more than {max}")
+            } else {
+                "a control character (newline, tab, ...)".to_string()
+            };
+            self.push(
+                "E1103",
+                Level::Error,
+                section,
+                index,
+                field,
+                shown,
+                format!(
+                    "{field} `{}` has {why}",
+                    value.chars().take(40).collect::<String>().escape_debug()
+                ),
+                "shorten it and remove line breaks and tabs",
+            );
+        }
+    }
+
+    /// A date inside the years [`limits::YEARS`].
+    fn date(
+        &mut self,
+        section: &'static str,
+        index: Option<usize>,
+        field: &'static str,
+        date: NaiveDate,
+    ) {
+        use chrono::Datelike;
+        if !limits::YEARS.contains(&date.year()) {
+            self.push(
+                "E1518",
+                Level::Error,
+                section,
+                index,
+                field,
+                date,
+                format!(
+                    "the date {date} is outside {}–{}",
+                    limits::YEARS.start(),
+                    limits::YEARS.end()
+                ),
+                "give a date as YYYY-MM-DD between 1970 and 2100",
+            );
+        }
+    }
+
     fn location(&mut self, section: &'static str, index: usize, field: &'static str, at: Location) {
         if !(at.lat.is_finite() && at.lon.is_finite() && at.in_china()) {
             self.push(
@@ -118,6 +213,27 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
     // Horizon and policy.
     let h = instance.horizon;
     let p = &instance.policy;
+    {
+        use chrono::Datelike;
+        for (field, day) in [("start", h.start), ("end", h.end)] {
+            if !limits::HORIZON_YEARS.contains(&day.year()) {
+                c.push(
+                    "E1518",
+                    Error,
+                    "horizon",
+                    None,
+                    field,
+                    day,
+                    format!(
+                        "the horizon's {field} {day} is outside {}–{}",
+                        limits::HORIZON_YEARS.start(),
+                        limits::HORIZON_YEARS.end()
+                    ),
+                    "plan a month between 2000 and 2100",
+                );
+            }
+        }
+    }
     if h.end < h.start {
         c.push(
             "E1502",
@@ -132,7 +248,7 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
             ),
             "give an end date on or after the start date",
         );
-    } else if h.len_days() > p.max_horizon_days as i64 {
+    } else if h.len_days() > p.max_horizon_days.min(limits::MAX_DAYS) as i64 {
         c.push(
             "E1502",
             Error,
@@ -143,7 +259,7 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
             format!(
                 "the horizon is {} days; at most {} are planned at once",
                 h.len_days(),
-                p.max_horizon_days
+                p.max_horizon_days.min(limits::MAX_DAYS)
             ),
             "plan one or two months at a time",
         );
@@ -173,10 +289,12 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                 field,
                 value,
                 message.to_string(),
-                "see docs/rules.md for the policy's ranges and defaults",
+                "see docs/rules.md (Ranges) for the policy's ranges and defaults",
             );
         }
     };
+    let days = 0..=limits::MAX_DAYS;
+    let months = 1..=limits::MAX_MONTHS;
     policy_range(
         "min_team",
         p.min_team.to_string(),
@@ -190,10 +308,25 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         "max_team must be at most 12",
     );
     policy_range(
+        "max_firms_per_officer",
+        p.max_firms_per_officer.to_string(),
+        (1..=limits::MAX_PORTFOLIO).contains(&p.max_firms_per_officer),
+        &format!("max_firms_per_officer must be 1–{}", limits::MAX_PORTFOLIO),
+    );
+    policy_range(
         "cost_per_km",
         p.cost_per_km.to_string(),
-        p.cost_per_km.is_finite() && p.cost_per_km >= 0.0,
-        "cost_per_km must be a non-negative number",
+        (0.0..=limits::MAX_COST_PER_KM).contains(&p.cost_per_km),
+        &format!(
+            "cost_per_km must be a number from 0 to {} CNY",
+            limits::MAX_COST_PER_KM
+        ),
+    );
+    policy_range(
+        "rotation_months",
+        p.rotation_months.to_string(),
+        p.rotation_months <= limits::MAX_MONTHS,
+        &format!("rotation_months must be 0–{}", limits::MAX_MONTHS),
     );
     policy_range(
         "random_share",
@@ -205,8 +338,46 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
     policy_range(
         "frequency_months",
         format!("{}/{}/{}", f.red, f.orange, f.yellow),
-        f.red > 0 && f.orange > 0 && f.yellow > 0,
-        "every sweep frequency must be at least one month",
+        [f.red, f.orange, f.yellow]
+            .iter()
+            .all(|m| months.contains(m)),
+        &format!(
+            "every sweep frequency must be 1–{} months",
+            limits::MAX_MONTHS
+        ),
+    );
+    let t = p.expert_max_days;
+    policy_range(
+        "expert_max_days",
+        format!("{}/{}/{}", t.national, t.provincial, t.city),
+        [t.national, t.provincial, t.city]
+            .iter()
+            .all(|d| days.contains(d)),
+        &format!("expert_max_days must be 0–{} days", limits::MAX_DAYS),
+    );
+    policy_range(
+        "officer_max_days",
+        p.officer_max_days.to_string(),
+        days.contains(&p.officer_max_days),
+        &format!("officer_max_days must be 0–{} days", limits::MAX_DAYS),
+    );
+    let r = p.day_rates;
+    policy_range(
+        "day_rates",
+        format!("{}/{}/{}", r.senior, r.associate_senior, r.intermediate),
+        [r.senior, r.associate_senior, r.intermediate]
+            .iter()
+            .all(|rate| (0.0..=limits::MAX_DAY_RATE).contains(rate)),
+        &format!(
+            "every day rate must be a number from 0 to {} CNY",
+            limits::MAX_DAY_RATE
+        ),
+    );
+    policy_range(
+        "max_horizon_days",
+        p.max_horizon_days.to_string(),
+        (1..=limits::MAX_DAYS).contains(&p.max_horizon_days),
+        &format!("max_horizon_days must be 1–{}", limits::MAX_DAYS),
     );
     policy_range(
         "default_hours",
@@ -216,7 +387,22 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
     );
 
     // Calendar.
+    for (i, day) in instance.calendar.holidays.iter().enumerate() {
+        c.date("calendar.holidays", Some(i), "date", *day);
+    }
+    for (i, day) in instance.calendar.extra_workdays.iter().enumerate() {
+        c.date("calendar.extra_workdays", Some(i), "date", *day);
+    }
     for (i, period) in instance.calendar.periods.iter().enumerate() {
+        c.text(
+            "calendar.periods",
+            Some(i),
+            "name",
+            &period.name,
+            limits::MAX_NAME_CHARS,
+        );
+        c.date("calendar.periods", Some(i), "start", period.start);
+        c.date("calendar.periods", Some(i), "end", period.end);
         if period.end < period.start {
             c.push(
                 "E1512",
@@ -229,7 +415,7 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                 "swap or correct the dates",
             );
         }
-        if !(period.boost.is_finite() && period.boost >= 0.0) {
+        if !(0.0..=limits::MAX_BOOST).contains(&period.boost) {
             c.push(
                 "E1512",
                 Error,
@@ -237,8 +423,13 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                 Some(i),
                 "boost",
                 period.boost,
-                format!("period {} has a negative or non-numeric boost", period.name),
-                "give a boost ≥ 0, e.g. 0.5 for +50 %",
+                format!(
+                    "period {} has a boost of {}, outside 0–{}",
+                    period.name,
+                    period.boost,
+                    limits::MAX_BOOST
+                ),
+                "give a boost from 0 to 10, e.g. 0.5 for +50 %",
             );
         }
     }
@@ -286,6 +477,10 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                     "give a name",
                 );
             }
+            c.text(section, Some(i), "id", id, limits::MAX_ID_CHARS);
+            if name != id {
+                c.text(section, Some(i), "name", name, limits::MAX_NAME_CHARS);
+            }
         }
         seen
     }
@@ -332,6 +527,9 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
 
     for (i, d) in instance.districts.iter().enumerate() {
         c.location("districts", i, "base", d.base);
+        if let Some(city) = &d.city {
+            c.text("districts", Some(i), "city", city, limits::MAX_ID_CHARS);
+        }
     }
 
     // Officers.
@@ -354,6 +552,27 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                 c.push("E1503", Error, "officers", Some(i), "base", "", format!("city-level officer {} has no base", o.id), "give the officer's base location (a city officer has no district base to fall back on)");
             }
             None => {}
+        }
+        for day in &o.unavailable {
+            c.date("officers", Some(i), "unavailable", *day);
+        }
+        if let Some(n) = o.max_days
+            && n > limits::MAX_DAYS
+        {
+            c.push(
+                "E1519",
+                Error,
+                "officers",
+                Some(i),
+                "max_days",
+                n,
+                format!(
+                    "officer {} has max_days {n}, more than {}",
+                    o.id,
+                    limits::MAX_DAYS
+                ),
+                "give the most sweep days in the horizon, or leave empty for the policy default",
+            );
         }
     }
 
@@ -470,7 +689,7 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         pool_specialties.extend(e.specialties.iter().copied());
         c.location("experts", i, "home", e.home);
         if let Some(rate) = e.day_rate
-            && !(rate.is_finite() && rate >= 0.0)
+            && !(0.0..=limits::MAX_DAY_RATE).contains(&rate)
         {
             c.push(
                 "E1515",
@@ -479,8 +698,43 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                 Some(i),
                 "day_rate",
                 rate,
-                format!("expert {} has a negative or non-numeric day rate", e.id),
+                format!(
+                    "expert {}'s day rate {rate} is outside 0–{} CNY",
+                    e.id,
+                    limits::MAX_DAY_RATE
+                ),
                 "give CNY per person-day, or leave empty for the default by title",
+            );
+        }
+        if let Some(n) = e.max_days
+            && n > limits::MAX_DAYS
+        {
+            c.push(
+                "E1519",
+                Error,
+                "experts",
+                Some(i),
+                "max_days",
+                n,
+                format!(
+                    "expert {} has max_days {n}, more than {}",
+                    e.id,
+                    limits::MAX_DAYS
+                ),
+                "give the most sweep days in the horizon, or leave empty for the tier's default",
+            );
+        }
+        c.date("experts", Some(i), "certified_until", e.certified_until);
+        for day in &e.unavailable {
+            c.date("experts", Some(i), "unavailable", *day);
+        }
+        for group in &e.avoid_groups {
+            c.text(
+                "experts",
+                Some(i),
+                "avoid_groups",
+                group,
+                limits::MAX_NAME_CHARS,
             );
         }
         if e.certified_until < h.start {
@@ -661,6 +915,35 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                 format!("{} has a visit duration of 0 minutes", f.id),
                 "give minutes on site, or leave empty for the default",
             );
+        } else if let Some(minutes) = f.duration_min
+            && minutes > limits::MAX_DURATION_MIN
+        {
+            c.push(
+                "E1506",
+                Error,
+                "enterprises",
+                Some(i),
+                "duration_min",
+                minutes,
+                format!(
+                    "{} has a visit duration of {minutes} minutes, more than {}",
+                    f.id,
+                    limits::MAX_DURATION_MIN
+                ),
+                "give minutes on site (a full day is 420)",
+            );
+        }
+        if let Some(group) = &f.group {
+            c.text(
+                "enterprises",
+                Some(i),
+                "group",
+                group,
+                limits::MAX_NAME_CHARS,
+            );
+        }
+        for day in &f.closed_dates {
+            c.date("enterprises", Some(i), "closed_dates", *day);
         }
     }
     let mut heavy: Vec<(&&str, &u32)> = portfolio
@@ -731,6 +1014,7 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                 );
             }
         }
+        c.date("history", Some(i), "date", r.date);
         if r.date >= h.start {
             c.push(
                 "E1514",
@@ -763,6 +1047,8 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                 "use an enterprise id from enterprises",
             );
         }
+        c.date("findings", Some(i), "found_on", f.found_on);
+        c.date("findings", Some(i), "deadline", f.deadline);
         if f.deadline < f.found_on {
             c.push(
                 "E1508",
@@ -796,6 +1082,13 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         }
         let mut node_ids = HashSet::new();
         for (i, n) in net.nodes.iter().enumerate() {
+            c.text(
+                "travel.network.nodes",
+                Some(i),
+                "id",
+                &n.id,
+                limits::MAX_ID_CHARS,
+            );
             if !node_ids.insert(n.id.as_str()) {
                 c.push(
                     "E1101",
@@ -833,7 +1126,7 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                     );
                 }
             }
-            if !(e.km.is_finite() && e.km > 0.0) {
+            if !(e.km > 0.0 && e.km <= limits::MAX_EDGE_KM) {
                 c.push(
                     "E1513",
                     Error,
@@ -842,7 +1135,7 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                     "km",
                     e.km,
                     format!("edge {i} has length {} km", e.km),
-                    "give a positive length in km",
+                    "give a positive length in km, at most 2,000",
                 );
             }
         }
