@@ -574,3 +574,29 @@ fn the_registry_files_are_named_as_documented() {
         assert!(doc.contains(f), "docs/data-format.md documents {f}");
     }
 }
+
+#[test]
+fn a_file_bad_in_every_row_lists_its_first_problems_and_counts_the_rest() {
+    let mut text =
+        String::from("id,name,tier,title,specialties,certified_until,home_lat,home_lon\n");
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "X{i},名,galactic,senior,process,2028-01-01,38.3,116.8\n"
+        ));
+    }
+    let mut problems = Vec::new();
+    let section = import::read_experts(&text, &mut problems);
+    assert!(section.records.is_empty());
+    assert_eq!(problems.len(), import::MAX_FILE_PROBLEMS + 1);
+    let last = problems.last().unwrap();
+    assert_eq!(
+        (last.code, last.value.as_str()),
+        ("E1007", "1000"),
+        "{last:?}"
+    );
+    assert!(
+        problems[..import::MAX_FILE_PROBLEMS]
+            .iter()
+            .all(|p| p.code == "E1404")
+    );
+}

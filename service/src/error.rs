@@ -97,6 +97,13 @@ impl ApiError {
         self
     }
 
+    /// Counts problems that are not in the details at all (a reader that listed the first
+    /// of them); `total` counts every problem.
+    pub fn with_total(mut self, total: usize) -> ApiError {
+        self.total_details = self.total_details.max(total);
+        self
+    }
+
     /// The answer's stable code.
     pub fn code(&self) -> &'static str {
         self.code

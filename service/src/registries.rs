@@ -419,12 +419,29 @@ fn located(p: ImportProblem) -> Detail {
 }
 
 fn csv_rejected<T: RegistryRecord>(problems: Vec<ImportProblem>) -> ApiError {
+    // The reader lists the first problems of a file and counts the rest (`E1007`).
+    let unlisted: usize = problems
+        .iter()
+        .filter(|p| p.code == "E1007")
+        .filter_map(|p| p.value.parse::<usize>().ok())
+        .sum();
     let details: Vec<Detail> = problems
         .into_iter()
         .filter(|p| p.level == Level::Error)
         .map(located)
         .collect();
-    rejected(StatusCode::UNPROCESSABLE_ENTITY, T::FILE, details)
+    let listed = details.iter().filter(|d| d.code != "E1007").count();
+    let total = listed + unlisted;
+    let error = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_registry",
+        format!(
+            "{} in {}; nothing was changed; see details",
+            crate::error::problems(total),
+            T::FILE
+        ),
+    );
+    error.with_details(details).with_total(total)
 }
 
 fn rejected(status: StatusCode, what: &str, details: Vec<Detail>) -> ApiError {
