@@ -20,10 +20,15 @@ pub struct UnknownWord {
 }
 
 /// Defines a closed vocabulary: an enum whose JSON and CSV form is the given word.
+///
+/// Reading (JSON and CSV alike, through `FromStr`) is forgiving where it costs nothing:
+/// case, surrounding spaces, and `-` or a space for `_` do not matter, and a variant may
+/// list other spellings after its word (`"polymerisation" | "polymerization"`). Writing
+/// always gives the canonical word.
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident ($kind:literal) { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident ($kind:literal) { $($(#[$vmeta:meta])* $variant:ident = $text:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
         pub enum $name {
             $($(#[$vmeta])* #[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant),+
         }
@@ -47,8 +52,8 @@ macro_rules! vocabulary {
         impl FromStr for $name {
             type Err = UnknownWord;
             fn from_str(text: &str) -> Result<Self, UnknownWord> {
-                match text.trim() {
-                    $($text => Ok($name::$variant),)+
+                match normalise_word(text).as_str() {
+                    $($text $(| $alias)* => Ok($name::$variant),)+
                     _ => Err(UnknownWord {
                         kind: $kind,
                         value: text.to_string(),
@@ -57,7 +62,28 @@ macro_rules! vocabulary {
                 }
             }
         }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
+                let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
     };
+}
+
+/// A vocabulary word as compared: trimmed, lower case, `-` and spaces as `_`.
+fn normalise_word(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| {
+            if c == '-' || c == ' ' {
+                '_'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
 }
 
 vocabulary! {
@@ -116,19 +142,19 @@ vocabulary! {
     /// The 18 key hazardous chemical processes (重点监管危险化工工艺).
     Process ("process") {
         Phosgenation = "phosgenation",
-        ChlorAlkali = "chlor_alkali_electrolysis",
+        ChlorAlkali = "chlor_alkali_electrolysis" | "chloralkali_electrolysis",
         Chlorination = "chlorination",
         Nitration = "nitration",
         AmmoniaSynthesis = "ammonia_synthesis",
         Cracking = "cracking",
         Fluorination = "fluorination",
         Hydrogenation = "hydrogenation",
-        Diazotisation = "diazotisation",
+        Diazotisation = "diazotisation" | "diazotization",
         Oxidation = "oxidation",
         Peroxidation = "peroxidation",
         Amination = "amination",
-        Sulfonation = "sulfonation",
-        Polymerisation = "polymerisation",
+        Sulfonation = "sulfonation" | "sulphonation",
+        Polymerisation = "polymerisation" | "polymerization",
         Alkylation = "alkylation",
         NewCoalChemistry = "new_coal_chemistry",
         CalciumCarbide = "calcium_carbide",
@@ -284,6 +310,36 @@ impl Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vocabulary_words_are_read_forgivingly_and_written_canonically() {
+        for (text, process) in [
+            ("polymerization", Process::Polymerisation),
+            ("Diazotization", Process::Diazotisation),
+            (" sulphonation ", Process::Sulfonation),
+            ("chlor-alkali electrolysis", Process::ChlorAlkali),
+        ] {
+            assert_eq!(text.parse::<Process>(), Ok(process), "{text}");
+            let read: Process = serde_json::from_value(serde_json::json!(text)).unwrap();
+            assert_eq!(
+                serde_json::to_value(read).unwrap(),
+                serde_json::json!(process.as_str())
+            );
+        }
+        assert_eq!(
+            "Non-Coal Mining".parse::<Sector>(),
+            Ok(Sector::NonCoalMining)
+        );
+        let unknown = serde_json::from_value::<Risk>(serde_json::json!("purple"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unknown.contains("unknown risk grade `purple`")
+                && unknown.contains("red, orange, yellow, blue"),
+            "{unknown}"
+        );
+        assert!(serde_json::from_value::<Risk>(serde_json::json!(3)).is_err());
+    }
 
     #[test]
     fn clock_round_trips_and_rejects_garbage() {
