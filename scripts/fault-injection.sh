@@ -338,7 +338,7 @@ check_writes() {
   local listed=" "
   for ((k = 0; k < 3; k++)); do
     ((dead >= 5)) || over_budget && break
-    c=$(req GET /api/v1/tokens "$PLANNER" "" "$tmp")
+    c=$(req GET "/api/v1/tokens?limit=1000" "$PLANNER" "" "$tmp")
     [[ $c = 000 ]] && dead=$((dead + 1))
     [[ $c = 200 ]] && listed+="$(grep -o '"id":[0-9]*' "$tmp" | cut -d: -f2 | tr '\n' ' ' || true)"
   done

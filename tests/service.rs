@@ -2137,7 +2137,7 @@ async fn a_restart_reports_the_interrupted_plan() {
             source: "inline",
             horizon: ("2027-03-01".into(), "2027-03-31".into()),
         };
-        let id = state.insert_plan(&new).await.unwrap();
+        let id = state.insert_plan(&new).await.unwrap().id;
         state.set_running(id).await.unwrap();
     }
     let base = start_in(dir.path()).await;

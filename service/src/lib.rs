@@ -5,7 +5,8 @@
 //! instance inline), follow the solve, export and publish the roster; experts read their
 //! own published assignments and calendar feed and decline visits; officers record the
 //! hazards found. Solves run one at a time on a blocking thread; plans, the exact
-//! instance each was solved from and its roster are stored in SQLite (WAL, full sync).
+//! instance each was solved from and its roster are stored in SQLite (rollback journal,
+//! every commit synced).
 //! Every error is JSON `{code, message, details[]}`.
 //!
 //! Layout: `store` holds every SQL statement (a PostgreSQL store replaces that module
@@ -139,7 +140,7 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
             tracing::error!(error = %e, "not ready: the database cannot be written");
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "not_ready",
+                "store_unwritable",
                 format!("the database cannot be written: {e}"),
             )
             .into_response()
@@ -174,15 +175,23 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Sen
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     tracing::info!(address = %listener.local_addr()?, "serving; API docs at /api/docs");
-    server::serve(listener, app(state.clone()), shutdown()).await?;
-    // The requests are answered; a solve still running stops at its next check and is
-    // marked failed (a roster cut short is not the one asked for), and so is each plan
-    // still queued, before the process exits.
-    for id in state.queue.close() {
-        if let Err(e) = state.store.set_failed(id, plans::STOPPED).await {
-            tracing::error!(plan = id, error = %e, "could not mark the queued plan failed");
+    // On the signal the queue closes first: a plan posted while the requests in flight
+    // drain is refused (`shutting_down`) rather than accepted and failed; the running
+    // solve stops at its next check and is marked failed (a roster cut short is not the
+    // one asked for), and so is each plan still queued.
+    let closing = {
+        let state = state.clone();
+        async move {
+            shutdown().await;
+            tracing::info!("stopping: no new plans; answering the requests in flight");
+            for id in state.queue.close() {
+                if let Err(e) = state.store.set_failed(id, plans::STOPPED).await {
+                    tracing::error!(plan = id, error = %e, "could not mark the queued plan failed");
+                }
+            }
         }
-    }
+    };
+    server::serve(listener, app(state.clone()), closing).await?;
     let worker = state.worker.lock().expect("worker lock").take();
     if let Some(worker) = worker {
         let _ = worker.await;

@@ -363,15 +363,23 @@ async fn decline(
         ));
     }
     // The visit must still be the expert's: a newer published plan covering its day
-    // replaces this one's visits (as the expert's own view shows).
-    let day = crew.date.to_string();
-    let newest = state.store.published_overlapping(&day, &day).await?;
-    if newest.first() != Some(&plan) {
+    // replaces this one's visits. Asked of the expert's own view, so that the two never
+    // disagree on which plan holds a day.
+    let day = Horizon {
+        start: crew.date,
+        end: crew.date,
+    };
+    if !visits_in(&state, expert, day)
+        .await?
+        .iter()
+        .any(|a| a.visit == visit)
+    {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "plan_superseded",
             format!(
-                "plan {plan} no longer holds {day}: a newer published plan replaces its visits that day; see your assignments"
+                "plan {plan} no longer holds {}: a newer published plan replaces its visits that day; see your assignments",
+                crew.date
             ),
         ));
     }

@@ -35,7 +35,7 @@ const MAX_THREADS: usize = 64;
 const DEFAULT_TIME_LIMIT: f64 = 60.0;
 /// Longest time limit a request may ask for (an hour): plans are solved one at a time.
 const MAX_TIME_LIMIT: f64 = 3_600.0;
-/// Longest plan name.
+/// Longest plan name (checked with the instance, `validate`).
 const MAX_NAME_CHARS: usize = sweep_solver::validate::limits::MAX_NAME_CHARS;
 /// Policy keys a plan may not override: the guard on the horizon's length is the
 /// bureau's, not the request's (a 10,000-day plan once ran past its time limit).
@@ -237,21 +237,6 @@ pub async fn create(
         }
     };
     if let Some(name) = request.name {
-        if name.chars().count() > MAX_NAME_CHARS
-            || name.chars().any(char::is_control)
-            || name.trim().is_empty()
-        {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                format!("a plan's name is 1–{MAX_NAME_CHARS} characters without line breaks"),
-            )
-            .with_details(vec![Detail::new(
-                "name",
-                "E1103",
-                format!("give a name of at most {MAX_NAME_CHARS} characters"),
-            )]));
-        }
         instance.name = name;
     }
     if let Some(overrides) = request.policy {
@@ -287,8 +272,13 @@ pub async fn create(
             .filter(|p| p.level == Level::Error)
             .map(|p| {
                 let mut detail = crate::registries::detail(&instance, p);
-                if source == "inline" {
-                    detail.field = format!("instance.{}", detail.field);
+                match (source, detail.field.as_str()) {
+                    // The plan's own name is the request's `name` field, or the instance's.
+                    ("registries", "instance.name") => detail.field = "name".into(),
+                    ("inline", field) if !field.starts_with("instance.") => {
+                        detail.field = format!("instance.{field}")
+                    }
+                    _ => {}
                 }
                 detail
             }),
@@ -323,6 +313,9 @@ pub async fn create(
             instance.horizon.end.to_string(),
         ),
     };
+    // Ids are the queue's order: no other plan is stored between this one's insertion
+    // and its push.
+    let admission = state.queue.admission.lock().await;
     if state.queue.is_closed() {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -330,7 +323,8 @@ pub async fn create(
             "the service is shutting down; create the plan again when it is back",
         ));
     }
-    let id = state.store.insert_plan(&new).await?;
+    let plan = state.store.insert_plan(&new).await?;
+    let id = plan.id;
     tracing::info!(plan = id, name = %instance.name, source, "plan queued");
     state.queue.push(
         id,
@@ -341,11 +335,7 @@ pub async fn create(
             time_limit: Duration::from_secs_f64(time_limit),
         },
     );
-    let plan = state
-        .store
-        .plan(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("plan {id} vanished")))?;
+    drop(admission);
     let location = format!("/api/v1/plans/{id}");
     Ok((
         StatusCode::ACCEPTED,
@@ -448,40 +438,52 @@ pub async fn work(state: AppState) {
     }
 }
 
-/// A store write the plan's state depends on, tried until it lands: a plan must not stay
-/// `queued` or `running` because the disk was full for a minute. Gives up only when the
-/// service stops (the next start marks the plan failed).
-async fn persist<F, Fut>(state: &AppState, id: i64, what: &str, write: F) -> bool
+/// A store write the plan's state depends on, tried until it lands while the fault is
+/// one that clears (a full disk, a read-only or locked file): a plan must not stay `queued`
+/// or `running` because the disk was full for a minute. Any other error (the plan was
+/// deleted, the database file replaced) is logged and given up, and so is a fault still
+/// there when the service stops (the next start marks the plan failed).
+async fn persist<F, Fut, T>(state: &AppState, id: i64, what: &str, write: F) -> Option<T>
 where
     F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<(), crate::store::StoreError>>,
+    Fut: std::future::Future<Output = Result<T, crate::store::StoreError>>,
 {
     let mut wait = Duration::from_millis(100);
     loop {
         match write().await {
-            Ok(()) => return true,
-            Err(e) => {
+            Ok(value) => return Some(value),
+            Err(e)
+                if e.is_transient()
+                    && !(state.queue.is_closed() && wait >= Duration::from_secs(2)) =>
+            {
                 tracing::error!(plan = id, error = %e, "could not store that the plan is {what}; trying again in {} ms", wait.as_millis());
-                if state.queue.is_closed() && wait >= Duration::from_secs(2) {
-                    return false;
-                }
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => {
+                tracing::error!(plan = id, error = %e, "could not store that the plan is {what}; giving up");
+                return None;
             }
         }
     }
 }
 
-/// Solves one plan and stores its outcome.
+/// Solves one plan and stores its outcome; the plan stays the queue's current one until
+/// its outcome is stored, so a cancel meanwhile finds it there.
 async fn run_job(state: &AppState, id: i64, job: Job, stop: Arc<AtomicBool>) {
+    run_and_store(state, id, job, stop).await;
+    state.queue.settle(id);
+}
+
+async fn run_and_store(state: &AppState, id: i64, job: Job, stop: Arc<AtomicBool>) {
     if state.queue.is_closed() {
-        state.queue.finished(id);
         persist(state, id, "failed", || state.store.set_failed(id, STOPPED)).await;
         return;
     }
-    if !persist(state, id, "running", || state.store.set_running(id)).await {
-        state.queue.finished(id);
-        return;
+    match persist(state, id, "running", || state.store.set_running(id)).await {
+        Some(true) => {}
+        // Cancelled (or deleted) before it started: nothing to solve.
+        Some(false) | None => return,
     }
     let running = state.running.clone();
     let started = std::time::Instant::now();
@@ -525,7 +527,7 @@ async fn run_job(state: &AppState, id: i64, job: Job, stop: Arc<AtomicBool>) {
         .lock()
         .expect("progress lock")
         .remove(&id);
-    let outcome = match (outcome, state.queue.finished(id)) {
+    let outcome = match (outcome, state.queue.stop_reason(id)) {
         (_, Some(StopReason::Cancelled)) => Ok(Err(CANCELLED.to_string())),
         (_, Some(StopReason::Shutdown)) => Ok(Err(STOPPED.to_string())),
         (outcome, None) => outcome,
@@ -537,25 +539,23 @@ async fn run_job(state: &AppState, id: i64, job: Job, stop: Arc<AtomicBool>) {
     };
     metrics::counter!("sweep_solves_total", "outcome" => outcome_label).increment(1);
     metrics::histogram!("sweep_solve_seconds").record(started.elapsed().as_secs_f64());
-    match outcome {
+    let message = match outcome {
         Ok(Ok((roster, coverage, bound, seconds))) => {
             persist(state, id, "done", || {
                 state.store.set_done(id, &roster, coverage, bound, seconds)
             })
-            .await
+            .await;
+            return;
         }
-        Ok(Err(message)) => {
-            persist(state, id, "failed", || state.store.set_failed(id, &message)).await
-        }
-        Err(panic) => {
-            let message = format!("the solver stopped unexpectedly: {panic}");
-            persist(state, id, "failed", || state.store.set_failed(id, &message)).await
-        }
+        Ok(Err(message)) => message,
+        Err(panic) => format!("the solver stopped unexpectedly: {panic}"),
     };
+    persist(state, id, "failed", || state.store.set_failed(id, &message)).await;
 }
 
 /// `POST /api/v1/plans/{id}/cancel`: a queued plan is taken out of the queue, a running
 /// one's solve is stopped; either ends `failed` with the reason `cancelled by a planner`.
+/// The answer is the plan once its outcome is stored (a solve stops within a moment).
 pub async fn cancel(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -564,6 +564,9 @@ pub async fn cancel(
     caller.require_planner()?;
     let id = plan_id(&raw)?;
     let plan = summary(&state, id).await?;
+    if matches!(plan.status, PlanStatus::Done | PlanStatus::Failed) {
+        return Err(not_cancellable(id, plan.status));
+    }
     match state.queue.cancel(id) {
         Cancelled::Dequeued => {
             tracing::info!(plan = id, "queued plan cancelled");
@@ -582,31 +585,39 @@ pub async fn cancel(
         }
         Cancelled::Stopping => {
             tracing::info!(plan = id, "running plan cancelled; its solve stops");
-            // The solve stops at its next check, within a moment; answer with the outcome.
-            for _ in 0..100 {
-                if summary(&state, id).await?.status == PlanStatus::Failed {
+            for _ in 0..20 {
+                if summary(&state, id).await?.status != PlanStatus::Running {
                     break;
                 }
-                tokio::time::sleep(Duration::from_millis(50)).await;
+                state.queue.wait_settled(Duration::from_secs(3)).await;
             }
         }
-        Cancelled::NotQueued if matches!(plan.status, PlanStatus::Done | PlanStatus::Failed) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "not_cancellable",
-                format!(
-                    "plan {id} is {} already; only a queued or running plan can be cancelled",
-                    status_word(plan.status)
-                ),
-            ));
-        }
+        // Between its insertion and its push, or its outcome being stored right now: the
+        // plan is not ours to change; the answer says where it stands.
         Cancelled::NotQueued => {
-            // Stored as queued or running but not in this process's queue: left by a stopped
-            // process and not yet marked (the start marks those); mark it now.
-            state.store.set_failed(id, CANCELLED).await?;
+            let now = summary(&state, id).await?;
+            if matches!(now.status, PlanStatus::Done | PlanStatus::Failed) {
+                return Err(not_cancellable(id, now.status));
+            }
+            // Left queued or running by a stopped process and not yet marked (the start
+            // marks those): mark it now.
+            if !state.queue.is_closed() {
+                state.store.set_failed(id, CANCELLED).await?;
+            }
         }
     }
     show(State(state), Path(raw)).await
+}
+
+fn not_cancellable(id: i64, status: PlanStatus) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "not_cancellable",
+        format!(
+            "plan {id} is {} already; only a queued or running plan can be cancelled",
+            status_word(status)
+        ),
+    )
 }
 
 fn status_word(status: PlanStatus) -> String {
@@ -787,8 +798,15 @@ impl SolvedCache {
 }
 
 /// `GET /api/v1/plans`
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PlanSummary>>, ApiError> {
-    Ok(Json(state.store.plans().await?))
+pub async fn list(
+    State(state): State<AppState>,
+    query: Result<
+        axum::extract::Query<crate::registries::Page>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Result<Json<Vec<PlanSummary>>, ApiError> {
+    let (limit, offset) = crate::registries::Page::bounds(query)?;
+    Ok(Json(state.store.plans(limit, offset).await?))
 }
 
 /// `GET /api/v1/plans/{id}`: status, live progress while solving, declines.
@@ -1008,13 +1026,16 @@ async fn record_finding(
     let mut instance = crate::registries::registries(&state).await?;
     let finding = Finding {
         id: request.id.unwrap_or_else(|| {
+            // `<plan>-<firm>-<n>`, the firm's id shortened so the whole stays an id (64).
+            let firm: String = enterprise.chars().take(40).collect();
+            let prefix = format!("{id}-{firm}-");
             let n = instance
                 .findings
                 .iter()
-                .filter(|f| f.id.starts_with(&format!("{id}-{enterprise}-")))
+                .filter(|f| f.id.starts_with(&prefix))
                 .count()
                 + 1;
-            format!("{id}-{enterprise}-{n}")
+            format!("{prefix}{n}")
         }),
         enterprise: enterprise.clone(),
         severity: request.severity,

@@ -44,13 +44,27 @@ struct Current {
     reason: Option<StopReason>,
 }
 
+/// What the queue holds, under one lock: a plan is always in exactly one place (waiting,
+/// current, or neither once settled), whoever looks.
+#[derive(Default)]
+struct Lines {
+    waiting: BTreeMap<i64, Job>,
+    current: Option<Current>,
+    closed: bool,
+}
+
 /// Plans waiting for the solver, and the one being solved.
 #[derive(Default)]
 pub struct Queue {
-    waiting: Mutex<BTreeMap<i64, Job>>,
-    current: Mutex<Option<Current>>,
+    lines: Mutex<Lines>,
+    /// Wakes the worker when a plan is pushed or the queue closes.
     wake: Notify,
-    closed: AtomicBool,
+    /// Wakes whoever waits for a plan's outcome (a cancel) once it is stored.
+    settled: Notify,
+    /// Held from a plan's insertion in the store to its push here, so that the order of
+    /// ids is the order of the queue even when the worker is idle and takes the first
+    /// plan pushed at once.
+    pub admission: tokio::sync::Mutex<()>,
 }
 
 /// What cancelling found.
@@ -65,9 +79,13 @@ pub enum Cancelled {
 }
 
 impl Queue {
+    fn lines(&self) -> std::sync::MutexGuard<'_, Lines> {
+        self.lines.lock().expect("queue lock")
+    }
+
     /// Puts a stored plan in line.
     pub fn push(&self, id: i64, job: Job) {
-        self.waiting.lock().expect("queue lock").insert(id, job);
+        self.lines().waiting.insert(id, job);
         self.wake.notify_one();
     }
 
@@ -78,52 +96,58 @@ impl Queue {
             let notified = self.wake.notified();
             let mut notified = std::pin::pin!(notified);
             notified.as_mut().enable();
-            if let Some((id, job)) = self.waiting.lock().expect("queue lock").pop_first() {
-                let stop = Arc::new(AtomicBool::new(false));
-                *self.current.lock().expect("queue lock") = Some(Current {
-                    id,
-                    stop: stop.clone(),
-                    reason: None,
-                });
-                return Some((id, job, stop));
-            }
-            if self.closed.load(Ordering::Acquire) {
-                return None;
+            {
+                let mut lines = self.lines();
+                if let Some((id, job)) = lines.waiting.pop_first() {
+                    let stop = Arc::new(AtomicBool::new(false));
+                    lines.current = Some(Current {
+                        id,
+                        stop: stop.clone(),
+                        reason: None,
+                    });
+                    return Some((id, job, stop));
+                }
+                if lines.closed {
+                    return None;
+                }
             }
             notified.await;
         }
     }
 
-    /// The running plan finished (whatever the outcome); why it was stopped, if it was.
-    pub fn finished(&self, id: i64) -> Option<StopReason> {
-        let mut current = self.current.lock().expect("queue lock");
-        match current.take() {
-            Some(c) if c.id == id => c.reason,
-            other => {
-                *current = other;
-                None
-            }
+    /// Why the running plan was asked to stop, if it was (read before its outcome is
+    /// stored; it stays the current plan until [`Queue::settle`]).
+    pub fn stop_reason(&self, id: i64) -> Option<StopReason> {
+        self.lines()
+            .current
+            .as_ref()
+            .filter(|c| c.id == id)
+            .and_then(|c| c.reason)
+    }
+
+    /// The running plan's outcome is stored: it is no longer the current plan, and whoever
+    /// waits for an outcome looks again.
+    pub fn settle(&self, id: i64) {
+        let mut lines = self.lines();
+        if lines.current.as_ref().is_some_and(|c| c.id == id) {
+            lines.current = None;
         }
+        drop(lines);
+        self.settled.notify_waiters();
+    }
+
+    /// Waits until some plan's outcome is stored (or `limit` passes).
+    pub async fn wait_settled(&self, limit: Duration) {
+        let _ = tokio::time::timeout(limit, self.settled.notified()).await;
     }
 
     /// Takes a waiting plan out, or asks the running one to stop.
     pub fn cancel(&self, id: i64) -> Cancelled {
-        if self
-            .waiting
-            .lock()
-            .expect("queue lock")
-            .remove(&id)
-            .is_some()
-        {
+        let mut lines = self.lines();
+        if lines.waiting.remove(&id).is_some() {
             return Cancelled::Dequeued;
         }
-        if let Some(current) = self
-            .current
-            .lock()
-            .expect("queue lock")
-            .as_mut()
-            .filter(|c| c.id == id)
-        {
+        if let Some(current) = lines.current.as_mut().filter(|c| c.id == id) {
             current.reason.get_or_insert(StopReason::Cancelled);
             current.stop.store(true, Ordering::Release);
             return Cancelled::Stopping;
@@ -134,19 +158,21 @@ impl Queue {
     /// Shutting down: takes no more plans, stops the running solve, and returns the
     /// waiting ones' ids (to be marked failed).
     pub fn close(&self) -> Vec<i64> {
-        self.closed.store(true, Ordering::Release);
-        if let Some(current) = self.current.lock().expect("queue lock").as_mut() {
+        let mut lines = self.lines();
+        lines.closed = true;
+        if let Some(current) = lines.current.as_mut() {
             current.reason.get_or_insert(StopReason::Shutdown);
             current.stop.store(true, Ordering::Release);
         }
-        let waiting = std::mem::take(&mut *self.waiting.lock().expect("queue lock"));
+        let waiting = std::mem::take(&mut lines.waiting);
+        drop(lines);
         self.wake.notify_one();
         waiting.into_keys().collect()
     }
 
     /// Whether the queue is closed (the service is shutting down).
     pub fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
+        self.lines().closed
     }
 }
 
@@ -174,9 +200,11 @@ mod tests {
         assert_eq!(first, 5);
         assert_eq!(queue.cancel(5), Cancelled::Stopping);
         assert!(stop.load(Ordering::Acquire));
-        assert_eq!(queue.finished(5), Some(StopReason::Cancelled));
+        assert_eq!(queue.stop_reason(5), Some(StopReason::Cancelled));
+        queue.settle(5);
         assert_eq!(queue.next().await.unwrap().0, 7);
-        assert_eq!(queue.finished(7), None);
+        assert_eq!(queue.stop_reason(7), None);
+        queue.settle(7);
         assert_eq!(queue.close(), vec![8]);
         assert!(queue.next().await.is_none());
         assert_eq!(queue.cancel(8), Cancelled::NotQueued);

@@ -76,6 +76,32 @@ pub struct Page {
     offset: Option<i64>,
 }
 
+impl Page {
+    /// The page asked for as `(limit, offset)`: [`DEFAULT_PAGE`] records unless `limit` says
+    /// otherwise, at most [`MAX_PAGE`]. Every listing of the API pages this way.
+    pub fn bounds(
+        query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+    ) -> Result<(i64, i64), ApiError> {
+        let Query(page) = query?;
+        let limit = page.limit.unwrap_or(DEFAULT_PAGE);
+        let offset = page.offset.unwrap_or(0);
+        if !(1..=MAX_PAGE).contains(&limit) || offset < 0 {
+            let field = if offset >= 0 { "limit" } else { "offset" };
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("limit must be 1–{MAX_PAGE} and offset at least 0"),
+            )
+            .with_details(vec![Detail::new(
+                field,
+                "out_of_range",
+                format!("1 ≤ limit ≤ {MAX_PAGE}, offset ≥ 0"),
+            )]));
+        }
+        Ok((limit, offset))
+    }
+}
+
 /// A page of records.
 #[derive(Serialize, JsonSchema)]
 pub(crate) struct Listing<T> {
@@ -102,21 +128,7 @@ async fn list<T: RegistryRecord>(
     State(state): State<AppState>,
     query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(page) = query?;
-    let limit = page.limit.unwrap_or(DEFAULT_PAGE);
-    let offset = page.offset.unwrap_or(0);
-    if !(1..=MAX_PAGE).contains(&limit) || offset < 0 {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            format!("limit must be 1–{MAX_PAGE} and offset at least 0"),
-        )
-        .with_details(vec![Detail::new(
-            if offset >= 0 { "limit" } else { "offset" },
-            "out_of_range",
-            format!("1 ≤ limit ≤ {MAX_PAGE}, offset ≥ 0"),
-        )]));
-    }
+    let (limit, offset) = Page::bounds(query)?;
     let (items, total) = state.store.records_page::<T>(limit, offset).await?;
     Ok(Json(Listing {
         total,

@@ -45,6 +45,29 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether the fault may clear by itself: the disk full, the file read-only or
+    /// locked, an I/O error, the pool busy. A missing table, a broken constraint or a
+    /// replaced database file will not.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                // SQLite's primary result code is the low byte of the extended one:
+                // BUSY 5, LOCKED 6, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14, PROTOCOL 15.
+                let code = e
+                    .code()
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .map(|c| c & 0xff);
+                matches!(code, Some(5 | 6 | 8 | 10 | 13 | 14 | 15))
+            }
+            StoreError::Database(
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::WorkerCrashed,
+            ) => true,
+            _ => false,
+        }
+    }
+}
+
 /// Where a plan is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -105,6 +128,8 @@ pub struct PlanSummary {
     pub horizon_end: Option<String>,
     /// When the plan was published (frozen); `None` for a draft.
     pub published_at: Option<String>,
+    /// When its solve started (plans are solved one at a time, first come, first served).
+    pub started_at: Option<String>,
 }
 
 impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for PlanSummary {
@@ -126,6 +151,7 @@ impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for PlanSummary {
             horizon_start: row.try_get("horizon_start")?,
             horizon_end: row.try_get("horizon_end")?,
             published_at: row.try_get("published_at")?,
+            started_at: row.try_get("started_at")?,
         })
     }
 }
@@ -152,7 +178,7 @@ pub struct NewPlan {
 /// The columns of a plan's summary, as a literal so that queries stay literal SQL.
 macro_rules! summary_columns {
     () => {
-        "id, status, name, created_at, updated_at, threads, iterations, time_limit, error, coverage, bound, seconds, source, horizon_start, horizon_end, published_at"
+        "id, status, name, created_at, updated_at, threads, iterations, time_limit, error, coverage, bound, seconds, source, horizon_start, horizon_end, published_at, started_at"
     };
 }
 
@@ -168,7 +194,7 @@ pub struct Store {
 /// a second process off it (held until the store is dropped).
 struct DatabaseFile {
     path: PathBuf,
-    inode: u64,
+    identity: (u64, u64),
     _lock: std::fs::File,
 }
 
@@ -195,13 +221,21 @@ impl Store {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Delete)
-            // A committed plan survives a power cut, not just a crash of the process.
-            .synchronous(SqliteSynchronous::Full)
+            // A committed plan survives a power cut, not just a crash of the process: with
+            // a rollback journal the commit is the journal's deletion, and only EXTRA
+            // syncs the folder after it (with FULL a power cut could bring the journal
+            // back and roll a confirmed write back).
+            .synchronous(SqliteSynchronous::Extra)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
-        let file = match options.get_filename() {
-            _ if url.contains(":memory:") || url.contains("mode=memory") => None,
-            path => Some(Arc::new(DatabaseFile::lock(path)?)),
+        let (file, options) = match options.get_filename() {
+            _ if url.contains(":memory:") || url.contains("mode=memory") => (None, options),
+            // The file exists once locked: a connection opened later never creates an
+            // empty database in place of one removed under the service.
+            path => (
+                Some(Arc::new(DatabaseFile::lock(path)?)),
+                options.create_if_missing(false),
+            ),
         };
         // The connection is not pinged before each use (a local file does not drop
         // connections), which halves the round trips of a request. But a connection whose
@@ -233,20 +267,27 @@ impl Store {
 
     /// Whether the store can take writes now: the database file is the one opened, and a
     /// write of the heartbeat row commits (a full disk or a read-only file fails here).
+    /// Another connection's write holding the lock past the busy timeout (a large CSV
+    /// replace) is a working database, not an unready one.
     pub async fn check_writable(&self) -> Result<(), StoreError> {
-        self.guard()?;
-        sqlx::query("INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at").bind(now()).execute(&self.pool).await?;
-        Ok(())
+        let heartbeat = sqlx::query("INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at").bind(now()).execute(self.db()?).await;
+        match heartbeat {
+            Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("5" | "6")) => {
+                Ok(())
+            }
+            other => other.map(|_| ()).map_err(StoreError::from),
+        }
     }
 
-    /// Refuses a write when the database file was removed or replaced under the process
-    /// (what it wrote would live only in an unlinked file).
-    fn guard(&self) -> Result<(), StoreError> {
+    /// The pool, once the database file is checked to be the one opened: every statement
+    /// goes through here, so none reads from or writes to a database file removed or
+    /// replaced under the process (what it wrote would live only in an unlinked file).
+    fn db(&self) -> Result<&SqlitePool, StoreError> {
         let Some(file) = &self.file else {
-            return Ok(());
+            return Ok(&self.pool);
         };
-        match inode(&file.path) {
-            Some(inode) if inode == file.inode => Ok(()),
+        match identity(&file.path) {
+            Some(id) if id == file.identity => Ok(&self.pool),
             _ => Err(StoreError::Replaced(file.path.display().to_string())),
         }
     }
@@ -254,19 +295,17 @@ impl Store {
     /// Marks plans left queued or running by a previous process as failed, so nothing is
     /// stuck after a crash or kill. Returns how many.
     pub async fn fail_interrupted(&self) -> Result<u64, StoreError> {
-        self.guard()?;
         let done = sqlx::query("UPDATE plans SET status = 'failed', error = 'interrupted: the service stopped before the solve finished; create the plan again', updated_at = ? WHERE status IN ('queued', 'running')")
             .bind(now())
-            .execute(&self.pool)
+            .execute(self.db()?)
             .await?;
         Ok(done.rows_affected())
     }
 
-    /// Stores a new queued plan with its instance, in one transaction; returns its id.
-    pub async fn insert_plan(&self, plan: &NewPlan) -> Result<i64, StoreError> {
-        self.guard()?;
+    /// Stores a new queued plan with its instance, in one transaction; returns it.
+    pub async fn insert_plan(&self, plan: &NewPlan) -> Result<PlanSummary, StoreError> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db()?.begin().await?;
         // `execute` (not `RETURNING` with `fetch_one`): the statement runs to its end, so
         // every error it meets is returned (see `insert_token`).
         let id = sqlx::query(
@@ -290,7 +329,27 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(id)
+        // The answer is built from what was written, not read back: a read that failed
+        // after the commit would tell the client that a stored plan was not.
+        Ok(PlanSummary {
+            id,
+            status: PlanStatus::Queued,
+            name: plan.name.clone(),
+            created_at: at.clone(),
+            updated_at: at,
+            threads: plan.threads,
+            iterations: plan.iterations,
+            time_limit: plan.time_limit,
+            error: None,
+            coverage: None,
+            bound: None,
+            seconds: None,
+            source: plan.source.to_string(),
+            horizon_start: Some(plan.horizon.0.clone()),
+            horizon_end: Some(plan.horizon.1.clone()),
+            published_at: None,
+            started_at: None,
+        })
     }
 
     /// One plan's summary.
@@ -301,18 +360,20 @@ impl Store {
             " FROM plans WHERE id = ?"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.db()?)
         .await?)
     }
 
-    /// Every plan, newest first.
-    pub async fn plans(&self) -> Result<Vec<PlanSummary>, StoreError> {
+    /// A page of the plans, newest first.
+    pub async fn plans(&self, limit: i64, offset: i64) -> Result<Vec<PlanSummary>, StoreError> {
         Ok(sqlx::query_as(concat!(
             "SELECT ",
             summary_columns!(),
-            " FROM plans ORDER BY id DESC"
+            " FROM plans ORDER BY id DESC LIMIT ? OFFSET ?"
         ))
-        .fetch_all(&self.pool)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.db()?)
         .await?)
     }
 
@@ -331,25 +392,35 @@ impl Store {
             sqlx::query("SELECT body FROM plan_documents WHERE plan_id = ? AND kind = ?")
                 .bind(id)
                 .bind(kind)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.db()?)
                 .await?
                 .map(|r| r.get("body")),
         )
     }
 
-    /// Marks a plan running.
-    pub async fn set_running(&self, id: i64) -> Result<(), StoreError> {
-        self.guard()?;
-        sqlx::query("UPDATE plans SET status = 'running', updated_at = ? WHERE id = ?")
-            .bind(now())
+    /// Marks a queued plan running; `false` if it is neither queued nor running (cancelled
+    /// or deleted). Only the worker marks plans running, so finding it running already is
+    /// this call's own earlier try: a commit can be applied and still report an error (the
+    /// journal deleted under the service: `IOERR_DELETE_NOENT`), and the retry must not
+    /// take its own success for a cancel.
+    ///
+    /// Every change of a plan's status is conditional on the status it leaves, so two
+    /// writers (the worker and a planner's cancel) cannot both win: a plan goes queued →
+    /// running → done or failed, or queued → failed, once.
+    pub async fn set_running(&self, id: i64) -> Result<bool, StoreError> {
+        let at = now();
+        let done = sqlx::query("UPDATE plans SET status = 'running', started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ? AND status IN ('queued', 'running')")
+            .bind(&at)
+            .bind(&at)
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.db()?)
             .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
-    /// Stores a plan's roster and figures and marks it done, in one transaction: a reader
-    /// sees a running plan without a roster or a done plan with one.
+    /// Stores a running plan's roster and figures and marks it done, in one transaction: a
+    /// reader sees a running plan without a roster or a done plan with one. `false` if the
+    /// plan is no longer running (nothing is stored).
     pub async fn set_done(
         &self,
         id: i64,
@@ -357,15 +428,9 @@ impl Store {
         coverage: f64,
         bound: Option<f64>,
         seconds: f64,
-    ) -> Result<(), StoreError> {
-        self.guard()?;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'roster', ?)")
-            .bind(id)
-            .bind(roster)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE plans SET status = 'done', coverage = ?, bound = ?, seconds = ?, updated_at = ? WHERE id = ?")
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.db()?.begin().await?;
+        let done = sqlx::query("UPDATE plans SET status = 'done', coverage = ?, bound = ?, seconds = ?, updated_at = ? WHERE id = ? AND status = 'running'")
             .bind(coverage)
             .bind(bound)
             .bind(seconds)
@@ -373,39 +438,45 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) VALUES (?, 'roster', ?)")
+            .bind(id)
+            .bind(roster)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
-    /// Marks a plan failed with the reason.
-    pub async fn set_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
-        self.guard()?;
-        sqlx::query("UPDATE plans SET status = 'failed', error = ?, updated_at = ? WHERE id = ?")
+    /// Marks a queued or running plan failed with the reason; `false` if it had ended
+    /// already (done, failed, deleted).
+    pub async fn set_failed(&self, id: i64, error: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE plans SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status IN ('queued', 'running')")
             .bind(error)
             .bind(now())
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.db()?)
             .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Publishes a solved plan: sets `published_at` if it is done and not yet published.
     /// Returns whether it changed (the caller tells apart "not done" and "already").
     pub async fn publish(&self, id: i64) -> Result<bool, StoreError> {
-        self.guard()?;
         let done = sqlx::query("UPDATE plans SET published_at = ?, updated_at = ? WHERE id = ? AND status = 'done' AND published_at IS NULL")
             .bind(now())
             .bind(now())
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.db()?)
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Deletes a plan that is neither published nor being solved. Returns whether it did.
     pub async fn delete_plan(&self, id: i64) -> Result<bool, StoreError> {
-        self.guard()?;
-        let done = sqlx::query("DELETE FROM plans WHERE id = ? AND published_at IS NULL AND status IN ('done', 'failed')").bind(id).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM plans WHERE id = ? AND published_at IS NULL AND status IN ('done', 'failed')").bind(id).execute(self.db()?).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -418,7 +489,7 @@ impl Store {
         let rows = sqlx::query("SELECT id FROM plans WHERE published_at IS NOT NULL AND status = 'done' AND horizon_start <= ? AND horizon_end >= ? ORDER BY published_at DESC, id DESC")
             .bind(end)
             .bind(start)
-            .fetch_all(&self.pool)
+            .fetch_all(self.db()?)
             .await?;
         Ok(rows.into_iter().map(|r| r.get("id")).collect())
     }
@@ -427,14 +498,14 @@ impl Store {
 
     /// Every record of a registry, in order.
     pub async fn records<T: RegistryRecord>(&self) -> Result<Vec<T>, StoreError> {
-        records_on(&mut *self.pool.acquire().await?).await
+        records_on(&mut *self.db()?.acquire().await?).await
     }
 
     /// How many records a registry holds.
     pub async fn record_count<T: RegistryRecord>(&self) -> Result<usize, StoreError> {
         let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registry_records WHERE registry = ?")
             .bind(T::NAME)
-            .fetch_one(&self.pool)
+            .fetch_one(self.db()?)
             .await?
             .get("n");
         Ok(n as usize)
@@ -450,7 +521,7 @@ impl Store {
             .bind(T::NAME)
             .bind(limit)
             .bind(offset)
-            .fetch_all(&self.pool)
+            .fetch_all(self.db()?)
             .await?;
         let total = self.record_count::<T>().await? as i64;
         let records = rows
@@ -470,7 +541,7 @@ impl Store {
         let row = sqlx::query("SELECT body FROM registry_records WHERE registry = ? AND key = ?")
             .bind(T::NAME)
             .bind(key)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db()?)
             .await?;
         row.map(|r| parse_body(&format!("{} `{key}`", T::NAME), r.get("body")))
             .transpose()
@@ -478,7 +549,6 @@ impl Store {
 
     /// Adds a record after the others, or replaces the record with its key in place.
     pub async fn put_record<T: RegistryRecord>(&self, record: &T) -> Result<(), StoreError> {
-        self.guard()?;
         let body = serde_json::to_string(record).map_err(|e| StoreError::Corrupt {
             what: T::NAME.into(),
             message: e.to_string(),
@@ -492,18 +562,17 @@ impl Store {
         .bind(record.key())
         .bind(body)
         .bind(now())
-        .execute(&self.pool)
+        .execute(self.db()?)
         .await?;
         Ok(())
     }
 
     /// Deletes a record; returns whether it existed.
     pub async fn delete_record<T: RegistryRecord>(&self, key: &str) -> Result<bool, StoreError> {
-        self.guard()?;
         let done = sqlx::query("DELETE FROM registry_records WHERE registry = ? AND key = ?")
             .bind(T::NAME)
             .bind(key)
-            .execute(&self.pool)
+            .execute(self.db()?)
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -513,8 +582,7 @@ impl Store {
         &self,
         records: &[T],
     ) -> Result<(), StoreError> {
-        self.guard()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db()?.begin().await?;
         replace_in::<T>(&mut tx, records, &now()).await?;
         tx.commit().await?;
         Ok(())
@@ -522,9 +590,8 @@ impl Store {
 
     /// Replaces every registry and setting with an instance's, in one transaction.
     pub async fn replace_registries(&self, instance: &Instance) -> Result<(), StoreError> {
-        self.guard()?;
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db()?.begin().await?;
         replace_in(&mut tx, &instance.districts, &at).await?;
         replace_in(&mut tx, &instance.officers, &at).await?;
         replace_in(&mut tx, &instance.experts, &at).await?;
@@ -560,12 +627,11 @@ impl Store {
         &self,
         name: &str,
     ) -> Result<Option<T>, StoreError> {
-        setting_on(&mut *self.pool.acquire().await?, name).await
+        setting_on(&mut *self.db()?.acquire().await?, name).await
     }
 
     /// Sets a bureau-wide document.
     pub async fn put_setting<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
-        self.guard()?;
         let body = serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
             what: name.into(),
             message: e.to_string(),
@@ -574,7 +640,7 @@ impl Store {
             .bind(name)
             .bind(body)
             .bind(now())
-            .execute(&self.pool)
+            .execute(self.db()?)
             .await?;
         Ok(())
     }
@@ -582,7 +648,7 @@ impl Store {
     /// Every registry and setting as one instance (name and horizon are the caller's).
     /// Read in one transaction, so a write in between cannot mix old and new registries.
     pub async fn registries(&self, name: &str, horizon: Horizon) -> Result<Instance, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db()?.begin().await?;
         Ok(Instance {
             name: name.into(),
             horizon,
@@ -601,7 +667,7 @@ impl Store {
     /// Whether the database holds no registry record at all (a new bureau).
     pub async fn registries_empty(&self) -> Result<bool, StoreError> {
         Ok(sqlx::query("SELECT 1 FROM registry_records LIMIT 1")
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db()?)
             .await?
             .is_none())
     }
@@ -611,7 +677,7 @@ impl Store {
     /// How many tokens were ever issued (0 on a new database).
     pub async fn token_count(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM tokens")
-            .fetch_one(&self.pool)
+            .fetch_one(self.db()?)
             .await?
             .get("n"))
     }
@@ -623,7 +689,6 @@ impl Store {
         role: &str,
         subject: Option<&str>,
     ) -> Result<i64, StoreError> {
-        self.guard()?;
         // Not `INSERT ... RETURNING id` read with `fetch_one`: SQLite hands out the row on
         // the statement's first step and commits an autocommit statement when it runs to
         // its end, and `fetch_one` stops at the row, so a failed commit (a read-only file)
@@ -635,7 +700,7 @@ impl Store {
                 .bind(role)
                 .bind(subject)
                 .bind(now())
-                .execute(&self.pool)
+                .execute(self.db()?)
                 .await?;
         Ok(done.last_insert_rowid())
     }
@@ -653,28 +718,23 @@ impl Store {
                   AND r.registry = CASE t.role WHEN 'expert' THEN 'experts' WHEN 'officer' THEN 'officers' END))",
         )
         .bind(hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.db()?)
         .await?;
         Ok(row.map(|r| (r.get("id"), r.get("role"), r.get("subject"))))
     }
 
-    /// Every token (never the secret), newest first.
-    pub async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, role, subject, created_at, revoked_at FROM tokens ORDER BY id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?)
+    /// A page of the tokens (never the secret), newest first.
+    pub async fn tokens(&self, limit: i64, offset: i64) -> Result<Vec<TokenInfo>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, role, subject, created_at, revoked_at FROM tokens ORDER BY id DESC LIMIT ? OFFSET ?").bind(limit).bind(offset).fetch_all(self.db()?).await?)
     }
 
     /// Revokes a token; returns whether a live token was revoked.
     pub async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
-        self.guard()?;
         let done =
             sqlx::query("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
                 .bind(now())
                 .bind(id)
-                .execute(&self.pool)
+                .execute(self.db()?)
                 .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -689,21 +749,20 @@ impl Store {
         expert: &str,
         reason: &str,
     ) -> Result<bool, StoreError> {
-        self.guard()?;
         let done = sqlx::query("INSERT INTO declines (plan_id, enterprise, expert, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(plan)
             .bind(enterprise)
             .bind(expert)
             .bind(reason)
             .bind(now())
-            .execute(&self.pool)
+            .execute(self.db()?)
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// A plan's declines, oldest first.
     pub async fn declines(&self, plan: i64) -> Result<Vec<Decline>, StoreError> {
-        Ok(sqlx::query_as("SELECT plan_id, enterprise, expert, reason, created_at FROM declines WHERE plan_id = ? ORDER BY id").bind(plan).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as("SELECT plan_id, enterprise, expert, reason, created_at FROM declines WHERE plan_id = ? ORDER BY id").bind(plan).fetch_all(self.db()?).await?)
     }
 }
 
@@ -802,63 +861,72 @@ pub struct Decline {
 
 impl DatabaseFile {
     /// Takes `<path>.lock` (an advisory lock the operating system drops with the process,
-    /// so a killed service never leaves it behind) and notes the database's inode.
+    /// so a killed service never leaves it behind) and notes the database's identity. The
+    /// path is made canonical first, so a symbolic link or another spelling of the same
+    /// file finds the same lock.
     fn lock(path: &Path) -> Result<DatabaseFile, StoreError> {
-        let mut lock_path = path.as_os_str().to_owned();
-        lock_path.push(".lock");
-        let lock_path = PathBuf::from(lock_path);
-        let io = |e: std::io::Error| {
-            StoreError::Locked(format!(
-                "cannot open the lock file {}: {e}",
-                lock_path.display()
-            ))
-        };
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io)?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(StoreError::Locked(format!(
-                    "another hazard-sweep process is using the database {} (it holds {}); stop it first, or give this one its own --database-url",
-                    path.display(),
-                    lock_path.display()
-                )));
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
-        }
-        // SQLite creates the file on first connect; create it now so its inode is known.
+        let locked = |what: String| StoreError::Locked(what);
+        // SQLite would create the file on first connect; it is created here so that it
+        // can be made canonical and its identity is known.
         std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .append(true)
             .open(path)
-            .map_err(|e| {
-                StoreError::Locked(format!("cannot open the database {}: {e}", path.display()))
-            })?;
-        let inode = inode(path).ok_or_else(|| {
-            StoreError::Locked(format!("cannot read the database file {}", path.display()))
+            .map_err(|e| locked(format!("cannot open the database {}: {e}", path.display())))?;
+        let path = std::fs::canonicalize(path).map_err(|e| {
+            locked(format!(
+                "cannot resolve the database path {}: {e}",
+                path.display()
+            ))
         })?;
+        let mut lock_path = path.as_os_str().to_owned();
+        lock_path.push(".lock");
+        let lock_path = PathBuf::from(lock_path);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| {
+                locked(format!(
+                    "cannot open the lock file {}: {e}",
+                    lock_path.display()
+                ))
+            })?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(locked(format!(
+                    "another hazard-sweep process is using the database {} (it holds {}); stop it first, or give this one its own --database-url",
+                    path.display(),
+                    lock_path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(locked(format!("cannot lock {}: {e}", lock_path.display())));
+            }
+        }
+        let identity = identity(&path)
+            .ok_or_else(|| locked(format!("cannot read the database file {}", path.display())))?;
         Ok(DatabaseFile {
-            path: path.to_path_buf(),
-            inode,
+            path,
+            identity,
             _lock: lock,
         })
     }
 }
 
-/// A file's inode (its identity: a file removed and created again has a new one).
+/// A file's identity: its device and inode (a file removed and created again, or another
+/// file moved into its place, has another).
 #[cfg(unix)]
-fn inode(path: &Path) -> Option<u64> {
+fn identity(path: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| m.ino())
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 /// Elsewhere the file's existence stands in for its identity.
 #[cfg(not(unix))]
-fn inode(path: &Path) -> Option<u64> {
-    path.exists().then_some(0)
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    path.exists().then_some((0, 0))
 }

@@ -124,9 +124,14 @@ async fn create(
 async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    query: Result<
+        axum::extract::Query<crate::registries::Page>,
+        axum::extract::rejection::QueryRejection,
+    >,
 ) -> Result<Json<Vec<TokenInfo>>, ApiError> {
     caller.require_planner()?;
-    Ok(Json(state.store.tokens().await?))
+    let (limit, offset) = crate::registries::Page::bounds(query)?;
+    Ok(Json(state.store.tokens(limit, offset).await?))
 }
 
 async fn revoke(

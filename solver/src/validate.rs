@@ -434,6 +434,27 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         }
     }
 
+    // The plan's own name.
+    if instance.name.trim().is_empty() {
+        c.push(
+            "E1102",
+            Error,
+            "instance",
+            None,
+            "name",
+            "",
+            "the plan has no name".into(),
+            "give the plan a name, e.g. cangzhou-2027-03",
+        );
+    }
+    c.text(
+        "instance",
+        None,
+        "name",
+        &instance.name,
+        limits::MAX_NAME_CHARS,
+    );
+
     // Ids: present and unique.
     fn ids<'a>(
         c: &mut Collector,
