@@ -600,3 +600,45 @@ fn a_file_bad_in_every_row_lists_its_first_problems_and_counts_the_rest() {
             .all(|p| p.code == "E1404")
     );
 }
+
+#[test]
+fn problems_are_on_their_line_whatever_the_line_endings() {
+    // Excel writes `\r\n` (Windows) or bare `\r` (Mac); the bad tier is on line 3.
+    for ending in ["\n", "\r\n", "\r"] {
+        let text = [
+            "id,name,tier,title,specialties,certified_until,home_lat,home_lon",
+            "E1,李明,city,senior,process,2028-01-01,38.3,116.8",
+            "E2,张伟,galactic,senior,process,2028-01-01,38.3,116.8",
+            "",
+        ]
+        .join(ending);
+        let mut problems = Vec::new();
+        let section = import::read_experts(&text, &mut problems);
+        assert_eq!(section.lines, vec![2], "{ending:?}");
+        assert_eq!(
+            problems
+                .iter()
+                .map(|p| (p.code, p.line))
+                .collect::<Vec<_>>(),
+            vec![("E1404", Some(3))],
+            "{ending:?}"
+        );
+    }
+}
+
+#[test]
+fn an_instance_document_with_text_after_it_is_refused() {
+    let text = format!("{} trailing", sweep_solver::examples::TWO_FIRMS);
+    let imported = read_instance_json(&text, "instance.json");
+    assert!(imported.instance.is_none());
+    assert_eq!(
+        imported.problems[0].code, "E1000",
+        "{:?}",
+        imported.problems
+    );
+    assert!(
+        read_instance_json(sweep_solver::examples::TWO_FIRMS, "instance.json")
+            .instance
+            .is_some()
+    );
+}

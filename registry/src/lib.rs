@@ -639,6 +639,17 @@ fn parse_csv<T>(
         ImportProblem::in_file(code, file, line, message, hint)
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Line endings become `\n` first: the csv crate counts lines by `\n` and dates a
+    // record from where the previous one's terminator began, so after Excel's `\r\n`
+    // every record was placed a line too early, and Excel for Mac's bare `\r` was never
+    // counted (found by fuzzing). A line break inside a quoted field becomes `\n` too.
+    let normalised;
+    let text = if text.contains('\r') {
+        normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+        normalised.as_str()
+    } else {
+        text
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
@@ -910,45 +921,49 @@ impl Row<'_> {
 /// Type errors (an unknown sector, a bad date) stop at the first with its JSON path;
 /// semantic problems are all collected.
 pub fn read_instance_json(text: &str, file: &str) -> Imported {
+    let schema_problem = |path: String, inner: serde_json::Error| Imported {
+        instance: None,
+        problems: vec![ImportProblem {
+            code: "E1000",
+            level: Level::Error,
+            file: file.into(),
+            line: Some(inner.line()),
+            column: Some(path),
+            value: String::new(),
+            message: format!("the document does not match the instance schema: {inner}"),
+            hint: "see `hazard-sweep schema instance` and docs/data-format.md".into(),
+        }],
+    };
     let de = &mut serde_json::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize::<_, Instance>(de) {
-        Ok(instance) => {
-            let problems: Vec<ImportProblem> = validate(&instance)
-                .into_iter()
-                .map(|p| ImportProblem {
-                    code: p.code,
-                    level: p.level,
-                    file: file.into(),
-                    line: None,
-                    column: Some(p.place.to_string()),
-                    value: p.value,
-                    message: p.message,
-                    hint: p.hint,
-                })
-                .collect();
-            let ok = !problems.iter().any(|p| p.level == Level::Error);
-            Imported {
-                instance: ok.then_some(instance),
-                problems,
-            }
-        }
+    let instance = match serde_path_to_error::deserialize::<_, Instance>(&mut *de) {
+        Ok(instance) => instance,
         Err(e) => {
             let path = e.path().to_string();
-            let inner = e.into_inner();
-            Imported {
-                instance: None,
-                problems: vec![ImportProblem {
-                    code: "E1000",
-                    level: Level::Error,
-                    file: file.into(),
-                    line: Some(inner.line()),
-                    column: Some(path),
-                    value: String::new(),
-                    message: format!("the document does not match the instance schema: {inner}"),
-                    hint: "see `hazard-sweep schema instance` and docs/data-format.md".into(),
-                }],
-            }
+            return schema_problem(path, e.into_inner());
         }
+    };
+    // The whole text is the document: text after it is refused, as serde_json's own
+    // readers do (found by fuzzing: `{...} garbage` was read as the `{...}`).
+    if let Err(e) = de.end() {
+        return schema_problem(String::new(), e);
+    }
+    let problems: Vec<ImportProblem> = validate(&instance)
+        .into_iter()
+        .map(|p| ImportProblem {
+            code: p.code,
+            level: p.level,
+            file: file.into(),
+            line: None,
+            column: Some(p.place.to_string()),
+            value: p.value,
+            message: p.message,
+            hint: p.hint,
+        })
+        .collect();
+    let ok = !problems.iter().any(|p| p.level == Level::Error);
+    Imported {
+        instance: ok.then_some(instance),
+        problems,
     }
 }
 
