@@ -232,3 +232,30 @@ fn another_search_seed_replans_the_same_due_list() {
         other.solver.algorithm
     );
 }
+
+#[test]
+fn a_firm_needing_a_specialty_nobody_holds_is_unscheduled_with_its_reason() {
+    let mut instance: sweep_solver::model::Instance =
+        serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap();
+    instance.enterprises[0].required_specialties =
+        Some(vec![sweep_solver::model::Specialty::Power]);
+    let roster = common::solve_checked(&instance, 1);
+    let unscheduled = roster
+        .unscheduled
+        .iter()
+        .find(|u| u.enterprise == "F1")
+        .expect("F1 is unscheduled");
+    assert_eq!(unscheduled.code, "no_qualified_expert");
+    assert!(
+        unscheduled.message.contains("power"),
+        "{}",
+        unscheduled.message
+    );
+    assert!(
+        roster
+            .crews
+            .iter()
+            .any(|c| c.visits.iter().any(|v| v.enterprise == "F2")),
+        "the other firm is still visited"
+    );
+}

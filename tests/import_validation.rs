@@ -331,22 +331,38 @@ fn e1504_expert_without_specialty() {
 }
 
 #[test]
-fn e1505_specialty_nobody_has() {
-    let p = expect_code("E1505", |d| {
-        edit_csv(d, "experts.csv", |header, rows| {
-            let c = header.iter().position(|h| h == "specialties").unwrap();
-            for r in rows.iter_mut() {
-                let kept: Vec<&str> = r[c].split(';').filter(|s| *s != "power").collect();
-                r[c] = if kept.is_empty() {
-                    "process".into()
-                } else {
-                    kept.join(";")
-                };
-            }
-        });
-        set(d, "enterprises.csv", 0, "required_specialties", "power");
+fn w2005_specialty_nobody_has_warns_and_the_month_is_still_planned() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_tiny(dir.path(), 3);
+    edit_csv(dir.path(), "experts.csv", |header, rows| {
+        let c = header.iter().position(|h| h == "specialties").unwrap();
+        for r in rows.iter_mut() {
+            let kept: Vec<&str> = r[c].split(';').filter(|s| *s != "power").collect();
+            r[c] = if kept.is_empty() {
+                "process".into()
+            } else {
+                kept.join(";")
+            };
+        }
     });
-    assert_eq!(p.value, "power");
+    set(
+        dir.path(),
+        "enterprises.csv",
+        0,
+        "required_specialties",
+        "power",
+    );
+    let imported = import_dir(dir.path(), month_horizon("2027-03").unwrap(), "tiny");
+    let p = imported
+        .problems
+        .iter()
+        .find(|p| p.code == "W2005")
+        .unwrap_or_else(|| panic!("{:#?}", imported.problems));
+    assert_eq!((p.level, p.value.as_str()), (Level::Warning, "power"));
+    assert!(
+        imported.instance.is_some(),
+        "one firm no expert can check does not block the month"
+    );
 }
 
 #[test]

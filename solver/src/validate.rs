@@ -872,10 +872,12 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
             .filter(|s| !pool_specialties.contains(s))
             .map(|s| s.as_str())
             .collect();
+        // A warning, not an error: one firm no expert can check must not block the whole
+        // month; it is left unscheduled as `no_qualified_expert`, naming the specialty.
         if !missing.is_empty() {
             c.push(
-                "E1505",
-                Error,
+                "W2005",
+                Warning,
                 "enterprises",
                 Some(i),
                 "required_specialties",
@@ -885,7 +887,7 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
                     f.id,
                     missing.join(", ")
                 ),
-                "add an expert with that specialty or override required_specialties",
+                "add an expert with that specialty or override required_specialties; until then the firm is left unscheduled",
             );
         }
         if req.hours.open >= req.hours.close

@@ -1,5 +1,6 @@
 //! Why a due firm was not scheduled: the first constraint, from the most static (closed,
-//! no officer, no qualified experts, too far) to the capacity ones, that stops it.
+//! no officer, a specialty nobody in the pool holds, no qualified team, too far) to the
+//! capacity ones, that stops it.
 
 use super::greedy::{State, complete_team};
 use super::route::schedule;
@@ -38,6 +39,25 @@ pub fn explain(
             format!(
                 "no officer of district {} or of city level (with a base) can accompany a visit to {}",
                 firm.district, firm.id
+            ),
+        );
+    }
+
+    // A specialty nobody in the pool holds (validation warns of it, W2005).
+    let pool = ctx.expert_masks.iter().fold(0u32, |m, &e| m | e);
+    let missing: Vec<&str> = ctx.reqs[d]
+        .specialties
+        .iter()
+        .filter(|s| pool & (1 << (**s as u32)) == 0)
+        .map(|s| s.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return (
+            "no_qualified_expert",
+            format!(
+                "{} needs the specialty {}, which no expert in the pool has; add such an expert, or override the firm's required_specialties",
+                firm.id,
+                missing.join(", ")
             ),
         );
     }
