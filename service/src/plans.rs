@@ -1012,15 +1012,7 @@ async fn record_finding(
         problems.push(Detail { value: Some(request.deadline.to_string()), ..Detail::new("deadline", "out_of_range", format!("the deadline is on or after the day it was found ({found_on}) and at most two years later ({latest_deadline})")) });
     }
     if !problems.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_finding",
-            format!(
-                "{} in the finding; see details",
-                crate::error::problems(problems.len())
-            ),
-        )
-        .with_details(problems));
+        return Err(invalid_finding(problems));
     }
     let _writer = state.registry_writer.lock().await;
     let mut instance = crate::registries::registries(&state).await?;
@@ -1064,15 +1056,7 @@ async fn record_finding(
         .map(|p| crate::registries::detail(&instance, p))
         .collect();
     if !problems.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_finding",
-            format!(
-                "{} in the finding; see details",
-                crate::error::problems(problems.len())
-            ),
-        )
-        .with_details(problems));
+        return Err(invalid_finding(problems));
     }
     state.store.put_record(&finding).await?;
     let location = format!(
@@ -1085,6 +1069,19 @@ async fn record_finding(
         Json(finding),
     )
         .into_response())
+}
+
+/// A finding refused, with each problem.
+fn invalid_finding(problems: Vec<Detail>) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_finding",
+        format!(
+            "{} in the finding; see details",
+            crate::error::problems(problems.len())
+        ),
+    )
+    .with_details(problems)
 }
 
 /// Shared live-progress table.
