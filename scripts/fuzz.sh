@@ -76,7 +76,7 @@ for t in "${targets[@]}"; do
   set -e
   elapsed=$(( $(date +%s) - start ))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-  [ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')
+  [ -n "$execs" ] || execs=$(grep -o '^#[0-9][0-9]*' "$log" | tail -n 1 | tr -d '#')
   # The corpus libFuzzer holds at the end (seeds and new units, minus redundant ones).
   units=$(grep -o 'corp: [0-9]*' "$log" | tail -n 1 | tr -dc '0-9')
   added=$(find "$corpus" -type f | wc -l)
