@@ -128,7 +128,7 @@ fn improvement(c: &mut Criterion) {
                         &city,
                         &SolveOptions {
                             threads: 1,
-                            iterations: 200,
+                            iterations: Some(200),
                             ..Default::default()
                         },
                     )

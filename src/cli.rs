@@ -16,9 +16,6 @@ use crate::generate::{self, Scale};
 use crate::import::{self, ImportProblem, Imported};
 use crate::report;
 
-/// Improvement iterations per worker unless `--iterations` says otherwise.
-const DEFAULT_ITERATIONS: usize = 1000;
-
 /// Plans expert hidden-hazard sweeps (专家查隐患) for work-safety bureaus.
 #[derive(Parser)]
 #[command(name = "hazard-sweep", version, about)]
@@ -152,10 +149,10 @@ enum BenchCommand {
         /// Worker threads of each solve.
         #[arg(long, default_value_t = 2)]
         threads: usize,
-        /// Improvement iterations per worker.
-        #[arg(long, default_value_t = DEFAULT_ITERATIONS)]
-        iterations: usize,
-        /// Time limit of each solve, seconds.
+        /// Improvement iterations per worker at most (default: no cap).
+        #[arg(long)]
+        iterations: Option<usize>,
+        /// Time limit of each solve, seconds (default: the solver's, 10 s).
         #[arg(long, value_parser = seconds)]
         time_limit: Option<f64>,
         /// Work folder.
@@ -247,15 +244,18 @@ struct SolveArgs {
     /// Output roster file (stdout if absent).
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// Stop after this many seconds and return the best roster so far.
-    #[arg(long, env = "HAZARD_SWEEP_TIME_LIMIT", allow_negative_numbers = true, value_parser = seconds)]
-    time_limit: Option<f64>,
+    /// Search this many seconds and return the best roster (sooner when it is done: coverage
+    /// at the proven bound and the cost no longer improving).
+    #[arg(long, default_value_t = sweep_solver::DEFAULT_TIME_LIMIT_SECONDS, env = "HAZARD_SWEEP_TIME_LIMIT", allow_negative_numbers = true, value_parser = seconds)]
+    time_limit: f64,
     /// Worker threads.
     #[arg(long, default_value_t = 1, env = "HAZARD_SWEEP_THREADS")]
     threads: usize,
-    /// Improvement iterations per worker after the construction (0: construction only).
-    #[arg(long, default_value_t = DEFAULT_ITERATIONS, env = "HAZARD_SWEEP_ITERATIONS")]
-    iterations: usize,
+    /// Improvement iterations per worker at most (0: construction only; default: no cap,
+    /// the time limit ends the search). A roster's `solver.iterations` given here, with
+    /// the same seed and threads, repeats it exactly.
+    #[arg(long, env = "HAZARD_SWEEP_ITERATIONS")]
+    iterations: Option<usize>,
     /// Seed of the random draw and the solver (overrides the policy's).
     #[arg(long)]
     seed: Option<u64>,
@@ -535,7 +535,8 @@ fn demo(dir: &Path, out: &Path, threads: usize) -> Result<ExitCode> {
     let instance = import_registries(dir, &month)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     write_json(Some(&out.join("instance.json")), &instance)?;
-    let roster = run_solve(&instance, threads, DEFAULT_ITERATIONS, None, None)?;
+    let limit = Duration::from_secs_f64(sweep_solver::DEFAULT_TIME_LIMIT_SECONDS);
+    let roster = run_solve(&instance, threads, None, Some(limit), None)?;
     write_json(Some(&out.join("roster.json")), &roster)?;
     print!("{}", report::summary(&roster));
     let violations = check(&instance, &roster);
@@ -581,7 +582,7 @@ fn solve_command(args: SolveArgs) -> Result<ExitCode> {
     if let Some(seed) = args.seed {
         instance.policy.seed = seed;
     }
-    let limit = args.time_limit.map(Duration::from_secs_f64);
+    let limit = Some(Duration::from_secs_f64(args.time_limit));
     let roster = run_solve(
         &instance,
         args.threads,
@@ -603,7 +604,7 @@ fn solve_command(args: SolveArgs) -> Result<ExitCode> {
 fn run_solve(
     instance: &Instance,
     threads: usize,
-    iterations: usize,
+    iterations: Option<usize>,
     time_limit: Option<Duration>,
     search_seed: Option<u64>,
 ) -> Result<Roster> {
@@ -625,19 +626,25 @@ fn run_solve(
             bar.set_prefix("placing firms");
             bar.set_length(p.total as u64);
             bar.set_position(p.considered as u64);
-        } else {
+        } else if p.iterations > 0 {
             bar.set_prefix("improving");
             bar.set_length(p.iterations as u64);
             bar.set_position(p.iteration as u64);
+        } else if let Some(limit) = time_limit {
+            // On the clock: the bar is the time limit, in tenths of a second.
+            bar.set_prefix("improving");
+            bar.set_length((limit.as_secs_f64() * 10.0) as u64);
+            bar.set_position((started.elapsed().as_secs_f64() * 10.0) as u64);
         }
         let gap = p.bound.map_or(String::new(), |b| {
             format!(", gap ≤ {:.2} pts", 100.0 * (b - p.coverage))
         });
         bar.set_message(format!(
-            "{} of {} scheduled, coverage {:.2} %{gap}",
+            "{} of {} scheduled, coverage {:.2} %{gap}, cost {:.0} CNY",
             p.scheduled,
             p.total,
-            100.0 * p.coverage
+            100.0 * p.coverage,
+            p.cost_cny
         ));
     };
     let options = SolveOptions {

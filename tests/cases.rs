@@ -218,7 +218,7 @@ fn another_search_seed_replans_the_same_due_list() {
     let base = solve_checked(&instance, 1);
     let options = sweep_solver::SolveOptions {
         threads: 1,
-        iterations: 50,
+        iterations: Some(50),
         search_seed: Some(99),
         ..Default::default()
     };

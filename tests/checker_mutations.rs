@@ -512,3 +512,101 @@ fn firm_with_no_road_is_reported() {
         "{violations:#?}"
     );
 }
+
+// The objective's breakdown (`kpis.objective`), recomputed by the checker.
+
+/// The base roster with its objective worked out by hand from docs/rules.md, for the base
+/// instance plus an enforcement visit by E2 to F-1 in 2026-09 (within the 12-month rotation
+/// window; an enforcement visit leaves the due list as it is).
+fn with_objective() -> (Instance, Roster) {
+    let (mut instance, mut roster) = base();
+    instance.history.push(
+        serde_json::from_value(serde_json::json!({
+            "enterprise": "F-1", "date": "2026-09-01", "experts": ["E2"], "kind": "enforcement"
+        }))
+        .unwrap(),
+    );
+    let weight: f64 = roster.due.iter().map(|d| d.weight).sum();
+    // Day rates: E2 600 + E3 700 on 03-01, E3 700 + E5 600 on 03-02 (titles' rates).
+    // Distance: 20.63 km × 1.2 CNY. Rotation: E2 at F-1, 60. Tier: city experts, city
+    // firms, 0. No findings, 0. Own officer: O1 leads all four of its firms, −4 × 25.
+    let by_hand = [
+        ("mandatory_visits", 4.0),
+        ("priority_weight", weight),
+        ("day_rates", 2600.0),
+        ("distance", 24.76),
+        ("rotation", 60.0),
+        ("tier_scarcity", 0.0),
+        ("follow_up_timing", 0.0),
+        ("own_officer", -100.0),
+        ("search_cost", 2600.0 + 24.76 + 60.0 - 100.0),
+    ];
+    roster.kpis.objective = Some(by_hand.iter().map(|(k, v)| (k.to_string(), *v)).collect());
+    (instance, roster)
+}
+
+#[test]
+fn the_objective_worked_out_by_hand_passes() {
+    let (instance, roster) = with_objective();
+    assert_eq!(check(&instance, &roster), vec![]);
+    // The solver's own roster of that instance carries a breakdown the checker accepts.
+    let solved = sweep_solver::solve(&instance, &sweep_solver::SolveOptions::default()).unwrap();
+    let terms = solved
+        .kpis
+        .objective
+        .as_ref()
+        .expect("the solver gives the breakdown");
+    assert_eq!(terms.len(), 9, "{terms:?}");
+    assert_eq!(check(&instance, &solved), vec![]);
+}
+
+#[test]
+fn each_objective_term_off_by_a_little_is_reported() {
+    let (_, roster) = with_objective();
+    let names: Vec<String> = roster
+        .kpis
+        .objective
+        .as_ref()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    for name in names {
+        let (instance, mut roster) = with_objective();
+        *roster
+            .kpis
+            .objective
+            .as_mut()
+            .unwrap()
+            .get_mut(&name)
+            .unwrap() += 1.0;
+        let violations = check(&instance, &roster);
+        let codes: BTreeSet<&str> = violations.iter().map(|v| v.code).collect();
+        assert_eq!(
+            codes,
+            BTreeSet::from(["kpi.objective"]),
+            "{name}: {violations:#?}"
+        );
+        assert!(violations[0].message.contains(&name), "{violations:#?}");
+    }
+}
+
+#[test]
+fn a_missing_or_unknown_objective_term_is_reported() {
+    assert_only("kpi.objective", |i, r| {
+        let (instance, roster) = with_objective();
+        *i = instance;
+        *r = roster;
+        r.kpis.objective.as_mut().unwrap().remove("rotation");
+    });
+    assert_only("kpi.objective", |i, r| {
+        let (instance, roster) = with_objective();
+        *i = instance;
+        *r = roster;
+        r.kpis
+            .objective
+            .as_mut()
+            .unwrap()
+            .insert("luck".into(), 0.0);
+    });
+}

@@ -171,6 +171,9 @@ fn solve_on_cangzhou_is_valid_schedules_every_feasible_mandatory_visit_and_repea
             "2027-03",
             "--threads",
             "2",
+            // The clock ends a default search; an iteration cap makes it repeatable.
+            "--iterations",
+            "300",
             "-o",
             r.to_str().unwrap(),
         ]);

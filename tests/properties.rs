@@ -221,7 +221,7 @@ proptest! {
 
     #[test]
     fn random_instances_give_valid_fully_accounted_rosters(instance in arb_instance(), threads in 1usize..3, iterations in 0usize..25) {
-        let roster = solve(&instance, &SolveOptions { threads, iterations, ..Default::default() }).unwrap();
+        let roster = solve(&instance, &SolveOptions { threads, iterations: Some(iterations), ..Default::default() }).unwrap();
         let violations = check(&instance, &roster);
         prop_assert!(violations.is_empty(), "{:#?}", violations);
         let visited: Vec<&str> = roster.crews.iter().flat_map(|c| c.visits.iter().map(|v| v.enterprise.as_str())).collect();
@@ -237,7 +237,7 @@ proptest! {
 
     #[test]
     fn same_instance_seed_and_threads_give_the_same_roster(instance in arb_instance(), threads in 1usize..3, iterations in 0usize..25) {
-        let options = SolveOptions { threads, iterations, ..Default::default() };
+        let options = SolveOptions { threads, iterations: Some(iterations), ..Default::default() };
         let mut a = solve(&instance, &options).unwrap();
         let mut b = solve(&instance, &options).unwrap();
         a.solver.seconds = 0.0;
@@ -252,7 +252,7 @@ proptest! {
     #[test]
     fn improvement_never_loses_a_mandatory_visit_or_weight(instance in arb_instance()) {
         let greedy = solve(&instance, &SolveOptions::default()).unwrap();
-        let improved = solve(&instance, &SolveOptions { iterations: 30, threads: 2, ..Default::default() }).unwrap();
+        let improved = solve(&instance, &SolveOptions { iterations: Some(30), threads: 2, ..Default::default() }).unwrap();
         prop_assert!(check(&instance, &improved).is_empty());
         let key = |r: &sweep_solver::model::Roster| (r.kpis.mandatory_scheduled, (r.kpis.weighted_coverage * 1e6).round() as i64);
         prop_assert!(key(&improved) >= key(&greedy), "{:?} < {:?}", key(&improved), key(&greedy));

@@ -2132,7 +2132,7 @@ async fn a_restart_reports_the_interrupted_plan() {
             name: "lost".into(),
             instance: "{}".into(),
             threads: 1,
-            iterations: 0,
+            iterations: Some(0),
             time_limit: None,
             source: "inline",
             horizon: ("2027-03-01".into(), "2027-03-31".into()),
@@ -2218,8 +2218,13 @@ async fn a_database_of_the_previous_schema_is_upgraded_with_its_plans() {
         .unwrap()
         .expect("the plan is kept");
     assert_eq!(
-        (plan.name.as_str(), plan.status),
-        ("two-firms", sweep_service::store::PlanStatus::Done)
+        (plan.name.as_str(), plan.status, plan.iterations),
+        (
+            "two-firms",
+            sweep_service::store::PlanStatus::Done,
+            Some(100)
+        ),
+        "the plan's iteration count is carried into the optional cap"
     );
     assert_eq!(
         state.store.roster(1).await.unwrap().as_deref(),

@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
     reached("valid");
     let options = SolveOptions {
         threads: 1,
-        iterations: 10,
+        iterations: Some(10),
         time_limit: Some(Duration::from_millis(200)),
         ..Default::default()
     };

@@ -24,15 +24,13 @@ use crate::error::{ApiError, Detail, JsonBody, read_json};
 use crate::queue::{Cancelled, Job, StopReason};
 use crate::store::{Decline, NewPlan, PlanStatus, PlanSummary};
 
-/// Default improvement iterations per thread (as the command line's).
-const DEFAULT_ITERATIONS: usize = 1000;
 /// Most improvement iterations per thread a request may ask for.
 const MAX_ITERATIONS: usize = 10_000_000;
 /// Most solver threads a request may ask for.
 const MAX_THREADS: usize = 64;
-/// The time limit of a plan that gives none, seconds: the search stops then with the best
-/// roster so far, so no request holds the queue for long by accident.
-const DEFAULT_TIME_LIMIT: f64 = 60.0;
+/// The time limit of a plan that gives none, seconds (as the command line's): the search
+/// uses it (unless it is done sooner) and stops with the best roster so far.
+const DEFAULT_TIME_LIMIT: f64 = sweep_solver::DEFAULT_TIME_LIMIT_SECONDS;
 /// Longest time limit a request may ask for (an hour): plans are solved one at a time.
 const MAX_TIME_LIMIT: f64 = 3_600.0;
 /// Longest plan name (checked with the instance, `validate`).
@@ -89,11 +87,12 @@ pub(crate) struct CreatePlan {
     #[serde(default)]
     #[schemars(range(min = 1, max = MAX_THREADS))]
     threads: Option<usize>,
-    /// Improvement iterations per thread (default 1000).
+    /// Improvement iterations per thread at most (default: no cap, the time limit ends
+    /// the search; 0: the construction alone).
     #[serde(default)]
     #[schemars(range(min = 0, max = MAX_ITERATIONS))]
     iterations: Option<usize>,
-    /// Stop after this many seconds with the best roster so far (default 60, at most an hour).
+    /// Search this many seconds and return the best roster (default 10, at most an hour).
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0, "maximum" = MAX_TIME_LIMIT))]
     time_limit: Option<f64>,
@@ -258,8 +257,10 @@ pub async fn create(
     if !(time_limit > 0.0 && time_limit <= MAX_TIME_LIMIT) {
         problems.push(Detail::new("time_limit", "out_of_range", format!("time_limit must be more than 0 and at most {MAX_TIME_LIMIT} seconds, got {time_limit}")));
     }
-    let iterations = request.iterations.unwrap_or(DEFAULT_ITERATIONS);
-    if iterations > MAX_ITERATIONS {
+    let iterations = request.iterations;
+    if let Some(iterations) = iterations
+        && iterations > MAX_ITERATIONS
+    {
         problems.push(Detail::new(
             "iterations",
             "out_of_range",
@@ -305,7 +306,7 @@ pub async fn create(
         name: instance.name.clone(),
         instance: document,
         threads: threads as i64,
-        iterations: iterations as i64,
+        iterations: iterations.map(|i| i as i64),
         time_limit: Some(time_limit),
         source,
         horizon: (

@@ -22,8 +22,8 @@ pub struct Job {
     pub instance: Instance,
     /// Solver threads.
     pub threads: usize,
-    /// Improvement iterations per thread.
-    pub iterations: usize,
+    /// Improvement iterations per thread at most (`None`: the time limit ends the search).
+    pub iterations: Option<usize>,
     /// Time limit.
     pub time_limit: Duration,
 }
@@ -184,7 +184,7 @@ mod tests {
         Job {
             instance: serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap(),
             threads: 1,
-            iterations: 1,
+            iterations: Some(1),
             time_limit: Duration::from_secs(1),
         }
     }

@@ -108,8 +108,9 @@ pub struct PlanSummary {
     pub updated_at: String,
     /// Solver threads.
     pub threads: i64,
-    /// Improvement iterations per thread.
-    pub iterations: i64,
+    /// Improvement iterations per thread at most (`None`: no cap, the time limit ends
+    /// the search).
+    pub iterations: Option<i64>,
     /// Time limit, seconds.
     pub time_limit: Option<f64>,
     /// Why the plan failed.
@@ -141,7 +142,7 @@ impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for PlanSummary {
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
             threads: row.try_get("threads")?,
-            iterations: row.try_get("iterations")?,
+            iterations: row.try_get("iteration_cap")?,
             time_limit: row.try_get("time_limit")?,
             error: row.try_get("error")?,
             coverage: row.try_get("coverage")?,
@@ -165,8 +166,9 @@ pub struct NewPlan {
     pub instance: String,
     /// Solver threads.
     pub threads: i64,
-    /// Improvement iterations per thread.
-    pub iterations: i64,
+    /// Improvement iterations per thread at most (`None`: no cap, the time limit ends
+    /// the search).
+    pub iterations: Option<i64>,
     /// Time limit, seconds.
     pub time_limit: Option<f64>,
     /// `inline` or `registries`.
@@ -178,7 +180,7 @@ pub struct NewPlan {
 /// The columns of a plan's summary, as a literal so that queries stay literal SQL.
 macro_rules! summary_columns {
     () => {
-        "id, status, name, created_at, updated_at, threads, iterations, time_limit, error, coverage, bound, seconds, source, horizon_start, horizon_end, published_at, started_at"
+        "id, status, name, created_at, updated_at, threads, iteration_cap, time_limit, error, coverage, bound, seconds, source, horizon_start, horizon_end, published_at, started_at"
     };
 }
 
@@ -309,7 +311,7 @@ impl Store {
         // `execute` (not `RETURNING` with `fetch_one`): the statement runs to its end, so
         // every error it meets is returned (see `insert_token`).
         let id = sqlx::query(
-            "INSERT INTO plans (status, created_at, updated_at, name, threads, iterations, time_limit, source, horizon_start, horizon_end) VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO plans (status, created_at, updated_at, name, threads, iteration_cap, time_limit, source, horizon_start, horizon_end) VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&at)
         .bind(&at)

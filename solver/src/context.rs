@@ -1,7 +1,7 @@
 //! Everything derived from an instance once per solve: sweep days, the due list, each due
 //! firm's requirement, who may go where, and the travel legs between every base and firm.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 
@@ -47,8 +47,15 @@ pub struct Context<'a> {
     pub legs: LegMatrix,
     /// `avoids[due]`: experts who must not check that firm (回避), sorted.
     pub avoids: Vec<Vec<usize>>,
-    /// `(expert, due)` pairs where the expert checked the firm within the rotation window.
-    pub recent: HashSet<(usize, usize)>,
+    /// `recent[due]`: experts who checked the firm within the rotation window, sorted.
+    pub recent: Vec<Vec<usize>>,
+    /// District index (into `instance.districts`) of each due firm; `usize::MAX` if the
+    /// district is not in the registry.
+    pub firm_district: Vec<usize>,
+    /// District index of each officer; `None` for a city-level officer.
+    pub officer_district: Vec<Option<usize>>,
+    /// Officer index of each due firm's responsible officer, if in the registry.
+    pub firm_officer: Vec<Option<usize>>,
     /// History per enterprise id.
     pub history: HashMap<&'a str, FirmHistory>,
 }
@@ -168,16 +175,58 @@ impl<'a> Context<'a> {
             .start
             .checked_sub_months(Months::new(instance.policy.rotation_months))
             .unwrap_or(NaiveDate::MIN);
-        let mut recent = HashSet::new();
+        let mut recent = vec![Vec::new(); firms.len()];
         for insp in instance.history.iter().filter(|h| h.date >= rotation_start) {
             if let Some(&d) = due_by_id.get(insp.enterprise.as_str()) {
                 for id in &insp.experts {
                     if let Some(&e) = expert_by_id.get(id.as_str()) {
-                        recent.insert((e, d));
+                        recent[d].push(e);
                     }
                 }
             }
         }
+        for list in &mut recent {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let district_index: HashMap<&str, usize> = instance
+            .districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        let firm_district = firms
+            .iter()
+            .map(|f| {
+                district_index
+                    .get(f.district.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
+        let officer_district = instance
+            .officers
+            .iter()
+            .map(|o| {
+                // An officer of an unknown district serves none (validation reports it).
+                (o.district != CITY_LEVEL).then(|| {
+                    district_index
+                        .get(o.district.as_str())
+                        .copied()
+                        .unwrap_or(usize::MAX - 1)
+                })
+            })
+            .collect();
+        let officer_by_id: HashMap<&str, usize> = instance
+            .officers
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.as_str(), i))
+            .collect();
+        let firm_officer = firms
+            .iter()
+            .map(|f| officer_by_id.get(f.officer.as_str()).copied())
+            .collect();
 
         Ok(Context {
             history,
@@ -195,6 +244,9 @@ impl<'a> Context<'a> {
             legs,
             avoids,
             recent,
+            firm_district,
+            officer_district,
+            firm_officer,
         })
     }
 
@@ -226,9 +278,12 @@ impl<'a> Context<'a> {
 
     /// Whether officer `o` may visit due firm `d` (district rule).
     pub fn officer_serves(&self, o: usize, d: usize) -> bool {
-        let officer = &self.instance.officers[o];
-        let firm = &self.instance.enterprises[self.due.enterprise_index[d]];
-        officer.district == CITY_LEVEL || officer.district == firm.district
+        self.officer_district[o].is_none_or(|district| district == self.firm_district[d])
+    }
+
+    /// Whether expert `e` checked due firm `d` within the rotation window.
+    pub fn recently_checked(&self, e: usize, d: usize) -> bool {
+        self.recent[d].binary_search(&e).is_ok()
     }
 
     /// Whether expert `e` must not check due firm `d`.

@@ -27,6 +27,7 @@ pub mod due;
 pub mod examples;
 pub mod gap;
 pub mod model;
+pub mod objective;
 pub mod portfolios;
 pub mod requirements;
 pub mod travel;
@@ -34,5 +35,5 @@ pub mod validate;
 pub mod vrptw;
 
 pub use checker::{Violation, check};
-pub use construct::{Progress, SolveError, SolveOptions, solve};
+pub use construct::{DEFAULT_TIME_LIMIT_SECONDS, Progress, SolveError, SolveOptions, solve};
 pub use validate::{Level, Problem, has_errors, validate};

@@ -17,8 +17,8 @@ pub struct ScaleBench {
     pub scales: Vec<Scale>,
     /// Worker threads of each solve.
     pub threads: usize,
-    /// Improvement iterations per worker.
-    pub iterations: usize,
+    /// Improvement iterations per worker at most (`None`: no cap).
+    pub iterations: Option<usize>,
     /// Time limit of each solve, seconds.
     pub time_limit: Option<f64>,
     /// Work folder (registries, instances, rosters).
@@ -77,13 +77,10 @@ pub fn run(options: &ScaleBench) -> Result<()> {
             .arg(&instance_path)
             .arg("-o")
             .arg(&roster_path);
-        child.args([
-            "--threads",
-            &options.threads.to_string(),
-            "--iterations",
-            &options.iterations.to_string(),
-            "--report-memory",
-        ]);
+        child.args(["--threads", &options.threads.to_string(), "--report-memory"]);
+        if let Some(cap) = options.iterations {
+            child.args(["--iterations", &cap.to_string()]);
+        }
         if let Some(limit) = options.time_limit {
             child.args(["--time-limit", &limit.to_string()]);
         }

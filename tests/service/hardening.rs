@@ -155,7 +155,7 @@ async fn a_published_plan_that_does_not_read_back_does_not_break_the_experts_mon
             .connect()
             .await
             .unwrap();
-        sqlx::query("INSERT INTO plans (status, created_at, updated_at, name, threads, iterations, source, horizon_start, horizon_end, published_at) VALUES ('done', 'x', 'x', 'broken', 1, 1, 'inline', '2027-03-01', '2027-03-31', '9999-12-31')").execute(&mut db).await.unwrap();
+        sqlx::query("INSERT INTO plans (status, created_at, updated_at, name, threads, iteration_cap, source, horizon_start, horizon_end, published_at) VALUES ('done', 'x', 'x', 'broken', 1, 1, 'inline', '2027-03-01', '2027-03-31', '9999-12-31')").execute(&mut db).await.unwrap();
         sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) SELECT MAX(id), 'instance', '{}' FROM plans").execute(&mut db).await.unwrap();
         sqlx::query("INSERT INTO plan_documents (plan_id, kind, body) SELECT MAX(id), 'roster', '{\"due\": [{\"weight\": null}]}' FROM plans").execute(&mut db).await.unwrap();
     }

@@ -42,13 +42,8 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     let km: f64 = roster
         .crews
         .iter()
-        .zip(&ix.tours)
-        .map(|(crew, tour)| match tour {
-            Ok(legs) if legs.iter().all(Option::is_some) => {
-                legs.iter().flatten().map(|l| l.km).sum()
-            }
-            _ => crew.distance_km,
-        })
+        .enumerate()
+        .map(|(i, crew)| ix.tour_km(i, crew))
         .sum();
     let utilisation: Vec<f64> = instance
         .experts

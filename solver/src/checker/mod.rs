@@ -3,8 +3,8 @@
 //! It re-checks a finished roster against the raw instance, never against solver state:
 //! one module per rule family (hard rules 1–8 of DOMAIN.md, due/unscheduled accounting,
 //! KPI recomputation), each finding every violation it can. It shares only the rule
-//! definitions with the solver (calendar, requirements, due list, travel model), which
-//! are the specification itself.
+//! definitions with the solver (calendar, requirements, due list, travel model, the soft
+//! terms' prices), which are the specification itself.
 //!
 //! Violation codes are stable; docs/codes.md lists them all.
 
@@ -14,6 +14,7 @@ mod calendar;
 mod crews;
 mod frequency;
 mod kpis;
+mod objective;
 mod people;
 mod qualification;
 mod timing;
@@ -63,6 +64,7 @@ pub fn check(instance: &Instance, roster: &Roster) -> Vec<Violation> {
     frequency::check(&index, roster, &mut out);
     accounting::check(&index, roster, &mut out);
     kpis::check(&index, roster, &mut out);
+    objective::check(&index, roster, &mut out);
     out.list
 }
 
@@ -147,6 +149,17 @@ impl<'a> Index<'a> {
             .into_iter()
             .map(|range| range.map(|r| legs[r].to_vec()))
             .collect()
+    }
+
+    /// Road km of crew `i`'s tour from the travel model; where the model cannot follow it
+    /// (reported by `timing`), the crew's own figure.
+    fn tour_km(&self, i: usize, crew: &Crew) -> f64 {
+        match self.tours.get(i) {
+            Some(Ok(legs)) if legs.iter().all(Option::is_some) => {
+                legs.iter().flatten().map(|l| l.km).sum()
+            }
+            _ => crew.distance_km,
+        }
     }
 
     fn requirement(&self, firm: &Enterprise) -> Requirement {

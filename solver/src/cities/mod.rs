@@ -30,6 +30,7 @@ use crate::construct::{Progress, SolveError, SolveOptions, solve_context, std_de
 use crate::context::Context;
 use crate::due::{self, DueList};
 use crate::model::{District, Enterprise, Instance, Kpis, Network, Officer, Roster, Travel};
+use crate::objective::Breakdown;
 use crate::travel::round_km;
 
 /// The cities named by the districts, sorted (empty for a single-city instance).
@@ -350,6 +351,7 @@ pub(crate) fn solve(
                         iterations: 0,
                         coverage,
                         bound: None,
+                        cost_cny: p.cost_cny,
                     });
                 }
             };
@@ -383,17 +385,23 @@ pub(crate) fn solve(
         })
         .collect();
     let plans = plans.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let iterations = plans
+        .iter()
+        .filter_map(|p| p.roster.solver.iterations)
+        .max()
+        .unwrap_or(0);
     let mut roster = merge(instance, whole, plans);
+    roster.solver.iterations = Some(iterations);
     roster.solver.threads = threads as u32;
     roster.solver.time_limit = options.time_limit.map(|t| t.as_secs_f64());
     roster.solver.algorithm = format!(
-        "city decomposition: {} cities, {} shared experts shared out by {} (value {:.1}, LP bound {:.1}); per city greedy-priority-insertion + ruin-and-recreate ({} iterations)",
+        "city decomposition: {} cities, {} shared experts shared out by {} (value {:.1}, LP bound {:.1}); per city greedy-priority-insertion + adaptive ruin-and-recreate ({} iterations per city at most)",
         cities.len(),
         shared.len(),
         allocation.method,
         allocation.value,
         allocation.bound,
-        options.iterations
+        iterations
     );
     roster.solver.seconds = started.elapsed().as_secs_f64();
     Ok(roster)
@@ -423,8 +431,12 @@ fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
     let mut crews = Vec::new();
     let mut unscheduled = Vec::new();
     let mut first: Option<Roster> = None;
+    let mut breakdown = Breakdown::default();
     for plan in plans {
         let mut r = plan.roster;
+        if let Some(map) = &r.kpis.objective {
+            breakdown += Breakdown::from_map(map);
+        }
         crews.append(&mut r.crews);
         unscheduled.append(&mut r.unscheduled);
         first.get_or_insert(r);
@@ -498,6 +510,7 @@ fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
         workload_spread: std_dev(&utilisation),
         bound,
         gap: bound.map(|b| b - coverage),
+        objective: Some(breakdown.to_map()),
     };
     let template = first.expect("at least one city");
     Roster {

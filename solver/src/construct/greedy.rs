@@ -12,16 +12,7 @@ use rayon::prelude::*;
 
 use super::route::{DayTimes, schedule};
 use crate::context::{Context, SpecialtyMask};
-
-/// Soft cost (CNY-equivalent) of sending an expert back to a firm they checked recently.
-const ROTATION_PENALTY: f64 = 60.0;
-/// Soft cost of using an expert above the tier the firm needs: keeps the scarce
-/// provincial and national experts for the firms that need them.
-const SCARCE_TIER_PENALTY: [f64; 3] = [0.0, 150.0, 300.0];
-/// Soft cost of a follow-up before its rectification deadline.
-const EARLY_FOLLOW_UP_PENALTY: f64 = 400.0;
-/// Soft bonus for the firm's own responsible officer.
-const OWN_OFFICER_BONUS: f64 = 25.0;
+use crate::objective::{self, CrewView, rotation, tier_scarcity};
 
 /// One crew on one day.
 #[derive(Debug, Clone)]
@@ -36,6 +27,21 @@ pub struct CrewState {
     pub route: Vec<usize>,
     /// Timing of the route.
     pub times: DayTimes,
+    /// The objective's search cost of this crew-day ([`objective::crew_cost`]).
+    pub cost: f64,
+}
+
+impl CrewState {
+    /// The crew as the objective sees it.
+    pub fn view(&self) -> CrewView<'_> {
+        CrewView {
+            day: self.day,
+            officer: self.officer,
+            experts: &self.experts,
+            route: &self.route,
+            km: self.times.km,
+        }
+    }
 }
 
 /// The roster being built.
@@ -60,7 +66,10 @@ pub struct State {
 /// A way to place one firm.
 #[derive(Debug, Clone)]
 pub struct Move {
+    /// The change of the objective's search cost.
     cost: f64,
+    /// The search cost of the crew-day after the move.
+    crew_cost: f64,
     day: usize,
     kind: MoveKind,
     times: DayTimes,
@@ -147,6 +156,7 @@ impl State {
                 c.experts.extend(added);
                 c.route.insert(position, d);
                 c.times = mv.times;
+                c.cost = mv.crew_cost;
                 crew
             }
             MoveKind::Open { officer, experts } => {
@@ -161,6 +171,7 @@ impl State {
                     experts,
                     route: vec![d],
                     times: mv.times,
+                    cost: mv.crew_cost,
                 });
                 self.by_day[mv.day].push(self.crews.len() - 1);
                 self.crews.len() - 1
@@ -184,12 +195,6 @@ fn compare_moves(a: &Move, b: &Move) -> Ordering {
 }
 
 fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> Option<Move> {
-    let policy = &ctx.instance.policy;
-    let firm = &ctx.instance.enterprises[ctx.due.enterprise_index[d]];
-    let early = match ctx.due.follow_up_deadline[d] {
-        Some(deadline) if ctx.days[day] < deadline => EARLY_FOLLOW_UP_PENALTY,
-        _ => 0.0,
-    };
     let mut best: Option<Move> = None;
     let mut consider = |mv: Move| {
         if best
@@ -200,7 +205,7 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
         }
     };
 
-    // Into an existing crew of the day.
+    // Into an existing crew of the day, priced by the change of the crew-day's cost.
     for &c in &state.by_day[day] {
         let crew = &state.crews[c];
         if !ctx.officer_serves(crew.officer, d) || crew.experts.iter().any(|&e| ctx.avoids(e, d)) {
@@ -213,15 +218,26 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
         let Some((position, times)) = best_insertion(ctx, base, &crew.route, d) else {
             continue;
         };
-        let mut route_firms = crew.route.clone();
-        route_firms.push(d);
-        let Some(added) = complete_team(ctx, state, day, d, &crew.experts, &route_firms) else {
+        let mut route = crew.route.clone();
+        route.insert(position, d);
+        let Some(added) = complete_team(ctx, state, day, d, &crew.experts, &route) else {
             continue;
         };
-        let km_cost = (times.km - crew.times.km) * policy.cost_per_km;
-        let team_cost = team_cost(ctx, d, &added) + rotation_cost(ctx, d, &crew.experts);
+        let mut experts = crew.experts.clone();
+        experts.extend_from_slice(&added);
+        let crew_cost = objective::crew_cost(
+            ctx,
+            &CrewView {
+                day,
+                officer: crew.officer,
+                experts: &experts,
+                route: &route,
+                km: times.km,
+            },
+        );
         consider(Move {
-            cost: km_cost + team_cost + early,
+            cost: crew_cost - crew.cost,
+            crew_cost,
             day,
             kind: MoveKind::Insert {
                 crew: c,
@@ -251,13 +267,19 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
         else {
             break;
         };
-        let own = if ctx.instance.officers[o].id == firm.officer {
-            OWN_OFFICER_BONUS
-        } else {
-            0.0
-        };
+        let crew_cost = objective::crew_cost(
+            ctx,
+            &CrewView {
+                day,
+                officer: o,
+                experts: &experts,
+                route: &[d],
+                km: times.km,
+            },
+        );
         consider(Move {
-            cost: times.km * policy.cost_per_km + team_cost(ctx, d, &experts) + early - own,
+            cost: crew_cost,
+            crew_cost,
             day,
             kind: MoveKind::Open {
                 officer: o,
@@ -267,26 +289,6 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
         });
     }
     best
-}
-
-/// Cost of adding `experts` to a crew for firm `d`: day rates plus soft penalties.
-fn team_cost(ctx: &Context<'_>, d: usize, experts: &[usize]) -> f64 {
-    let needed = ctx.reqs[d].min_tier as usize;
-    experts
-        .iter()
-        .map(|&e| {
-            ctx.day_rates[e] + SCARCE_TIER_PENALTY[(ctx.tier(e) as usize).saturating_sub(needed)]
-        })
-        .sum::<f64>()
-        + rotation_cost(ctx, d, experts)
-}
-
-fn rotation_cost(ctx: &Context<'_>, d: usize, experts: &[usize]) -> f64 {
-    experts
-        .iter()
-        .filter(|&&e| ctx.recent.contains(&(e, d)))
-        .count() as f64
-        * ROTATION_PENALTY
 }
 
 /// The cheapest insertion position of `d` into `route`, with the new timing.
@@ -347,10 +349,9 @@ pub fn complete_team(
         .collect();
     let key = |e: usize| {
         let utilisation = state.expert_used[e] as f64 / ctx.expert_max[e].max(1) as f64;
-        let scarce =
-            SCARCE_TIER_PENALTY[(ctx.tier(e) as usize).saturating_sub(req.min_tier as usize)];
-        let rotation = if ctx.recent.contains(&(e, d)) {
-            ROTATION_PENALTY
+        let scarce = tier_scarcity::above(ctx.tier(e), req.min_tier);
+        let rotation = if rotation::recent(ctx, e, d) {
+            rotation::PENALTY
         } else {
             0.0
         };

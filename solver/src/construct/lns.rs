@@ -1,15 +1,25 @@
-//! Ruin-and-recreate improvement of a roster (large-neighbourhood search).
+//! The improvement search: adaptive large-neighbourhood search (ruin and recreate) with
+//! record-to-record acceptance, anytime.
 //!
-//! Each iteration tears down a few crew-days (a day in one district, a few random crews,
-//! or the crews of a day that could have served an unplaced firm), then places every
-//! unplaced firm again with the greedy's cheapest move, in priority order perturbed a
-//! little. A result that is no worse — more mandatory visits, then more priority weight,
-//! then lower cost — replaces the current one (equal results let the search drift across
-//! plateaus). Each worker thread runs its own search from its own seed; the best result
-//! wins, ties to the lower worker, so a fixed seed and thread count give a fixed roster.
-//! The iteration budget, not the clock, ends a search; the time limit only cuts it short.
-
-use std::cmp::Ordering;
+//! Each iteration tears down a few crew-days with one of several ruin operators (chosen by
+//! adaptive weights: operators that found better rosters lately are chosen more), then
+//! places every unplaced firm of the touched districts again with the construction's
+//! cheapest move, in priority order perturbed a little. Candidates are compared by the
+//! one objective ([`crate::objective`]): more mandatory visits or more priority weight is
+//! always accepted, less never; at equal coverage a candidate is accepted while its
+//! search cost stays within a small band above the best found (record-to-record travel;
+//! the band narrows to nothing over each cycle of [`CYCLE`] iterations and then opens
+//! again), which lets the search leave local optima.
+//!
+//! Workers (one per thread) search from their own seeds in **rounds** of [`ROUND`]
+//! iterations. The clock and the stop flag are read only between rounds, and what the
+//! workers share (the worst one restarting from the best roster every [`SHARE_EVERY`]
+//! rounds) is decided there too, so the roster depends on the seed, the thread count and
+//! the number of rounds done, never on timing within a round: a time-limited run is
+//! repeated exactly by giving the iterations it reports (`solver.iterations`) as the cap.
+//! The search ends at the time limit, at the iteration cap, or, without a cap, once it is
+//! done: no better roster for [`STALL`] rounds once coverage is at the proven bound (or
+//! at any coverage when there is no clock either).
 
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
@@ -19,171 +29,364 @@ use rayon::prelude::*;
 use super::greedy::{CrewState, State, best_move};
 use super::{Progress, Until};
 use crate::context::Context;
-use crate::model::CITY_LEVEL;
+use crate::objective::{Breakdown, Score};
 
-/// The lexicographic objective of a state: mandatory visits, priority weight (×100),
-/// then cost (CNY ×100, negated so that larger is better).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Score {
-    mandatory: u32,
-    weight: i64,
-    neg_cost: i64,
+/// Iterations per worker between two looks at the clock.
+pub const ROUND: usize = 25;
+/// Length of one acceptance cycle, iterations.
+const CYCLE: usize = 2000;
+/// Widest acceptance band, as a share of the best search cost.
+const BAND: f64 = 0.004;
+/// Rounds between two exchanges of the best roster between workers.
+const SHARE_EVERY: usize = 20;
+/// Rounds without a better roster after which a search that cannot gain coverage stops.
+const STALL: usize = 40;
+/// Iterations between two updates of the operator weights.
+const SEGMENT: usize = 100;
+/// How much of an operator's weight its last segment's success replaces.
+const REACTION: f64 = 0.2;
+
+/// The ruin operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ruin {
+    /// Every crew of one day working in the district of a random crew.
+    DistrictDay,
+    /// One to three random crews.
+    RandomCrews,
+    /// The crews of a random day that could have taken a random unplaced firm.
+    ForUnplaced,
+    /// The crews visiting the firms nearest a random visited firm, on any day.
+    Neighbours,
+    /// A few days' crews of one random expert (frees a scarce specialty).
+    ExpertDays,
+    /// The crews that cost the most per unit of priority weight they visit.
+    Costliest,
 }
 
-/// Scores a state.
-pub fn score(ctx: &Context<'_>, state: &State) -> Score {
-    let placed = (0..ctx.due_count()).filter(|&d| state.placed[d].is_some());
-    let (mut mandatory, mut weight) = (0, 0.0);
-    for d in placed {
-        mandatory += ctx.due.due[d].mandatory as u32;
-        weight += ctx.due.due[d].weight;
-    }
-    let rates: f64 = state
-        .expert_used
-        .iter()
-        .zip(&ctx.day_rates)
-        .map(|(&n, r)| n as f64 * r)
-        .sum();
-    let km: f64 = state.crews.iter().map(|c| c.times.km).sum();
-    let cost = rates + km * ctx.instance.policy.cost_per_km;
-    Score {
-        mandatory,
-        weight: (weight * 100.0).round() as i64,
-        neg_cost: -(cost * 100.0).round() as i64,
-    }
+const OPERATORS: [Ruin; 6] = [
+    Ruin::DistrictDay,
+    Ruin::RandomCrews,
+    Ruin::ForUnplaced,
+    Ruin::Neighbours,
+    Ruin::ExpertDays,
+    Ruin::Costliest,
+];
+
+/// Rewards of an operator's iteration: a new best, better than the current, accepted.
+const REWARD: [f64; 3] = [5.0, 2.0, 1.0];
+
+/// What the search did.
+pub struct Outcome {
+    /// The best roster.
+    pub state: State,
+    /// Iterations each worker ran.
+    pub iterations: usize,
+    /// Why the search ended.
+    pub ended: Ended,
 }
 
-/// Improves `initial` with `workers` parallel searches of `iterations` each.
+/// Why a search ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Nothing to search.
+    Nothing,
+    /// The iteration cap was reached.
+    Iterations,
+    /// The time limit ran out or the solve was stopped.
+    Clock,
+    /// Coverage is at its bound and the cost stopped improving.
+    Done,
+}
+
+/// What the search may use.
+pub struct Budget<'a> {
+    /// Iterations per worker at most (`None`: no cap).
+    pub iterations: Option<usize>,
+    /// The clock and the stop flag.
+    pub until: Until<'a>,
+    /// The proven bound on weighted coverage, when known.
+    pub bound: Option<f64>,
+}
+
+/// Improves `initial` with `workers` searches, in rounds, until the budget says stop.
 pub fn improve(
     ctx: &Context<'_>,
     initial: State,
     seed: u64,
     workers: usize,
-    iterations: usize,
-    until: Until<'_>,
+    budget: &Budget<'_>,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
-) -> State {
-    if iterations == 0 || ctx.due_count() == 0 {
-        return initial;
+) -> Outcome {
+    if budget.iterations == Some(0) || ctx.due_count() == 0 {
+        return Outcome {
+            state: initial,
+            iterations: 0,
+            ended: Ended::Nothing,
+        };
     }
-    let results: Vec<(Score, State)> = (0..workers.max(1))
-        .into_par_iter()
+    let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
+    let initial_score = quick_breakdown(ctx, &initial).score();
+    let mut searches: Vec<Search> = (0..workers.max(1))
         .map(|w| {
-            // Only the first worker reports, so the reports come in order.
-            let report = if w == 0 { progress } else { None };
-            let state = search(
-                ctx,
+            Search::new(
                 initial.clone(),
+                initial_score,
                 seed.wrapping_add(w as u64 * 0x9E37_79B9),
-                iterations,
-                until,
-                report,
-            );
-            (score(ctx, &state), state)
+            )
         })
         .collect();
-    // The best score; among equals the first worker's.
-    results
-        .into_iter()
-        .reduce(|a, b| if b.0 > a.0 { b } else { a })
-        .map(|r| r.1)
-        .unwrap_or(initial)
-}
-
-fn search(
-    ctx: &Context<'_>,
-    initial: State,
-    seed: u64,
-    iterations: usize,
-    until: Until<'_>,
-    progress: Option<&(dyn Fn(Progress) + Sync)>,
-) -> State {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut current_score = score(ctx, &initial);
-    let mut best = initial.clone();
-    let mut best_score = current_score;
-    let mut current = initial;
-    for iteration in 0..iterations {
-        if until.reached() {
-            break;
+    let reported =
+        |state: &State| Breakdown::of_crews(ctx, state.crews.iter().map(CrewState::view));
+    let mut best = (initial_score, reported(&initial), initial);
+    let mut done = 0;
+    let mut rounds = 0;
+    let mut last_gain = 0;
+    let ended = loop {
+        let n = budget.iterations.map_or(ROUND, |cap| ROUND.min(cap - done));
+        searches
+            .par_iter_mut()
+            .for_each(|s| s.run(ctx, n, budget.until.stop));
+        done += n;
+        rounds += 1;
+        // The best of the workers; among equals the lower worker.
+        let round_best = searches
+            .iter()
+            .enumerate()
+            .reduce(|a, b| {
+                if b.1.best_score > a.1.best_score {
+                    b
+                } else {
+                    a
+                }
+            })
+            .map(|(w, _)| w)
+            .unwrap_or(0);
+        if searches[round_best].best_score > best.0 {
+            let s = &searches[round_best];
+            best = (s.best_score, reported(&s.best), s.best.clone());
+            last_gain = rounds;
         }
-        if let Some(report) = progress
-            && iteration % 10 == 0
-        {
-            let scheduled = best.placed.iter().filter(|p| p.is_some()).count();
-            let total: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
-            let done: f64 = (0..ctx.due_count())
-                .filter(|&d| best.placed[d].is_some())
-                .map(|d| ctx.due.due[d].weight)
-                .sum();
-            let coverage = if total > 0.0 { done / total } else { 1.0 };
+        if let Some(report) = progress {
             report(Progress {
                 considered: ctx.due_count(),
                 total: ctx.due_count(),
-                scheduled,
-                iteration,
-                iterations,
-                coverage,
+                scheduled: best.2.placed.iter().filter(|p| p.is_some()).count(),
+                iteration: done,
+                iterations: budget.iterations.unwrap_or(0),
+                coverage: coverage(best.1.weight, total_weight),
                 bound: None,
+                cost_cny: best.1.cost_cny(),
             });
         }
-        let (kept, touched) = ruin(ctx, &current, &mut rng);
-        let mut candidate = State::rebuild(ctx, kept);
-        recreate(ctx, &mut candidate, &touched, &mut rng);
-        let candidate_score = score(ctx, &candidate);
-        if candidate_score.cmp(&current_score) != Ordering::Less {
-            current = candidate;
-            current_score = candidate_score;
-            if current_score > best_score {
-                best = current.clone();
-                best_score = current_score;
+        if budget.iterations.is_some_and(|cap| done >= cap) {
+            break Ended::Iterations;
+        }
+        if budget.until.reached() {
+            break Ended::Clock;
+        }
+        // With a cap the search runs it out (a planner who asks for N iterations gets N).
+        // Without a clock either, a search that stopped improving is done whatever the
+        // bound says (else it would never end).
+        let proven = budget.iterations.is_none()
+            && (budget.until.deadline.is_none()
+                || budget
+                    .bound
+                    .is_some_and(|b| coverage(best.1.weight, total_weight) >= b - 1e-9));
+        if proven && rounds - last_gain >= STALL {
+            break Ended::Done;
+        }
+        if rounds.is_multiple_of(SHARE_EVERY) && searches.len() > 1 {
+            // The worker whose current roster is worst starts again from the best.
+            let worst = searches
+                .iter()
+                .enumerate()
+                .min_by(|a, b| {
+                    a.1.current_score
+                        .cmp(&b.1.current_score)
+                        .then(b.0.cmp(&a.0))
+                })
+                .map(|(w, _)| w)
+                .unwrap_or(0);
+            if searches[worst].current_score < best.0 {
+                searches[worst].restart(best.2.clone(), best.0);
             }
         }
+    };
+    Outcome {
+        state: best.2,
+        iterations: done,
+        ended,
     }
-    best
+}
+
+/// The objective of a state from its crews' cached costs (each crew's cost is priced when
+/// the crew changes), term by term only for the priority levels.
+fn quick_breakdown(ctx: &Context<'_>, state: &State) -> Breakdown {
+    let mut b = Breakdown::default();
+    for crew in &state.crews {
+        let (mandatory, weight) = crate::objective::priority::value(ctx, &crew.route);
+        b.mandatory += mandatory;
+        b.weight += weight;
+        // The whole cost goes in the first term: only the sum is compared.
+        b.soft[0] += crew.cost;
+    }
+    b
+}
+
+fn coverage(weight: f64, total: f64) -> f64 {
+    if total > 0.0 { weight / total } else { 1.0 }
+}
+
+/// One worker's search.
+struct Search {
+    rng: ChaCha8Rng,
+    current: State,
+    current_score: Score,
+    best: State,
+    best_score: Score,
+    iteration: usize,
+    weights: [f64; OPERATORS.len()],
+    segment_reward: [f64; OPERATORS.len()],
+    segment_uses: [u32; OPERATORS.len()],
+}
+
+impl Search {
+    fn new(initial: State, score: Score, seed: u64) -> Search {
+        Search {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            current: initial.clone(),
+            current_score: score,
+            best: initial,
+            best_score: score,
+            iteration: 0,
+            weights: [1.0; OPERATORS.len()],
+            segment_reward: [0.0; OPERATORS.len()],
+            segment_uses: [0; OPERATORS.len()],
+        }
+    }
+
+    fn restart(&mut self, state: State, score: Score) {
+        self.current = state.clone();
+        self.current_score = score;
+        if score > self.best_score {
+            self.best = state;
+            self.best_score = score;
+        }
+    }
+
+    fn run(
+        &mut self,
+        ctx: &Context<'_>,
+        iterations: usize,
+        stop: Option<&std::sync::atomic::AtomicBool>,
+    ) {
+        for _ in 0..iterations {
+            // A stop (shutdown, cancel) ends the round at once; the clock waits for its end.
+            if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
+                return;
+            }
+            self.step(ctx);
+        }
+    }
+
+    fn step(&mut self, ctx: &Context<'_>) {
+        let op = self.pick_operator();
+        let (kept, touched) = ruin(ctx, &self.current, OPERATORS[op], &mut self.rng);
+        let mut candidate = State::rebuild(ctx, kept);
+        recreate(ctx, &mut candidate, &touched, &mut self.rng);
+        let score = quick_breakdown(ctx, &candidate).score();
+        let accepted = if score.same_coverage(&self.current_score) {
+            // Record-to-record: within a band above the best cost, narrowing each cycle.
+            let phase = (self.iteration % CYCLE) as f64 / CYCLE as f64;
+            let band = BAND * (1.0 - phase) * self.best_score.cost().abs();
+            score.cost() <= self.best_score.cost() + band || score > self.current_score
+        } else {
+            score > self.current_score
+        };
+        let mut reward = 0.0;
+        if accepted {
+            reward = if score > self.best_score {
+                REWARD[0]
+            } else if score > self.current_score {
+                REWARD[1]
+            } else {
+                REWARD[2]
+            };
+            if score > self.best_score {
+                self.best = candidate.clone();
+                self.best_score = score;
+            }
+            self.current = candidate;
+            self.current_score = score;
+        }
+        self.segment_reward[op] += reward;
+        self.segment_uses[op] += 1;
+        self.iteration += 1;
+        if self.iteration.is_multiple_of(SEGMENT) {
+            for i in 0..OPERATORS.len() {
+                if self.segment_uses[i] > 0 {
+                    let success = self.segment_reward[i] / self.segment_uses[i] as f64;
+                    self.weights[i] = (1.0 - REACTION) * self.weights[i] + REACTION * success;
+                }
+                // No operator starves: each keeps a tenth of the average weight.
+                self.weights[i] = self.weights[i].max(0.05);
+            }
+            self.segment_reward = [0.0; OPERATORS.len()];
+            self.segment_uses = [0; OPERATORS.len()];
+        }
+    }
+
+    /// Roulette-wheel choice by the adaptive weights.
+    fn pick_operator(&mut self) -> usize {
+        let total: f64 = self.weights.iter().sum();
+        let mut x = self.rng.random::<f64>() * total;
+        for (i, w) in self.weights.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        OPERATORS.len() - 1
+    }
+}
+
+fn district_of(ctx: &Context<'_>, d: usize) -> usize {
+    ctx.firm_district[d]
 }
 
 /// The crews that survive one ruin step, and the districts whose firms it touched.
-fn ruin<'a>(
-    ctx: &Context<'a>,
+fn ruin(
+    ctx: &Context<'_>,
     state: &State,
+    op: Ruin,
     rng: &mut ChaCha8Rng,
-) -> (Vec<CrewState>, Vec<&'a str>) {
+) -> (Vec<CrewState>, Vec<usize>) {
     let crews = &state.crews;
     if crews.is_empty() {
-        let all = ctx
-            .instance
-            .districts
-            .iter()
-            .map(|d| d.id.as_str())
-            .collect();
+        let mut all = ctx.firm_district.clone();
+        all.sort_unstable();
+        all.dedup();
         return (Vec::new(), all);
     }
-    let mut touched: Vec<&'a str> = Vec::new();
-    let district_of = |d: usize| {
-        ctx.instance.enterprises[ctx.due.enterprise_index[d]]
-            .district
-            .as_str()
-    };
-    let remove: Vec<bool> = match rng.random_range(0..3) {
-        // Every crew of one day working in the district of a random crew.
-        0 => {
+    let mut touched: Vec<usize> = Vec::new();
+    let remove: Vec<bool> = match op {
+        Ruin::DistrictDay => {
             let pivot = &crews[rng.random_range(0..crews.len())];
-            let district = district_of(pivot.route[0]);
+            let district = district_of(ctx, pivot.route[0]);
             crews
                 .iter()
-                .map(|c| c.day == pivot.day && c.route.iter().any(|&d| district_of(d) == district))
+                .map(|c| {
+                    c.day == pivot.day && c.route.iter().any(|&d| district_of(ctx, d) == district)
+                })
                 .collect()
         }
-        // A few random crews.
-        1 => {
+        Ruin::RandomCrews => {
             let k = rng.random_range(1..=3.min(crews.len()));
             let mut pick: Vec<usize> = (0..crews.len()).collect();
             let (chosen, _) = pick.partial_shuffle(rng, k);
             (0..crews.len()).map(|i| chosen.contains(&i)).collect()
         }
-        // The crews of a random day that could have taken a random unplaced firm.
-        _ => {
+        Ruin::ForUnplaced => {
             let unplaced: Vec<usize> = (0..ctx.due_count())
                 .filter(|&d| state.placed[d].is_none())
                 .collect();
@@ -192,24 +395,76 @@ fn ruin<'a>(
                 (0..crews.len()).map(|i| i == k).collect()
             } else {
                 let d = unplaced[rng.random_range(0..unplaced.len())];
-                touched.push(district_of(d));
+                touched.push(district_of(ctx, d));
                 let day = rng.random_range(0..ctx.days.len());
                 crews
                     .iter()
-                    .map(|c| {
-                        let officer = &ctx.instance.officers[c.officer];
-                        c.day == day
-                            && (officer.district == CITY_LEVEL
-                                || officer.district == district_of(d))
-                    })
+                    .map(|c| c.day == day && ctx.officer_serves(c.officer, d))
                     .collect()
             }
+        }
+        Ruin::Neighbours => {
+            // The firms nearest a random visited firm by road km, and their crews.
+            let pivot_crew = &crews[rng.random_range(0..crews.len())];
+            let pivot = pivot_crew.route[rng.random_range(0..pivot_crew.route.len())];
+            let from = ctx.firm_loc[pivot];
+            let mut near: Vec<(f64, usize)> = (0..ctx.due_count())
+                .filter_map(|d| {
+                    let crew = state.placed[d]?;
+                    let km = ctx
+                        .leg(from, ctx.firm_loc[d])
+                        .map_or(f64::INFINITY, |l| l.km);
+                    Some((km, crew))
+                })
+                .collect();
+            let k = rng.random_range(3..=8).min(near.len());
+            if k < near.len() {
+                near.select_nth_unstable_by(k, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            }
+            let mut remove = vec![false; crews.len()];
+            for &(_, crew) in &near[..k] {
+                remove[crew] = true;
+            }
+            remove
+        }
+        Ruin::ExpertDays => {
+            let pivot_crew = &crews[rng.random_range(0..crews.len())];
+            let expert = pivot_crew.experts[rng.random_range(0..pivot_crew.experts.len())];
+            let mut theirs: Vec<usize> = (0..crews.len())
+                .filter(|&c| crews[c].experts.contains(&expert))
+                .collect();
+            let k = rng.random_range(1..=3).min(theirs.len());
+            let (chosen, _) = theirs.partial_shuffle(rng, k);
+            let mut remove = vec![false; crews.len()];
+            for &c in chosen.iter() {
+                remove[c] = true;
+            }
+            remove
+        }
+        Ruin::Costliest => {
+            // Cost per unit of weight, perturbed so the same crews are not always chosen.
+            let mut ranked: Vec<(f64, usize)> = crews
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let weight: f64 = c.route.iter().map(|&d| ctx.due.due[d].weight).sum();
+                    let noise = 0.7 + 0.6 * rng.random::<f64>();
+                    (-(c.cost * noise) / weight.max(1e-9), i)
+                })
+                .collect();
+            let k = rng.random_range(1..=3).min(ranked.len());
+            ranked.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let mut remove = vec![false; crews.len()];
+            for &(_, c) in &ranked[..k] {
+                remove[c] = true;
+            }
+            remove
         }
     };
     let mut kept = Vec::with_capacity(crews.len());
     for (crew, removed) in crews.iter().zip(remove) {
         if removed {
-            touched.extend(crew.route.iter().map(|&d| district_of(d)));
+            touched.extend(crew.route.iter().map(|&d| district_of(ctx, d)));
         } else {
             kept.push(crew.clone());
         }
@@ -221,14 +476,11 @@ fn ruin<'a>(
 
 /// Places the unplaced firms of the touched districts again (the ruin freed people and
 /// days there), mandatory first, by weight perturbed by ±10 %.
-fn recreate(ctx: &Context<'_>, state: &mut State, touched: &[&str], rng: &mut ChaCha8Rng) {
-    let district_of = |d: usize| {
-        ctx.instance.enterprises[ctx.due.enterprise_index[d]]
-            .district
-            .as_str()
-    };
+fn recreate(ctx: &Context<'_>, state: &mut State, touched: &[usize], rng: &mut ChaCha8Rng) {
     let mut order: Vec<(bool, f64, usize)> = (0..ctx.due_count())
-        .filter(|&d| state.placed[d].is_none() && touched.binary_search(&district_of(d)).is_ok())
+        .filter(|&d| {
+            state.placed[d].is_none() && touched.binary_search(&district_of(ctx, d)).is_ok()
+        })
         .map(|d| {
             (
                 ctx.due.due[d].mandatory,

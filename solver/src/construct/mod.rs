@@ -13,19 +13,27 @@ use std::time::{Duration, Instant};
 
 use crate::context::Context;
 use crate::model::{Clock, Crew, Instance, Kpis, Roster, SolverInfo, Unscheduled, Visit};
+use crate::objective;
 use crate::travel::{TravelError, round_km};
 
 pub use route::{DayTimes, TimedVisit};
+
+/// The time limit of the command line and the service when none is given, seconds: the
+/// search uses it unless it is done sooner.
+pub const DEFAULT_TIME_LIMIT_SECONDS: f64 = 10.0;
 
 /// How to run a solve.
 pub struct SolveOptions<'a> {
     /// Worker threads (at least 1).
     pub threads: usize,
     /// Stop after this long: the improvement search returns its best so far, and firms the
-    /// construction never reached are reported `time_limit`.
+    /// construction never reached are reported `time_limit`. The search uses all of it
+    /// unless it is done earlier (coverage at the proven bound and the cost no longer
+    /// improving) or `iterations` caps it.
     pub time_limit: Option<Duration>,
-    /// Ruin-and-recreate iterations per worker after the construction (0: construction only).
-    pub iterations: usize,
+    /// Improvement iterations per worker at most (`Some(0)`: construction only; `None`: no
+    /// cap, the search runs until the time limit or until it is done).
+    pub iterations: Option<usize>,
     /// Called after each firm is considered.
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
     /// Seed of the improvement search alone; `None`: the policy's seed, which also drives
@@ -41,7 +49,7 @@ impl Default for SolveOptions<'_> {
         SolveOptions {
             threads: 1,
             time_limit: None,
-            iterations: 0,
+            iterations: Some(0),
             progress: None,
             search_seed: None,
             stop: None,
@@ -58,14 +66,16 @@ pub struct Progress {
     pub total: usize,
     /// Firms placed so far (by the best roster, during the improvement).
     pub scheduled: usize,
-    /// Improvement iterations done by the first worker (0 during the construction).
+    /// Improvement iterations done by each worker (0 during the construction).
     pub iteration: usize,
-    /// Improvement iterations per worker.
+    /// The iteration cap per worker (0: none, the search runs on the clock).
     pub iterations: usize,
     /// Weighted coverage of the best roster so far (0–1).
     pub coverage: f64,
     /// The proven bound on weighted coverage, when already known.
     pub bound: Option<f64>,
+    /// Cost (day rates and km, CNY) of the best roster so far.
+    pub cost_cny: f64,
 }
 
 /// When a search must stop: at the time limit's deadline, or once `stop` is set.
@@ -161,6 +171,7 @@ pub(crate) fn solve_context(
         .map(|_| &with_gap as &(dyn Fn(Progress) + Sync));
     let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
     let mut placed_weight = 0.0;
+    let mut placed_cost = 0.0;
     let mut state = greedy::State::new(ctx);
     let total = ctx.due_count();
     let mut stopped_at = total;
@@ -178,6 +189,13 @@ pub(crate) fn solve_context(
             state.apply(d, mv);
             scheduled += 1;
             placed_weight += ctx.due.due[d].weight;
+            if progress.is_some() {
+                placed_cost = objective::Breakdown::of_crews(
+                    ctx,
+                    state.crews.iter().map(greedy::CrewState::view),
+                )
+                .cost_cny();
+            }
         }
         if let Some(progress) = progress {
             let coverage = if total_weight > 0.0 {
@@ -190,37 +208,53 @@ pub(crate) fn solve_context(
                 total,
                 scheduled,
                 iteration: 0,
-                iterations: options.iterations,
+                iterations: options.iterations.unwrap_or(0),
                 coverage,
                 bound: None,
+                cost_cny: placed_cost,
             });
         }
     }
-    let state = if stopped_at == total {
+    let outcome = if stopped_at == total {
+        let budget = lns::Budget {
+            iterations: options.iterations,
+            until,
+            bound,
+        };
         lns::improve(
             ctx,
             state,
             options.search_seed.unwrap_or(instance.policy.seed),
             threads,
-            options.iterations,
-            until,
+            &budget,
             progress,
         )
     } else {
-        state
+        lns::Outcome {
+            state,
+            iterations: 0,
+            ended: lns::Ended::Clock,
+        }
     };
     let mut roster = assemble(
         ctx,
-        &state,
+        &outcome.state,
         stopped_at,
         started,
         threads,
         options.time_limit,
     );
-    if options.iterations > 0 {
+    roster.solver.iterations = Some(outcome.iterations as u64);
+    if outcome.iterations > 0 {
+        let ended = match outcome.ended {
+            lns::Ended::Nothing => "",
+            lns::Ended::Iterations => "the iteration cap",
+            lns::Ended::Clock => "the time limit",
+            lns::Ended::Done => "coverage at its bound and no better cost",
+        };
         roster.solver.algorithm = format!(
-            "greedy-priority-insertion + ruin-and-recreate ({} iterations x {threads} workers)",
-            options.iterations
+            "greedy-priority-insertion + adaptive ruin-and-recreate, record-to-record acceptance ({} iterations x {threads} workers, ended by {ended})",
+            outcome.iterations
         );
         if let Some(seed) = options.search_seed {
             roster.solver.algorithm += &format!(", search seed {seed}");
@@ -320,6 +354,7 @@ fn assemble(
             seconds: started.elapsed().as_secs_f64(),
             algorithm: "greedy-priority-insertion".into(),
             time_limit: time_limit.map(|t| t.as_secs_f64()),
+            iterations: None,
         },
     }
 }
@@ -333,14 +368,8 @@ fn kpis(ctx: &Context<'_>, state: &greedy::State) -> Kpis {
     let done_weight = weight(&mut all.iter().filter(|d| placed(d)));
     let expert_days: u32 = state.expert_used.iter().sum();
     let distance_km = round_km(state.crews.iter().map(|c| c.times.km).sum());
-    let rates: f64 = state
-        .expert_used
-        .iter()
-        .zip(&ctx.day_rates)
-        .map(|(&n, r)| n as f64 * r)
-        .sum();
-    let cost_cny =
-        ((rates + distance_km * ctx.instance.policy.cost_per_km) * 100.0).round() / 100.0; // to the fen
+    let breakdown =
+        objective::Breakdown::of_crews(ctx, state.crews.iter().map(greedy::CrewState::view));
     let utilisation: Vec<f64> = state
         .expert_used
         .iter()
@@ -362,11 +391,12 @@ fn kpis(ctx: &Context<'_>, state: &greedy::State) -> Kpis {
             1.0
         },
         expert_days,
-        cost_cny,
+        cost_cny: (breakdown.cost_cny() * 100.0).round() / 100.0, // to the fen
         distance_km,
         workload_spread: std_dev(&utilisation),
         bound: None,
         gap: None,
+        objective: Some(breakdown.to_map()),
     }
 }
 

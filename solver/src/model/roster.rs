@@ -1,5 +1,7 @@
 //! The roster: one solve's result, as CONTRACT.md names it.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -148,6 +150,11 @@ pub struct Kpis {
     /// `bound - weighted_coverage`, where a bound is known.
     #[serde(default)]
     pub gap: Option<f64>,
+    /// The objective's value term by term (docs/rules.md "The objective"): the mandatory
+    /// visits, the priority weight visited, each soft term in CNY-equivalents and their
+    /// sum `search_cost`, where the solver gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<BTreeMap<String, f64>>,
 }
 
 /// How the roster was made.
@@ -166,4 +173,8 @@ pub struct SolverInfo {
     /// The time limit given, seconds.
     #[serde(default)]
     pub time_limit: Option<f64>,
+    /// Improvement iterations each worker ran; with the same seed and thread count, this
+    /// number as the iteration cap repeats the roster exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<u64>,
 }
