@@ -287,6 +287,7 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
         .await;
     let travel = Travel {
         network: Some(sweep_solver::model::Network { nodes, edges }),
+        matrix: None,
     };
     server
         .json(
