@@ -500,10 +500,10 @@ pub fn detail(instance: &Instance, p: Problem) -> Detail {
         .place
         .index
         .and_then(|i| record_key(instance, p.place.section, i));
-    let field = match (key, p.place.index) {
-        (Some(key), _) => format!("{}[{key}].{}", p.place.section, p.place.field),
-        (None, Some(i)) => format!("{}[{i}].{}", p.place.section, p.place.field),
-        (None, None) => format!("{}.{}", p.place.section, p.place.field),
+    let field = match key {
+        Some(key) => format!("{}[{key}].{}", p.place.section, p.place.field),
+        // `travel.matrix.minutes[3][7]`: the place's own path, subscripts and all.
+        None => p.place.to_string(),
     };
     Detail {
         field,
