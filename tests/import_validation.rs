@@ -892,3 +892,33 @@ fn w2006_a_matrix_id_naming_no_place_is_a_warning() {
     });
     assert!(imported.problems.is_empty(), "{:#?}", imported.problems);
 }
+
+#[test]
+fn an_enterprise_row_with_only_one_of_open_and_close_takes_the_other_from_the_policy() {
+    let mut instance: Instance = serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap();
+    instance.policy.default_hours = sweep_solver::model::Hours {
+        open: "08:00".parse().unwrap(),
+        close: "16:00".parse().unwrap(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    hazard_sweep::generate::write_registries(&instance, dir.path()).unwrap();
+    set(dir.path(), "enterprises.csv", 0, "open", "09:00");
+    set(dir.path(), "enterprises.csv", 1, "close", "15:00");
+    let imported = common::import_month(dir.path(), "2027-03");
+    let hours: Vec<String> = imported
+        .enterprises
+        .iter()
+        .map(|f| {
+            let h = f.hours.expect("hours of its own");
+            format!("{}-{}", h.open, h.close)
+        })
+        .collect();
+    assert_eq!(hours, ["09:00-16:00", "08:00-15:00"]);
+    // The service reads an uploaded file with its stored policy the same way.
+    use import::RegistryRecord;
+    let text = std::fs::read_to_string(dir.path().join("enterprises.csv")).unwrap();
+    let mut problems = Vec::new();
+    let section = sweep_solver::model::Enterprise::read_csv_with(&text, &instance.policy, &mut problems);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(section.records[0].hours.unwrap().close.to_string(), "16:00");
+}

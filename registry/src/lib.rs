@@ -157,14 +157,24 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
         dir: dir.to_path_buf(),
         problems: Vec::new(),
     };
+    // The policy is read first (a firm's missing opening or closing time is the policy's),
+    // its problems listed where they always were: after the CSV files and the calendar.
+    let policy: Policy = reader.toml(POLICY).unwrap_or_default();
+    let policy_problems = std::mem::take(&mut reader.problems);
     let districts = reader.section(DISTRICTS, true, read_districts);
     let officers = reader.section(OFFICERS, true, read_officers);
     let experts = reader.section(EXPERTS, true, read_experts);
-    let enterprises = reader.section(ENTERPRISES, true, read_enterprises);
+    let enterprises = match reader.text(ENTERPRISES, true) {
+        Some(text) => read_enterprises_with(&text, &policy, &mut reader.problems),
+        None => Section {
+            records: Vec::new(),
+            lines: Vec::new(),
+        },
+    };
     let history = reader.section(HISTORY, false, read_history);
     let findings = reader.section(FINDINGS, false, read_findings);
     let calendar: Calendar = reader.toml(CALENDAR).unwrap_or_default();
-    let policy: Policy = reader.toml(POLICY).unwrap_or_default();
+    reader.problems.extend(policy_problems);
     let network = if dir.join(ROAD_NODES).exists() || dir.join(ROAD_EDGES).exists() {
         let nodes = reader.section(ROAD_NODES, true, read_road_nodes);
         let edges = reader.section(ROAD_EDGES, true, read_road_edges);
@@ -306,8 +316,19 @@ pub fn read_experts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Ex
     )
 }
 
-/// Reads `enterprises.csv` text.
+/// Reads `enterprises.csv` text under the default policy (see [`read_enterprises_with`]).
 pub fn read_enterprises(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Enterprise> {
+    read_enterprises_with(text, &Policy::default(), problems)
+}
+
+/// Reads `enterprises.csv` text. A row that gives only one of `open` and `close` takes the
+/// other from `policy.default_hours`; a row that gives neither has no hours of its own
+/// (the policy's apply when the plan is made).
+pub fn read_enterprises_with(
+    text: &str,
+    policy: &Policy,
+    problems: &mut Vec<ImportProblem>,
+) -> Section<Enterprise> {
     parse_csv(
         text,
         ENTERPRISES,
@@ -335,10 +356,7 @@ pub fn read_enterprises(text: &str, problems: &mut Vec<ImportProblem>) -> Sectio
             let hours = match (open?, close?) {
                 (None, None) => None,
                 (open, close) => {
-                    let default = Hours {
-                        open: Clock::hm(8, 30),
-                        close: Clock::hm(17, 30),
-                    };
+                    let default = policy.default_hours;
                     Some(Hours {
                         open: open.unwrap_or(default.open),
                         close: close.unwrap_or(default.close),
@@ -1181,6 +1199,17 @@ pub trait RegistryRecord:
     fn key(&self) -> String;
     /// Reads the registry's CSV text.
     fn read_csv(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Self>;
+    /// Reads the registry's CSV text where defaults come from `policy` (an enterprise's
+    /// missing opening or closing time); the same as [`RegistryRecord::read_csv`] for the
+    /// registries without such a default.
+    fn read_csv_with(
+        text: &str,
+        policy: &Policy,
+        problems: &mut Vec<ImportProblem>,
+    ) -> Section<Self> {
+        let _ = policy;
+        Self::read_csv(text, problems)
+    }
     /// The registry's records in an instance.
     fn records(instance: &Instance) -> &Vec<Self>;
     /// The same, to change them.
@@ -1189,6 +1218,9 @@ pub trait RegistryRecord:
 
 macro_rules! registry_record {
     ($t:ty, $name:literal, $file:ident, $read:ident, $field:ident, |$r:ident| $key:expr) => {
+        registry_record!($t, $name, $file, $read, $field, |$r| $key, {});
+    };
+    ($t:ty, $name:literal, $file:ident, $read:ident, $field:ident, |$r:ident| $key:expr, { $($extra:item)* }) => {
         impl RegistryRecord for $t {
             const NAME: &'static str = $name;
             const FILE: &'static str = $file;
@@ -1199,6 +1231,7 @@ macro_rules! registry_record {
             fn read_csv(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Self> {
                 $read(text, problems)
             }
+            $($extra)*
             fn records(instance: &Instance) -> &Vec<Self> {
                 &instance.$field
             }
@@ -1234,7 +1267,16 @@ registry_record!(
     ENTERPRISES,
     read_enterprises,
     enterprises,
-    |r| r.id.clone()
+    |r| r.id.clone(),
+    {
+        fn read_csv_with(
+            text: &str,
+            policy: &Policy,
+            problems: &mut Vec<ImportProblem>,
+        ) -> Section<Self> {
+            read_enterprises_with(text, policy, problems)
+        }
+    }
 );
 // A firm can have an enforcement check and an expert sweep on the same day, not two of one kind.
 registry_record!(

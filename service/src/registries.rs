@@ -345,8 +345,11 @@ async fn upload_csv<T: RegistryRecord>(
             ..Detail::new(T::FILE, "E1002", format!("bad byte at offset {at}"))
         }])
     })?;
+    // Defaults the file leaves to the policy (a firm's missing closing time) come from
+    // the stored policy.
+    let policy: Policy = state.store.setting("policy").await?.unwrap_or_default();
     let mut problems = Vec::new();
-    let section = T::read_csv(&text, &mut problems);
+    let section = T::read_csv_with(&text, &policy, &mut problems);
     // A key given twice would make the second row silently win; it is an error.
     let mut seen = std::collections::HashMap::new();
     for (record, line) in section.records.iter().zip(&section.lines) {
