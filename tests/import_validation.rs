@@ -702,7 +702,9 @@ fn matrix_csv_imports_as_the_instance_matrix() {
 #[test]
 fn e1521_a_pair_given_twice_in_matrix_csv() {
     // The header, nine legs, then F1 → F2 again on line 11.
-    let p = matrix_csv_problem("E1521", |d| append_text(d, "matrix.csv", "F1,F2,30,12.25\n"));
+    let p = matrix_csv_problem("E1521", |d| {
+        append_text(d, "matrix.csv", "F1,F2,30,12.25\n")
+    });
     assert_eq!(p.file, "matrix.csv");
     assert_eq!((p.line, p.column.as_deref()), (Some(11), Some("to")));
     assert_eq!(p.value, "F1 → F2");
@@ -711,13 +713,20 @@ fn e1521_a_pair_given_twice_in_matrix_csv() {
 
 #[test]
 fn e1520_a_pair_missing_from_matrix_csv() {
-    let p = matrix_csv_problem("E1520", |d| drop_legs(d, |from, to| (from, to) == ("F1", "F2")));
-    assert_eq!((p.file.as_str(), p.value.as_str()), ("matrix.csv", "F1 → F2"));
+    let p = matrix_csv_problem("E1520", |d| {
+        drop_legs(d, |from, to| (from, to) == ("F1", "F2"))
+    });
+    assert_eq!(
+        (p.file.as_str(), p.value.as_str()),
+        ("matrix.csv", "F1 → F2")
+    );
 }
 
 #[test]
 fn e1522_a_firm_missing_from_matrix_csv() {
-    let p = matrix_csv_problem("E1522", |d| drop_legs(d, |from, to| from == "F2" || to == "F2"));
+    let p = matrix_csv_problem("E1522", |d| {
+        drop_legs(d, |from, to| from == "F2" || to == "F2")
+    });
     assert_eq!((p.file.as_str(), p.value.as_str()), ("matrix.csv", "F2"));
     assert!(p.message.contains("enterprise F2"), "{p:?}");
 }
@@ -806,7 +815,11 @@ fn e1522_an_officer_base_missing_from_the_matrix() {
     assert_eq!(p.value, "O1");
     assert!(p.message.contains("officer O1's base"), "{p:?}");
     // The district's row is then unused, but the district still names a place.
-    assert!(columns(&imported, "W2006").is_empty(), "{:#?}", imported.problems);
+    assert!(
+        columns(&imported, "W2006").is_empty(),
+        "{:#?}",
+        imported.problems
+    );
 }
 
 #[test]
@@ -918,7 +931,8 @@ fn an_enterprise_row_with_only_one_of_open_and_close_takes_the_other_from_the_po
     use import::RegistryRecord;
     let text = std::fs::read_to_string(dir.path().join("enterprises.csv")).unwrap();
     let mut problems = Vec::new();
-    let section = sweep_solver::model::Enterprise::read_csv_with(&text, &instance.policy, &mut problems);
+    let section =
+        sweep_solver::model::Enterprise::read_csv_with(&text, &instance.policy, &mut problems);
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(section.records[0].hours.unwrap().close.to_string(), "16:00");
 }

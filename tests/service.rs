@@ -615,7 +615,11 @@ async fn a_travel_matrix_solves_inline_and_from_the_stored_travel_and_its_csv() 
     let matrix = common::matrix_two_firms();
     let expected = |roster: &Roster| {
         for (firm, minutes) in first_legs(roster) {
-            assert_eq!(minutes, common::matrix_leg(&matrix, "D1", &firm).0, "{firm}");
+            assert_eq!(
+                minutes,
+                common::matrix_leg(&matrix, "D1", &firm).0,
+                "{firm}"
+            );
         }
         assert!(!roster.crews.is_empty());
     };
@@ -637,16 +641,24 @@ async fn a_travel_matrix_solves_inline_and_from_the_stored_travel_and_its_csv() 
         "invalid_registry",
     )
     .await;
-    assert_eq!(body["details"][0]["field"], "travel.matrix.minutes[0][1]", "{body}");
+    assert_eq!(
+        body["details"][0]["field"], "travel.matrix.minutes[0][1]",
+        "{body}"
+    );
     assert_eq!(body["details"][0]["code"], "E1523", "{body}");
     server
-        .json(server.planner(Method::PUT, "/api/v1/travel").json(&travel), 200)
+        .json(
+            server.planner(Method::PUT, "/api/v1/travel").json(&travel),
+            200,
+        )
         .await;
     // A firm the matrix does not list cannot be added while the matrix is stored.
     let mut f3 = two_firms()["enterprises"][0].clone();
     f3["id"] = json!("F3");
     let body = expect_error(
-        server.planner(Method::POST, "/api/v1/enterprises").json(&f3),
+        server
+            .planner(Method::POST, "/api/v1/enterprises")
+            .json(&f3),
         422,
         "invalid_registry",
     )
@@ -669,12 +681,7 @@ async fn a_travel_matrix_solves_inline_and_from_the_stored_travel_and_its_csv() 
             .header("content-type", "text/csv")
             .body(text)
     };
-    let body = expect_error(
-        upload(format!("{csv}F1,F2,1,1\n")),
-        422,
-        "invalid_registry",
-    )
-    .await;
+    let body = expect_error(upload(format!("{csv}F1,F2,1,1\n")), 422, "invalid_registry").await;
     assert_eq!(
         (&body["details"][0]["code"], &body["details"][0]["line"]),
         (&json!("E1521"), &json!(11)),

@@ -216,7 +216,11 @@ fn a_travel_matrix_times_the_solve_and_the_checker() {
         )
         .unwrap();
     assert_eq!((leg.minutes, leg.km), (23, 12.25));
-    assert_eq!(model.leg(f1.location, f2.location), None, "a bare location names no place");
+    assert_eq!(
+        model.leg(f1.location, f2.location),
+        None,
+        "a bare location names no place"
+    );
 }
 
 #[test]
@@ -253,16 +257,28 @@ fn a_roster_timed_with_other_legs_than_the_matrix_is_reported() {
     assert!(
         found
             .iter()
-            .any(|v| v.code == "time.travel_mismatch" && v.enterprise.as_deref() == Some(first.as_str())),
+            .any(|v| v.code == "time.travel_mismatch"
+                && v.enterprise.as_deref() == Some(first.as_str())),
         "{found:#?}"
     );
-    assert!(found.iter().any(|v| v.code == "time.arrival_mismatch"), "{found:#?}");
+    assert!(
+        found.iter().any(|v| v.code == "time.arrival_mismatch"),
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn a_matrix_missing_a_place_leaves_no_leg_and_no_panic() {
     let mut instance = common::matrix_two_firms();
-    instance.travel.as_mut().unwrap().matrix.as_mut().unwrap().minutes[1].pop();
+    instance
+        .travel
+        .as_mut()
+        .unwrap()
+        .matrix
+        .as_mut()
+        .unwrap()
+        .minutes[1]
+        .pop();
     assert!(TravelModel::new(&instance).is_err());
     assert!(sweep_solver::solve(&instance, &Default::default()).is_err());
     let mut instance = common::matrix_two_firms();

@@ -532,10 +532,7 @@ pub struct MatrixLines {
 /// two different places with no row is `E1520` (the first 1,000 listed, the rest
 /// counted by `E1007`); the leg from a place to itself may be left out and is then 0
 /// minutes and 0 km. With any error there is no matrix.
-pub fn read_matrix(
-    text: &str,
-    problems: &mut Vec<ImportProblem>,
-) -> (Option<Matrix>, MatrixLines) {
+pub fn read_matrix(text: &str, problems: &mut Vec<ImportProblem>) -> (Option<Matrix>, MatrixLines) {
     let before = problems.len();
     let rows = read_matrix_rows(text, problems);
     let parsed = !problems[before..].iter().any(|p| p.level == Level::Error);
@@ -543,7 +540,10 @@ pub fn read_matrix(
     let mut lines = MatrixLines::default();
     let mut ids = Vec::new();
     for (column, pick) in [
-        ("from", (|r: &MatrixRow| &r.from) as fn(&MatrixRow) -> &String),
+        (
+            "from",
+            (|r: &MatrixRow| &r.from) as fn(&MatrixRow) -> &String,
+        ),
         ("to", |r: &MatrixRow| &r.to),
     ] {
         for (row, &line) in rows.records.iter().zip(&rows.lines) {
@@ -603,8 +603,7 @@ pub fn read_matrix(
                     column: Some("to".into()),
                     value: format!("{} → {}", ids[i], ids[j]),
                     message: format!("no row gives the leg from {} to {}", ids[i], ids[j]),
-                    hint: "give one row for every ordered pair of places (both directions)"
-                        .into(),
+                    hint: "give one row for every ordered pair of places (both directions)".into(),
                 });
             }
         }

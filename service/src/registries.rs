@@ -395,7 +395,7 @@ fn csv_text(
             !k.trim().eq_ignore_ascii_case("charset")
                 || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
         });
-    if crate::error::media_type(&headers).as_deref() != Some("text/csv") || !charset_ok {
+    if crate::error::media_type(headers).as_deref() != Some("text/csv") || !charset_ok {
         let shown: String = content_type.chars().take(100).collect();
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -433,8 +433,7 @@ async fn upload_matrix_csv(
     let text = csv_text(&headers, body, sweep_registry::MATRIX)?;
     let mut problems = Vec::new();
     let (matrix, matrix_lines) = sweep_registry::read_matrix(&text, &mut problems);
-    let Some(matrix) = matrix.filter(|_| !problems.iter().any(|p| p.level == Level::Error))
-    else {
+    let Some(matrix) = matrix.filter(|_| !problems.iter().any(|p| p.level == Level::Error)) else {
         return Err(csv_rejected_in(sweep_registry::MATRIX, problems));
     };
     let travel = Travel {

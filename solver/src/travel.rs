@@ -329,7 +329,8 @@ impl PlaceMatrix {
     fn fill(&self, from: &[Place<'_>], to: &[Place<'_>], legs: &mut [Option<Leg>]) {
         let cols = to.len();
         let rows: Vec<Option<usize>> = from.iter().map(|p| self.index.get(p.id).copied()).collect();
-        let columns: Vec<Option<usize>> = to.iter().map(|p| self.index.get(p.id).copied()).collect();
+        let columns: Vec<Option<usize>> =
+            to.iter().map(|p| self.index.get(p.id).copied()).collect();
         legs.par_chunks_mut(cols.max(1))
             .zip(&rows)
             .for_each(|(row, a)| {

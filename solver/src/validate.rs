@@ -141,6 +141,7 @@ impl Collector {
     }
 
     /// A problem inside `travel.matrix`: `field` (`ids`, `minutes`, `km`) at `subscripts`.
+    #[allow(clippy::too_many_arguments)]
     fn matrix(
         &mut self,
         code: &'static str,
@@ -1282,7 +1283,10 @@ fn travel_matrix(c: &mut Collector, instance: &Instance, matrix: &crate::model::
 
     // Shape: one row per id in each table, one entry per id in each row.
     for (field, rows) in [
-        ("minutes", matrix.minutes.iter().map(Vec::len).collect::<Vec<_>>()),
+        (
+            "minutes",
+            matrix.minutes.iter().map(Vec::len).collect::<Vec<_>>(),
+        ),
         ("km", matrix.km.iter().map(Vec::len).collect::<Vec<_>>()),
     ] {
         if rows.len() != n {
@@ -1292,10 +1296,7 @@ fn travel_matrix(c: &mut Collector, instance: &Instance, matrix: &crate::model::
                 field,
                 vec![],
                 rows.len(),
-                format!(
-                    "travel.matrix.{field} has {} rows for {n} ids",
-                    rows.len()
-                ),
+                format!("travel.matrix.{field} has {} rows for {n} ids", rows.len()),
                 "give one row per id, in the order of ids",
             );
         }
@@ -1314,7 +1315,13 @@ fn travel_matrix(c: &mut Collector, instance: &Instance, matrix: &crate::model::
 
     // Legs in range.
     let mut out_of_range = 0usize;
-    let mut leg_problem = |c: &mut Collector, field: &'static str, i: usize, j: usize, value: String, what: String, hint: &str| {
+    let mut leg_problem = |c: &mut Collector,
+                           field: &'static str,
+                           i: usize,
+                           j: usize,
+                           value: String,
+                           what: String,
+                           hint: &str| {
         out_of_range += 1;
         if out_of_range <= MAX_LEG_PROBLEMS {
             let (from, to) = (id_at(matrix, i), id_at(matrix, j));
@@ -1378,10 +1385,22 @@ fn travel_matrix(c: &mut Collector, instance: &Instance, matrix: &crate::model::
     // Every id names one place: unique across the registries a place can come from.
     let mut named: HashMap<&str, &'static str> = HashMap::new();
     let registries: [(&'static str, Vec<&str>); 4] = [
-        ("districts", instance.districts.iter().map(|d| d.id.as_str()).collect()),
-        ("officers", instance.officers.iter().map(|o| o.id.as_str()).collect()),
-        ("experts", instance.experts.iter().map(|e| e.id.as_str()).collect()),
-        ("enterprises", instance.enterprises.iter().map(|f| f.id.as_str()).collect()),
+        (
+            "districts",
+            instance.districts.iter().map(|d| d.id.as_str()).collect(),
+        ),
+        (
+            "officers",
+            instance.officers.iter().map(|o| o.id.as_str()).collect(),
+        ),
+        (
+            "experts",
+            instance.experts.iter().map(|e| e.id.as_str()).collect(),
+        ),
+        (
+            "enterprises",
+            instance.enterprises.iter().map(|f| f.id.as_str()).collect(),
+        ),
     ];
     for (section, ids) in &registries {
         for (i, id) in ids.iter().enumerate() {
@@ -1422,7 +1441,10 @@ fn travel_matrix(c: &mut Collector, instance: &Instance, matrix: &crate::model::
             let what = if base.id == o.id {
                 format!("officer {}'s base", o.id)
             } else {
-                format!("district {}'s base (where officer {} starts)", base.id, o.id)
+                format!(
+                    "district {}'s base (where officer {} starts)",
+                    base.id, o.id
+                )
             };
             needed.push((base.id, what));
         }
