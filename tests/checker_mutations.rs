@@ -499,6 +499,7 @@ fn firm_with_no_road_is_reported() {
             ],
             edges: vec![],
         }),
+        matrix: None,
     });
     let violations = check(&instance, &roster);
     let no_route: Vec<_> = violations

@@ -658,3 +658,281 @@ fn an_instance_document_with_text_after_it_is_refused() {
             .is_some()
     );
 }
+
+// Travel matrices (issue 10, item 5): `matrix.csv` in a folder, `travel.matrix` in JSON.
+
+/// Imports the two-firm instance with its travel matrix, written as a registry folder,
+/// after `edit`.
+fn matrix_import(edit: impl FnOnce(&Path)) -> import::Imported {
+    let dir = tempfile::tempdir().unwrap();
+    hazard_sweep::generate::write_registries(&common::matrix_two_firms(), dir.path()).unwrap();
+    edit(dir.path());
+    import_dir(dir.path(), month_horizon("2027-03").unwrap(), "matrix")
+}
+
+fn matrix_csv_problem(code: &str, edit: impl FnOnce(&Path)) -> ImportProblem {
+    let imported = matrix_import(edit);
+    assert!(imported.instance.is_none(), "{:#?}", imported.problems);
+    imported
+        .problems
+        .iter()
+        .find(|p| p.code == code)
+        .cloned()
+        .unwrap_or_else(|| panic!("expected {code}, got {:#?}", imported.problems))
+}
+
+/// Removes the rows of matrix.csv for which `drop(from, to)` holds.
+fn drop_legs(dir: &Path, drop: impl Fn(&str, &str) -> bool) {
+    edit_csv(dir, "matrix.csv", |_, rows| {
+        rows.retain(|r| !drop(&r[0], &r[1]))
+    });
+}
+
+#[test]
+fn matrix_csv_imports_as_the_instance_matrix() {
+    let imported = matrix_import(|_| {});
+    assert!(imported.problems.is_empty(), "{:#?}", imported.problems);
+    let expected = common::matrix_two_firms().travel;
+    assert_eq!(imported.instance.unwrap().travel, expected);
+    // The leg from a place to itself may be left out: it is 0 minutes and 0 km.
+    let imported = matrix_import(|d| drop_legs(d, |from, to| from == to));
+    assert_eq!(imported.instance.expect("complete").travel, expected);
+}
+
+#[test]
+fn e1521_a_pair_given_twice_in_matrix_csv() {
+    // The header, nine legs, then F1 → F2 again on line 11.
+    let p = matrix_csv_problem("E1521", |d| {
+        append_text(d, "matrix.csv", "F1,F2,30,12.25\n")
+    });
+    assert_eq!(p.file, "matrix.csv");
+    assert_eq!((p.line, p.column.as_deref()), (Some(11), Some("to")));
+    assert_eq!(p.value, "F1 → F2");
+    assert!(p.message.contains("first on line"), "{p:?}");
+}
+
+#[test]
+fn e1520_a_pair_missing_from_matrix_csv() {
+    let p = matrix_csv_problem("E1520", |d| {
+        drop_legs(d, |from, to| (from, to) == ("F1", "F2"))
+    });
+    assert_eq!(
+        (p.file.as_str(), p.value.as_str()),
+        ("matrix.csv", "F1 → F2")
+    );
+}
+
+#[test]
+fn e1522_a_firm_missing_from_matrix_csv() {
+    let p = matrix_csv_problem("E1522", |d| {
+        drop_legs(d, |from, to| from == "F2" || to == "F2")
+    });
+    assert_eq!((p.file.as_str(), p.value.as_str()), ("matrix.csv", "F2"));
+    assert!(p.message.contains("enterprise F2"), "{p:?}");
+}
+
+#[test]
+fn e1523_a_leg_out_of_range_in_matrix_csv_is_placed_on_its_line() {
+    // Data row 1 (line 3) is D1 → F1.
+    let p = matrix_csv_problem("E1523", |d| set(d, "matrix.csv", 1, "minutes", "5000"));
+    assert_eq!(
+        (p.file.as_str(), p.line, p.column.as_deref()),
+        ("matrix.csv", Some(3), Some("minutes"))
+    );
+    let p = matrix_csv_problem("E1523", |d| set(d, "matrix.csv", 5, "km", "-2"));
+    assert_eq!((p.line, p.column.as_deref()), (Some(7), Some("km")));
+}
+
+#[test]
+fn e1524_matrix_csv_with_a_road_network() {
+    let p = matrix_csv_problem("E1524", |d| {
+        std::fs::write(d.join("road_nodes.csv"), "id,lat,lon\nN1,38.31,116.86\n").unwrap();
+        std::fs::write(d.join("road_edges.csv"), "from,to,km,class\n").unwrap();
+    });
+    assert!(p.hint.contains("matrix.csv"), "{p:?}");
+}
+
+#[test]
+fn a_bad_number_in_matrix_csv_is_e1303_on_its_line() {
+    let p = matrix_csv_problem("E1303", |d| set(d, "matrix.csv", 2, "minutes", "12.5"));
+    assert_eq!(
+        (p.file.as_str(), p.line, p.column.as_deref()),
+        ("matrix.csv", Some(4), Some("minutes"))
+    );
+}
+
+/// Validates the matrix instance after `edit`, as an instance document.
+fn matrix_json(edit: impl FnOnce(&mut Instance)) -> import::Imported {
+    let mut instance = common::matrix_two_firms();
+    edit(&mut instance);
+    read_instance_json(&serde_json::to_string(&instance).unwrap(), "matrix.json")
+}
+
+fn matrix_of(instance: &mut Instance) -> &mut sweep_solver::model::Matrix {
+    instance.travel.as_mut().unwrap().matrix.as_mut().unwrap()
+}
+
+/// The columns (JSON paths) of the problems with `code`.
+fn columns(imported: &import::Imported, code: &str) -> Vec<String> {
+    imported
+        .problems
+        .iter()
+        .filter(|p| p.code == code)
+        .map(|p| p.column.clone().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn e1520_a_matrix_not_square() {
+    let imported = matrix_json(|i| {
+        matrix_of(i).minutes[1].pop();
+        matrix_of(i).km.pop();
+    });
+    assert!(imported.instance.is_none());
+    assert_eq!(
+        columns(&imported, "E1520"),
+        ["travel.matrix.minutes[1]", "travel.matrix.km"]
+    );
+}
+
+#[test]
+fn e1521_a_matrix_id_listed_twice() {
+    let imported = matrix_json(|i| matrix_of(i).ids[2] = "F1".into());
+    assert_eq!(columns(&imported, "E1521"), ["travel.matrix.ids[2]"]);
+    // F2 is then missing as well.
+    assert_eq!(columns(&imported, "E1522"), ["travel.matrix.ids"]);
+}
+
+#[test]
+fn e1522_an_officer_base_missing_from_the_matrix() {
+    // With a base of their own, O1 starts there, named by the officer id.
+    let imported = matrix_json(|i| i.officers[0].base = Some(i.districts[0].base));
+    let p = imported
+        .problems
+        .iter()
+        .find(|p| p.code == "E1522")
+        .expect("O1 missing");
+    assert_eq!(p.value, "O1");
+    assert!(p.message.contains("officer O1's base"), "{p:?}");
+    // The district's row is then unused, but the district still names a place.
+    assert!(
+        columns(&imported, "W2006").is_empty(),
+        "{:#?}",
+        imported.problems
+    );
+}
+
+#[test]
+fn e1523_matrix_legs_out_of_range() {
+    let imported = matrix_json(|i| {
+        matrix_of(i).minutes[0][1] = 1441;
+        matrix_of(i).km[2][0] = -0.5;
+    });
+    assert_eq!(
+        columns(&imported, "E1523"),
+        ["travel.matrix.minutes[0][1]", "travel.matrix.km[2][0]"]
+    );
+}
+
+#[test]
+fn e1524_a_matrix_and_a_network() {
+    let imported = matrix_json(|i| {
+        i.travel.as_mut().unwrap().network = Some(sweep_solver::model::Network {
+            nodes: vec![sweep_solver::model::Node {
+                id: "N1".into(),
+                lat: 38.31,
+                lon: 116.86,
+            }],
+            edges: vec![],
+        })
+    });
+    assert_eq!(columns(&imported, "E1524"), ["travel.matrix"]);
+}
+
+#[test]
+fn e1525_an_id_in_two_registries_with_a_matrix() {
+    let imported = matrix_json(|i| i.experts[0].id = "F1".into());
+    assert_eq!(columns(&imported, "E1525"), ["enterprises[0].id"]);
+}
+
+#[test]
+fn matrix_ids_that_are_empty_or_too_long_are_refused() {
+    let imported = matrix_json(|i| {
+        matrix_of(i).ids.push(String::new());
+        matrix_of(i).ids.push("X".repeat(65));
+        let m = matrix_of(i);
+        for row in m.minutes.iter_mut() {
+            row.extend([1, 1]);
+        }
+        for row in m.km.iter_mut() {
+            row.extend([1.0, 1.0]);
+        }
+        m.minutes.extend([vec![1; 5], vec![1; 5]]);
+        m.km.extend([vec![1.0; 5], vec![1.0; 5]]);
+    });
+    assert_eq!(columns(&imported, "E1102"), ["travel.matrix.ids[3]"]);
+    assert_eq!(columns(&imported, "E1103"), ["travel.matrix.ids[4]"]);
+}
+
+#[test]
+fn w2006_a_matrix_id_naming_no_place_is_a_warning() {
+    let imported = matrix_json(|i| {
+        let m = matrix_of(i);
+        m.ids.push("GHOST".into());
+        for row in m.minutes.iter_mut() {
+            row.push(5);
+        }
+        for row in m.km.iter_mut() {
+            row.push(5.0);
+        }
+        m.minutes.push(vec![5; 4]);
+        m.km.push(vec![5.0; 4]);
+    });
+    assert_eq!(columns(&imported, "W2006"), ["travel.matrix.ids[3]"]);
+    assert!(imported.instance.is_some(), "a warning only");
+    // Experts' homes are places (not needed yet, but not unknown either).
+    let imported = matrix_json(|i| {
+        let m = matrix_of(i);
+        m.ids.push("E1".into());
+        for row in m.minutes.iter_mut() {
+            row.push(5);
+        }
+        for row in m.km.iter_mut() {
+            row.push(5.0);
+        }
+        m.minutes.push(vec![5; 4]);
+        m.km.push(vec![5.0; 4]);
+    });
+    assert!(imported.problems.is_empty(), "{:#?}", imported.problems);
+}
+
+#[test]
+fn an_enterprise_row_with_only_one_of_open_and_close_takes_the_other_from_the_policy() {
+    let mut instance: Instance = serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap();
+    instance.policy.default_hours = sweep_solver::model::Hours {
+        open: "08:00".parse().unwrap(),
+        close: "16:00".parse().unwrap(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    hazard_sweep::generate::write_registries(&instance, dir.path()).unwrap();
+    set(dir.path(), "enterprises.csv", 0, "open", "09:00");
+    set(dir.path(), "enterprises.csv", 1, "close", "15:00");
+    let imported = common::import_month(dir.path(), "2027-03");
+    let hours: Vec<String> = imported
+        .enterprises
+        .iter()
+        .map(|f| {
+            let h = f.hours.expect("hours of its own");
+            format!("{}-{}", h.open, h.close)
+        })
+        .collect();
+    assert_eq!(hours, ["09:00-16:00", "08:00-15:00"]);
+    // The service reads an uploaded file with its stored policy the same way.
+    use import::RegistryRecord;
+    let text = std::fs::read_to_string(dir.path().join("enterprises.csv")).unwrap();
+    let mut problems = Vec::new();
+    let section =
+        sweep_solver::model::Enterprise::read_csv_with(&text, &instance.policy, &mut problems);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(section.records[0].hours.unwrap().close.to_string(), "16:00");
+}

@@ -287,6 +287,7 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
         .await;
     let travel = Travel {
         network: Some(sweep_solver::model::Network { nodes, edges }),
+        matrix: None,
     };
     server
         .json(
@@ -598,6 +599,106 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
 }
 
 // ---- roles --------------------------------------------------------------------------
+
+/// The leg minutes of the first visit of every crew, from O1's base (district D1's).
+fn first_legs(roster: &Roster) -> Vec<(String, u32)> {
+    roster
+        .crews
+        .iter()
+        .map(|c| (c.visits[0].enterprise.clone(), c.visits[0].travel_min))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_travel_matrix_solves_inline_and_from_the_stored_travel_and_its_csv() {
+    let server = Server::start().await;
+    let matrix = common::matrix_two_firms();
+    let expected = |roster: &Roster| {
+        for (firm, minutes) in first_legs(roster) {
+            assert_eq!(
+                minutes,
+                common::matrix_leg(&matrix, "D1", &firm).0,
+                "{firm}"
+            );
+        }
+        assert!(!roster.crews.is_empty());
+    };
+    // Inline: the instance carries its matrix.
+    let id = server
+        .plan(json!({ "instance": matrix, "threads": 1, "iterations": 50 }))
+        .await;
+    let (_, roster) = server.checked(id).await;
+    expected(&roster);
+
+    // Stored: the travel document holds the matrix (PUT), every write checked with it.
+    store_registries(&server, &two_firms()).await;
+    let travel = serde_json::to_value(matrix.travel.as_ref().unwrap()).unwrap();
+    let mut bad = travel.clone();
+    bad["matrix"]["minutes"][0][1] = json!(5000);
+    let body = expect_error(
+        server.planner(Method::PUT, "/api/v1/travel").json(&bad),
+        422,
+        "invalid_registry",
+    )
+    .await;
+    assert_eq!(
+        body["details"][0]["field"], "travel.matrix.minutes[0][1]",
+        "{body}"
+    );
+    assert_eq!(body["details"][0]["code"], "E1523", "{body}");
+    server
+        .json(
+            server.planner(Method::PUT, "/api/v1/travel").json(&travel),
+            200,
+        )
+        .await;
+    // A firm the matrix does not list cannot be added while the matrix is stored.
+    let mut f3 = two_firms()["enterprises"][0].clone();
+    f3["id"] = json!("F3");
+    let body = expect_error(
+        server
+            .planner(Method::POST, "/api/v1/enterprises")
+            .json(&f3),
+        422,
+        "invalid_registry",
+    )
+    .await;
+    assert_eq!(body["details"][0]["code"], "E1522", "{body}");
+    let id = server
+        .plan(json!({ "month": "2027-03", "threads": 1, "iterations": 50 }))
+        .await;
+    let (instance, roster) = server.checked(id).await;
+    assert_eq!(instance.travel, matrix.travel);
+    expected(&roster);
+
+    // As CSV: a pair given twice is refused on its line; a good file replaces the travel.
+    let dir = tempfile::tempdir().unwrap();
+    hazard_sweep::generate::write_registries(&matrix, dir.path()).unwrap();
+    let csv = read(&dir.path().join("matrix.csv"));
+    let upload = |text: String| {
+        server
+            .planner(Method::POST, "/api/v1/travel/matrix/csv")
+            .header("content-type", "text/csv")
+            .body(text)
+    };
+    let body = expect_error(upload(format!("{csv}F1,F2,1,1\n")), 422, "invalid_registry").await;
+    assert_eq!(
+        (&body["details"][0]["code"], &body["details"][0]["line"]),
+        (&json!("E1521"), &json!(11)),
+        "{body}"
+    );
+    let faster = csv.replace("D1,F1,37,", "D1,F1,12,");
+    assert_ne!(faster, csv);
+    let written = server.json(upload(faster), 200).await;
+    assert_eq!(written["setting"], "travel");
+    let stored: Travel = serde_json::from_value(
+        server
+            .json(server.planner(Method::GET, "/api/v1/travel"), 200)
+            .await,
+    )
+    .unwrap();
+    assert_eq!(stored.matrix.unwrap().minutes[0][1], 12);
+}
 
 #[tokio::test]
 async fn every_role_rule() {
@@ -1928,6 +2029,17 @@ async fn every_answer_matches_the_openapi_document() {
         .await;
         assert_eq!(status, 200);
     }
+    // A matrix file missing the way back (F2 → F1) is refused whole.
+    let (status, _) = documented(
+        &doc,
+        s.planner(Method::POST, "/api/v1/travel/matrix/csv")
+            .header("content-type", "text/csv")
+            .body("from,to,minutes,km\nF1,F2,10,5\n"),
+        post,
+        "/api/v1/travel/matrix/csv",
+    )
+    .await;
+    assert_eq!(status, 422);
 
     let (status, queued) = documented(
         &doc,

@@ -7,7 +7,10 @@ use sweep_solver::travel::TravelModel;
 
 fn instance_with(network: Option<Network>) -> Instance {
     let mut instance: Instance = serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap();
-    instance.travel = network.map(|n| Travel { network: Some(n) });
+    instance.travel = network.map(|n| Travel {
+        network: Some(n),
+        matrix: None,
+    });
     instance
 }
 
@@ -164,4 +167,127 @@ fn a_network_with_an_unknown_node_is_refused() {
         }],
     };
     assert!(TravelModel::new(&instance_with(Some(network))).is_err());
+}
+
+mod common;
+
+/// Every crew's legs (base → visits → base) as the matrix gives them.
+fn assert_timed_by_the_matrix(instance: &Instance, roster: &Roster) {
+    let mut visits = 0;
+    for crew in &roster.crews {
+        assert_eq!(crew.officer, "O1");
+        let mut at = "D1"; // O1 has no base of their own: the district's.
+        let mut km = 0.0;
+        for visit in &crew.visits {
+            let (minutes, leg_km) = common::matrix_leg(instance, at, &visit.enterprise);
+            assert_eq!(visit.travel_min, minutes, "{at} → {}", visit.enterprise);
+            assert_eq!(visit.distance_km, sweep_solver::travel::round_km(leg_km));
+            assert!(visit.arrive.minutes() >= crew.depart.minutes() + minutes);
+            km += sweep_solver::travel::round_km(leg_km);
+            at = &visit.enterprise;
+            visits += 1;
+        }
+        let (back, back_km) = common::matrix_leg(instance, at, "D1");
+        let last_end = crew.visits.last().expect("a crew visits").end.minutes();
+        assert!(crew.return_.minutes() >= last_end + back);
+        km += back_km;
+        assert!((crew.distance_km - km).abs() < 0.02, "{crew:?}");
+    }
+    assert_eq!(visits, 2, "both firms are overdue and placed: {roster:#?}");
+}
+
+#[test]
+fn a_travel_matrix_times_the_solve_and_the_checker() {
+    let instance = common::matrix_two_firms();
+    let imported = hazard_sweep::import::read_instance_json(
+        &serde_json::to_string(&instance).unwrap(),
+        "matrix.json",
+    );
+    assert!(imported.problems.is_empty(), "{:#?}", imported.problems);
+    let roster = common::solve_checked(&instance, 2);
+    assert_timed_by_the_matrix(&instance, &roster);
+    // The two firms share coordinates: the matrix, not the location, gives their leg.
+    let model = TravelModel::new(&instance).unwrap();
+    let (f1, f2) = (&instance.enterprises[0], &instance.enterprises[1]);
+    let leg = model
+        .leg(
+            sweep_solver::travel::Place::firm(f1),
+            sweep_solver::travel::Place::firm(f2),
+        )
+        .unwrap();
+    assert_eq!((leg.minutes, leg.km), (23, 12.25));
+    assert_eq!(
+        model.leg(f1.location, f2.location),
+        None,
+        "a bare location names no place"
+    );
+}
+
+#[test]
+fn a_roster_timed_with_other_legs_than_the_matrix_is_reported() {
+    let instance = common::matrix_two_firms();
+    let roster = common::solve_checked(&instance, 1);
+    // The same roster against great-circle travel, and a great-circle roster against the
+    // matrix: each leg differs, so each is a travel mismatch.
+    let mut great_circle = instance.clone();
+    great_circle.travel = None;
+    let codes = |i: &Instance, r: &Roster| -> std::collections::BTreeSet<&'static str> {
+        sweep_solver::check(i, r).iter().map(|v| v.code).collect()
+    };
+    assert!(codes(&great_circle, &roster).contains("time.travel_mismatch"));
+    let other = common::solve_checked(&great_circle, 1);
+    let found = sweep_solver::check(&instance, &other);
+    let mismatched: Vec<_> = found
+        .iter()
+        .filter(|v| v.code == "time.travel_mismatch")
+        .collect();
+    assert_eq!(
+        mismatched.len(),
+        other.crews.iter().map(|c| c.visits.len()).sum::<usize>(),
+        "every visit's leg: {found:#?}"
+    );
+    // One leg of the matrix changed under a finished roster: that visit, and only its
+    // leg's facts, are reported.
+    let mut changed = instance.clone();
+    let first = &roster.crews[0].visits[0].enterprise;
+    let matrix = changed.travel.as_mut().unwrap().matrix.as_mut().unwrap();
+    let j = matrix.ids.iter().position(|id| id == first).unwrap();
+    matrix.minutes[0][j] += 30;
+    let found = sweep_solver::check(&changed, &roster);
+    assert!(
+        found
+            .iter()
+            .any(|v| v.code == "time.travel_mismatch"
+                && v.enterprise.as_deref() == Some(first.as_str())),
+        "{found:#?}"
+    );
+    assert!(
+        found.iter().any(|v| v.code == "time.arrival_mismatch"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_matrix_missing_a_place_leaves_no_leg_and_no_panic() {
+    let mut instance = common::matrix_two_firms();
+    instance
+        .travel
+        .as_mut()
+        .unwrap()
+        .matrix
+        .as_mut()
+        .unwrap()
+        .minutes[1]
+        .pop();
+    assert!(TravelModel::new(&instance).is_err());
+    assert!(sweep_solver::solve(&instance, &Default::default()).is_err());
+    let mut instance = common::matrix_two_firms();
+    let matrix = instance.travel.as_mut().unwrap().matrix.as_mut().unwrap();
+    matrix.ids[2] = "elsewhere".into();
+    let roster = sweep_solver::solve(&instance, &Default::default()).unwrap();
+    assert!(
+        roster.unscheduled.iter().any(|u| u.enterprise == "F2"),
+        "{roster:#?}"
+    );
+    assert!(sweep_solver::check(&instance, &roster).is_empty());
 }

@@ -43,6 +43,7 @@ fuzz_target!(|data: &[u8]| {
                         nodes: section.records,
                         edges: Vec::new(),
                     }),
+                    matrix: None,
                 });
                 use_instance(&instance, &Lines::default());
             }

@@ -106,6 +106,8 @@ pub const POLICY: &str = "policy.toml";
 pub const ROAD_NODES: &str = "road_nodes.csv";
 /// Optional road network edges.
 pub const ROAD_EDGES: &str = "road_edges.csv";
+/// Optional travel matrix (replaces the road network).
+pub const MATRIX: &str = "matrix.csv";
 
 /// Parses `YYYY-MM` into the first and last day of that month.
 // Called once per command; the error is the same located problem every import reports.
@@ -155,26 +157,40 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
         dir: dir.to_path_buf(),
         problems: Vec::new(),
     };
+    // The policy is read first (a firm's missing opening or closing time is the policy's),
+    // its problems listed where they always were: after the CSV files and the calendar.
+    let policy: Policy = reader.toml(POLICY).unwrap_or_default();
+    let policy_problems = std::mem::take(&mut reader.problems);
     let districts = reader.section(DISTRICTS, true, read_districts);
     let officers = reader.section(OFFICERS, true, read_officers);
     let experts = reader.section(EXPERTS, true, read_experts);
-    let enterprises = reader.section(ENTERPRISES, true, read_enterprises);
+    let enterprises = match reader.text(ENTERPRISES, true) {
+        Some(text) => read_enterprises_with(&text, &policy, &mut reader.problems),
+        None => Section {
+            records: Vec::new(),
+            lines: Vec::new(),
+        },
+    };
     let history = reader.section(HISTORY, false, read_history);
     let findings = reader.section(FINDINGS, false, read_findings);
     let calendar: Calendar = reader.toml(CALENDAR).unwrap_or_default();
-    let policy: Policy = reader.toml(POLICY).unwrap_or_default();
-    let travel = if dir.join(ROAD_NODES).exists() || dir.join(ROAD_EDGES).exists() {
+    reader.problems.extend(policy_problems);
+    let network = if dir.join(ROAD_NODES).exists() || dir.join(ROAD_EDGES).exists() {
         let nodes = reader.section(ROAD_NODES, true, read_road_nodes);
         let edges = reader.section(ROAD_EDGES, true, read_road_edges);
-        Some(Travel {
-            network: Some(Network {
-                nodes: nodes.records,
-                edges: edges.records,
-            }),
+        Some(Network {
+            nodes: nodes.records,
+            edges: edges.records,
         })
     } else {
         None
     };
+    // With a road network as well, validation refuses the pair (E1524).
+    let (matrix, matrix_lines) = match reader.text(MATRIX, false) {
+        Some(text) => read_matrix(&text, &mut reader.problems),
+        None => (None, MatrixLines::default()),
+    };
+    let travel = (network.is_some() || matrix.is_some()).then_some(Travel { network, matrix });
 
     let lines = Lines {
         districts: districts.lines,
@@ -183,6 +199,7 @@ pub fn import_dir(dir: &Path, horizon: Horizon, name: &str) -> Imported {
         enterprises: enterprises.lines,
         history: history.lines,
         findings: findings.lines,
+        matrix: matrix_lines,
     };
     let instance = Instance {
         name: name.to_string(),
@@ -299,8 +316,19 @@ pub fn read_experts(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Ex
     )
 }
 
-/// Reads `enterprises.csv` text.
+/// Reads `enterprises.csv` text under the default policy (see [`read_enterprises_with`]).
 pub fn read_enterprises(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Enterprise> {
+    read_enterprises_with(text, &Policy::default(), problems)
+}
+
+/// Reads `enterprises.csv` text. A row that gives only one of `open` and `close` takes the
+/// other from `policy.default_hours`; a row that gives neither has no hours of its own
+/// (the policy's apply when the plan is made).
+pub fn read_enterprises_with(
+    text: &str,
+    policy: &Policy,
+    problems: &mut Vec<ImportProblem>,
+) -> Section<Enterprise> {
     parse_csv(
         text,
         ENTERPRISES,
@@ -328,10 +356,7 @@ pub fn read_enterprises(text: &str, problems: &mut Vec<ImportProblem>) -> Sectio
             let hours = match (open?, close?) {
                 (None, None) => None,
                 (open, close) => {
-                    let default = Hours {
-                        open: Clock::hm(8, 30),
-                        close: Clock::hm(17, 30),
-                    };
+                    let default = policy.default_hours;
                     Some(Hours {
                         open: open.unwrap_or(default.open),
                         close: close.unwrap_or(default.close),
@@ -454,6 +479,169 @@ pub fn read_road_edges(text: &str, problems: &mut Vec<ImportProblem>) -> Section
     )
 }
 
+/// One row of `matrix.csv`: the leg from one place to another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixRow {
+    /// The id of the place the leg starts at.
+    pub from: String,
+    /// The id of the place it ends at.
+    pub to: String,
+    /// Whole minutes.
+    pub minutes: u32,
+    /// Road km.
+    pub km: f64,
+}
+
+/// Reads the rows of `matrix.csv` text, each on its own (see [`read_matrix`]).
+pub fn read_matrix_rows(text: &str, problems: &mut Vec<ImportProblem>) -> Section<MatrixRow> {
+    parse_csv(
+        text,
+        MATRIX,
+        &["from", "to", "minutes", "km"],
+        problems,
+        |r| {
+            let (from, to, minutes, km) = (
+                r.text("from"),
+                r.text("to"),
+                r.parse("minutes", "E1303"),
+                r.parse("km", "E1303"),
+            );
+            Some(MatrixRow {
+                from: from?,
+                to: to?,
+                minutes: minutes?,
+                km: km?,
+            })
+        },
+    )
+}
+
+/// Where the cells of a matrix read from `matrix.csv` came from.
+#[derive(Debug, Default, Clone)]
+pub struct MatrixLines {
+    /// Per id: the first line naming it, and the column (`from` or `to`).
+    pub ids: Vec<(usize, &'static str)>,
+    /// Per cell `from * ids + to`: the line that gave it (0: not from a line, the leg
+    /// from a place to itself).
+    pub cells: Vec<usize>,
+}
+
+/// Reads `matrix.csv` text (`from,to,minutes,km`, one row per ordered pair of places)
+/// into a travel matrix. The ids are the places in the order they first appear, in
+/// `from` and then in `to`. A pair given twice is `E1521` on its second line; a pair of
+/// two different places with no row is `E1520` (the first 1,000 listed, the rest
+/// counted by `E1007`); the leg from a place to itself may be left out and is then 0
+/// minutes and 0 km. With any error there is no matrix.
+pub fn read_matrix(text: &str, problems: &mut Vec<ImportProblem>) -> (Option<Matrix>, MatrixLines) {
+    let before = problems.len();
+    let rows = read_matrix_rows(text, problems);
+    let parsed = !problems[before..].iter().any(|p| p.level == Level::Error);
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut lines = MatrixLines::default();
+    let mut ids = Vec::new();
+    for (column, pick) in [
+        (
+            "from",
+            (|r: &MatrixRow| &r.from) as fn(&MatrixRow) -> &String,
+        ),
+        ("to", |r: &MatrixRow| &r.to),
+    ] {
+        for (row, &line) in rows.records.iter().zip(&rows.lines) {
+            let id = pick(row);
+            if !index.contains_key(id) {
+                index.insert(id.clone(), ids.len());
+                ids.push(id.clone());
+                lines.ids.push((line, column));
+            }
+        }
+    }
+    let n = ids.len();
+    // The legs by (from, to) in a map first: a file of distinct ids and few rows must not
+    // allocate the square of its ids before it is known to be complete.
+    let mut given: std::collections::HashMap<(usize, usize), (usize, u32, f64)> =
+        std::collections::HashMap::with_capacity(rows.records.len());
+    let mut errors = !parsed;
+    for (row, &line) in rows.records.iter().zip(&rows.lines) {
+        let pair = (index[&row.from], index[&row.to]);
+        if let Some(&(first, _, _)) = given.get(&pair) {
+            problems.push(ImportProblem {
+                code: "E1521",
+                level: Level::Error,
+                file: MATRIX.into(),
+                line: Some(line),
+                column: Some("to".into()),
+                value: format!("{} → {}", row.from, row.to),
+                message: format!(
+                    "the leg from {} to {} is given twice (first on line {first})",
+                    row.from, row.to
+                ),
+                hint: "give each ordered pair of places once".into(),
+            });
+            errors = true;
+            continue;
+        }
+        given.insert(pair, (line, row.minutes, row.km));
+    }
+    if parsed {
+        let off_diagonal = given.keys().filter(|(i, j)| i != j).count();
+        let missing = n * n.saturating_sub(1) - off_diagonal;
+        let mut listed = 0;
+        'pairs: for i in 0..n {
+            for j in (0..n).filter(|&j| j != i) {
+                if listed == missing.min(MAX_FILE_PROBLEMS) {
+                    break 'pairs;
+                }
+                if given.contains_key(&(i, j)) {
+                    continue;
+                }
+                listed += 1;
+                problems.push(ImportProblem {
+                    code: "E1520",
+                    level: Level::Error,
+                    file: MATRIX.into(),
+                    line: None,
+                    column: Some("to".into()),
+                    value: format!("{} → {}", ids[i], ids[j]),
+                    message: format!("no row gives the leg from {} to {}", ids[i], ids[j]),
+                    hint: "give one row for every ordered pair of places (both directions)".into(),
+                });
+            }
+        }
+        if missing > MAX_FILE_PROBLEMS {
+            let rest = missing - MAX_FILE_PROBLEMS;
+            problems.push(ImportProblem {
+                value: rest.to_string(),
+                ..ImportProblem::in_file(
+                    "E1007",
+                    MATRIX,
+                    None,
+                    format!(
+                        "{rest} more missing legs are not listed (the first {MAX_FILE_PROBLEMS} are)"
+                    ),
+                    "give one row for every ordered pair of places (both directions)",
+                )
+            });
+        }
+        errors |= missing > 0;
+    }
+    if errors {
+        return (None, lines);
+    }
+    // Complete: n² is at most the rows plus the diagonal.
+    let mut matrix = Matrix {
+        ids,
+        minutes: vec![vec![0; n]; n],
+        km: vec![vec![0.0; n]; n],
+    };
+    lines.cells = vec![0; n * n];
+    for (&(i, j), &(line, minutes, km)) in &given {
+        matrix.minutes[i][j] = minutes;
+        matrix.km[i][j] = km;
+        lines.cells[i * n + j] = line;
+    }
+    (Some(matrix), lines)
+}
+
 /// Line numbers of each section's records, to place semantic problems in their file.
 /// A section read from somewhere other than a CSV file (the service's stored records)
 /// has no lines: its problems name the record's position instead.
@@ -471,6 +659,8 @@ pub struct Lines {
     pub history: Vec<usize>,
     /// Lines of `findings.csv`'s records.
     pub findings: Vec<usize>,
+    /// Lines of `matrix.csv`'s ids and legs.
+    pub matrix: MatrixLines,
 }
 
 impl Lines {
@@ -488,6 +678,7 @@ impl Lines {
             "horizon" => ("--month", &[]),
             "travel.network.nodes" => (ROAD_NODES, &[]),
             "travel.network.edges" => (ROAD_EDGES, &[]),
+            "travel.matrix" => return self.locate_in_matrix(p),
             other => (other, &[]),
         };
         // Road files have no skipped rows, so their line is the index plus the header.
@@ -508,6 +699,33 @@ impl Lines {
             code: p.code,
             level: p.level,
             file: file.into(),
+            line,
+            column: Some(column),
+            value: p.value,
+            message: p.message,
+            hint: p.hint,
+        }
+    }
+
+    /// A problem in `travel.matrix`, placed on the `matrix.csv` line of its id or leg.
+    fn locate_in_matrix(&self, p: Problem) -> ImportProblem {
+        let n = self.matrix.ids.len();
+        let (line, column) = match (p.place.field, p.place.subscripts.as_slice()) {
+            ("ids", &[i]) => match self.matrix.ids.get(i) {
+                Some(&(line, column)) => (Some(line), column.to_string()),
+                None => (None, "from".to_string()),
+            },
+            ("ids", _) => (None, "from".to_string()),
+            (field, &[i, j]) if i < n && j < n => {
+                let line = self.matrix.cells.get(i * n + j).copied().filter(|l| *l > 0);
+                (line, field.to_string())
+            }
+            (field, _) => (None, field.to_string()),
+        };
+        ImportProblem {
+            code: p.code,
+            level: p.level,
+            file: MATRIX.into(),
             line,
             column: Some(column),
             value: p.value,
@@ -980,6 +1198,17 @@ pub trait RegistryRecord:
     fn key(&self) -> String;
     /// Reads the registry's CSV text.
     fn read_csv(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Self>;
+    /// Reads the registry's CSV text where defaults come from `policy` (an enterprise's
+    /// missing opening or closing time); the same as [`RegistryRecord::read_csv`] for the
+    /// registries without such a default.
+    fn read_csv_with(
+        text: &str,
+        policy: &Policy,
+        problems: &mut Vec<ImportProblem>,
+    ) -> Section<Self> {
+        let _ = policy;
+        Self::read_csv(text, problems)
+    }
     /// The registry's records in an instance.
     fn records(instance: &Instance) -> &Vec<Self>;
     /// The same, to change them.
@@ -988,6 +1217,9 @@ pub trait RegistryRecord:
 
 macro_rules! registry_record {
     ($t:ty, $name:literal, $file:ident, $read:ident, $field:ident, |$r:ident| $key:expr) => {
+        registry_record!($t, $name, $file, $read, $field, |$r| $key, {});
+    };
+    ($t:ty, $name:literal, $file:ident, $read:ident, $field:ident, |$r:ident| $key:expr, { $($extra:item)* }) => {
         impl RegistryRecord for $t {
             const NAME: &'static str = $name;
             const FILE: &'static str = $file;
@@ -998,6 +1230,7 @@ macro_rules! registry_record {
             fn read_csv(text: &str, problems: &mut Vec<ImportProblem>) -> Section<Self> {
                 $read(text, problems)
             }
+            $($extra)*
             fn records(instance: &Instance) -> &Vec<Self> {
                 &instance.$field
             }
@@ -1033,7 +1266,16 @@ registry_record!(
     ENTERPRISES,
     read_enterprises,
     enterprises,
-    |r| r.id.clone()
+    |r| r.id.clone(),
+    {
+        fn read_csv_with(
+            text: &str,
+            policy: &Policy,
+            problems: &mut Vec<ImportProblem>,
+        ) -> Section<Self> {
+            read_enterprises_with(text, policy, problems)
+        }
+    }
 );
 // A firm can have an enforcement check and an expert sweep on the same day, not two of one kind.
 registry_record!(

@@ -54,6 +54,7 @@ pub fn cangzhou() -> Result<Instance, DemoError> {
         findings: sweep_registry::read_findings(fixture!("findings.csv"), &mut problems).records,
         travel: Some(Travel {
             network: Some(Network { nodes, edges }),
+            matrix: None,
         }),
     };
     let errors: Vec<String> = problems

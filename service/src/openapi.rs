@@ -222,6 +222,7 @@ pub fn operations() -> Vec<Operation> {
             WRITE,
         ));
     }
+    ops.push(op("post", "/api/v1/travel/matrix/csv", "Set the travel to a matrix from a CSV file (the columns of matrix.csv, docs/data-format.md; the matrix replaces any road network); all or nothing, every problem reported", "planner", Body::Csv, (200, Body::Json("SettingWritten")), WRITE));
     let lang: &[(&str, &str)] = &[("lang", "`zh` (default, Chinese headers) or `en`")];
     ops.extend([
         op("get", "/api/v1/plans", "Every plan, newest first", "planner, officer", Body::Empty, (200, Body::JsonList("PlanSummary")), READ),

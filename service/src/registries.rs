@@ -66,6 +66,7 @@ pub fn routes() -> Router<AppState> {
             "/travel",
             get(show_setting::<Travel>).put(put_setting::<Travel>),
         )
+        .route("/travel/matrix/csv", post(upload_matrix_csv))
 }
 
 /// `?limit=&offset=` on lists.
@@ -309,44 +310,12 @@ async fn upload_csv<T: RegistryRecord>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     caller.require_planner()?;
-    // Exactly `text/csv` (parameters aside: `text/csvXYZ` is not CSV), and UTF-8 if a
-    // charset is named.
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let charset_ok = content_type
-        .split(';')
-        .skip(1)
-        .filter_map(|p| p.trim().split_once('='))
-        .all(|(k, v)| {
-            !k.trim().eq_ignore_ascii_case("charset")
-                || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
-        });
-    if crate::error::media_type(&headers).as_deref() != Some("text/csv") || !charset_ok {
-        let shown: String = content_type.chars().take(100).collect();
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            format!("send the registry as `Content-Type: text/csv` (UTF-8), not `{shown}`"),
-        ));
-    }
-    let body = body.map_err(crate::error::body_error)?;
-    let text = String::from_utf8(body.to_vec()).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_csv",
-            "the file is not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"); GBK is not accepted",
-        )
-        .with_details(vec![Detail {
-            line: Some(line),
-            ..Detail::new(T::FILE, "E1002", format!("bad byte at offset {at}"))
-        }])
-    })?;
+    let text = csv_text(&headers, body, T::FILE)?;
+    // Defaults the file leaves to the policy (a firm's missing closing time) come from
+    // the stored policy.
+    let policy: Policy = state.store.setting("policy").await?.unwrap_or_default();
     let mut problems = Vec::new();
-    let section = T::read_csv(&text, &mut problems);
+    let section = T::read_csv_with(&text, &policy, &mut problems);
     // A key given twice would make the second row silently win; it is an error.
     let mut seen = std::collections::HashMap::new();
     for (record, line) in section.records.iter().zip(&section.lines) {
@@ -407,6 +376,106 @@ async fn upload_csv<T: RegistryRecord>(
     .into_response())
 }
 
+/// The text of an uploaded CSV file: exactly `text/csv` (parameters aside: `text/csvXYZ`
+/// is not CSV), UTF-8 if a charset is named, and UTF-8 bytes.
+fn csv_text(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    file: &str,
+) -> Result<String, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let charset_ok = content_type
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.trim().split_once('='))
+        .all(|(k, v)| {
+            !k.trim().eq_ignore_ascii_case("charset")
+                || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        });
+    if crate::error::media_type(headers).as_deref() != Some("text/csv") || !charset_ok {
+        let shown: String = content_type.chars().take(100).collect();
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send the registry as `Content-Type: text/csv` (UTF-8), not `{shown}`"),
+        ));
+    }
+    let body = body.map_err(crate::error::body_error)?;
+    let text = String::from_utf8(body.to_vec()).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_csv",
+            "the file is not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"); GBK is not accepted",
+        )
+        .with_details(vec![Detail {
+            line: Some(line),
+            ..Detail::new(file, "E1002", format!("bad byte at offset {at}"))
+        }])
+    })?;
+    Ok(text)
+}
+
+/// `POST /api/v1/travel/matrix/csv`: sets the bureau's travel to the matrix in the file
+/// (`matrix.csv`'s columns); the matrix replaces the road network, so a stored network is
+/// dropped. All or nothing, with the command line's checks.
+async fn upload_matrix_csv(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    caller.require_planner()?;
+    let text = csv_text(&headers, body, sweep_registry::MATRIX)?;
+    let mut problems = Vec::new();
+    let (matrix, matrix_lines) = sweep_registry::read_matrix(&text, &mut problems);
+    let Some(matrix) = matrix.filter(|_| !problems.iter().any(|p| p.level == Level::Error)) else {
+        return Err(csv_rejected_in(sweep_registry::MATRIX, problems));
+    };
+    let travel = Travel {
+        network: None,
+        matrix: Some(matrix),
+    };
+    let _writer = state.registry_writer.lock().await;
+    let mut instance = registries(&state).await?;
+    instance.travel = Some(travel.clone());
+    let lines = Lines {
+        matrix: matrix_lines,
+        ..Lines::default()
+    };
+    // Problems in the matrix are placed on the file's lines; others name the record.
+    let place = |p: Problem| {
+        if p.place.section == "travel.matrix" {
+            located(lines.locate(p))
+        } else {
+            detail(&instance, p)
+        }
+    };
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
+        relevant(validate(&instance)).partition(|p| p.level == Level::Error);
+    if !errors.is_empty() {
+        return Err(rejected(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            sweep_registry::MATRIX,
+            errors.into_iter().map(place).collect(),
+        ));
+    }
+    state.store.put_setting("travel", &travel).await?;
+    tracing::info!(
+        places = travel.matrix.as_ref().map_or(0, |m| m.ids.len()),
+        "travel matrix replaced from CSV"
+    );
+    Ok(Json(SettingWritten {
+        setting: "travel",
+        warnings: warnings.into_iter().map(place).collect(),
+    })
+    .into_response())
+}
+
 fn section_lines<T: RegistryRecord>(lines: Vec<usize>) -> Lines {
     let mut all = Lines::default();
     match T::NAME {
@@ -431,6 +500,10 @@ fn located(p: ImportProblem) -> Detail {
 }
 
 fn csv_rejected<T: RegistryRecord>(problems: Vec<ImportProblem>) -> ApiError {
+    csv_rejected_in(T::FILE, problems)
+}
+
+fn csv_rejected_in(file: &str, problems: Vec<ImportProblem>) -> ApiError {
     // The reader lists the first problems of a file and counts the rest (`E1007`).
     let unlisted: usize = problems
         .iter()
@@ -450,7 +523,7 @@ fn csv_rejected<T: RegistryRecord>(problems: Vec<ImportProblem>) -> ApiError {
         format!(
             "{} in {}; nothing was changed; see details",
             crate::error::problems(total),
-            T::FILE
+            file
         ),
     );
     error.with_details(details).with_total(total)
@@ -500,10 +573,10 @@ pub fn detail(instance: &Instance, p: Problem) -> Detail {
         .place
         .index
         .and_then(|i| record_key(instance, p.place.section, i));
-    let field = match (key, p.place.index) {
-        (Some(key), _) => format!("{}[{key}].{}", p.place.section, p.place.field),
-        (None, Some(i)) => format!("{}[{i}].{}", p.place.section, p.place.field),
-        (None, None) => format!("{}.{}", p.place.section, p.place.field),
+    let field = match key {
+        Some(key) => format!("{}[{key}].{}", p.place.section, p.place.field),
+        // `travel.matrix.minutes[3][7]`: the place's own path, subscripts and all.
+        None => p.place.to_string(),
     };
     Detail {
         field,

@@ -9,7 +9,7 @@ use crate::calendar;
 use crate::due::{self, DueList, FirmHistory};
 use crate::model::{CITY_LEVEL, Instance, Specialty, Tier};
 use crate::requirements::{self, Requirement};
-use crate::travel::{Leg, LegMatrix, TravelError, TravelModel};
+use crate::travel::{Leg, LegMatrix, Place, TravelError, TravelModel};
 
 /// A set of specialties as bits, for fast coverage tests.
 pub type SpecialtyMask = u32;
@@ -39,11 +39,11 @@ pub struct Context<'a> {
     pub expert_max: Vec<u32>,
     /// `max_days` of each officer.
     pub officer_max: Vec<u32>,
-    /// Location index of each officer's base (`None`: no base, the officer cannot go out).
+    /// Place index of each officer's base (`None`: no base, the officer cannot go out).
     pub officer_loc: Vec<Option<usize>>,
-    /// Location index of each due firm.
+    /// Place index of each due firm.
     pub firm_loc: Vec<usize>,
-    /// Legs between all locations (officer bases first, then due firms).
+    /// Legs between all places (officer bases first, then due firms).
     pub legs: LegMatrix,
     /// `avoids[due]`: experts who must not check that firm (回避), sorted.
     pub avoids: Vec<Vec<usize>>,
@@ -61,7 +61,7 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// Derives the context; fails only if the road network is unusable.
+    /// Derives the context; fails only if the travel data is unusable.
     pub fn new(instance: &'a Instance) -> Result<Context<'a>, TravelError> {
         let history = due::history_by_firm(instance);
         let due = due::derive_with_history(instance, &history);
@@ -122,27 +122,29 @@ impl<'a> Context<'a> {
             .map(|o| instance.officer_max_days(o))
             .collect();
 
-        let mut locations = Vec::new();
+        // Legs are asked for by place (id and location), so that a travel matrix, which
+        // knows places by id, gives each firm and base its own legs.
+        let mut places = Vec::new();
         let officer_loc = instance
             .officers
             .iter()
             .map(|o| {
-                instance.officer_base(o).map(|base| {
-                    locations.push(base);
-                    locations.len() - 1
+                Place::officer_base(instance, o).map(|base| {
+                    places.push(base);
+                    places.len() - 1
                 })
             })
             .collect();
         let firm_loc = firms
             .iter()
             .map(|f| {
-                locations.push(f.location);
-                locations.len() - 1
+                places.push(Place::firm(f));
+                places.len() - 1
             })
             .collect();
         let legs = match legs {
             Some(legs) => legs,
-            None => TravelModel::new(instance)?.matrix(&locations),
+            None => TravelModel::new(instance)?.matrix(&places),
         };
 
         let due_by_id: HashMap<&str, usize> = firms
@@ -291,7 +293,7 @@ impl<'a> Context<'a> {
         self.avoids[d].binary_search(&e).is_ok()
     }
 
-    /// The leg between two location indices.
+    /// The leg between two place indices.
     pub fn leg(&self, from: usize, to: usize) -> Option<Leg> {
         self.legs.get(from, to)
     }

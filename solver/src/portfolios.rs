@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::gap::{Gap, GapError, GapOptions, solve_gap};
 use crate::model::{CITY_LEVEL, Instance};
-use crate::travel::{TravelError, TravelModel};
+use crate::travel::{Place, TravelError, TravelModel};
 
 /// A proposed portfolio for every firm.
 #[derive(Debug, Clone)]
@@ -53,14 +53,14 @@ pub fn assign(
     time_limit: Duration,
     seed: u64,
 ) -> Result<Portfolios, PortfolioError> {
-    let officers: Vec<(usize, crate::model::Location)> = instance
+    let officers: Vec<(usize, Place<'_>)> = instance
         .officers
         .iter()
         .enumerate()
-        .filter_map(|(i, o)| Some((i, instance.officer_base(o)?)))
+        .filter_map(|(i, o)| Some((i, Place::officer_base(instance, o)?)))
         .collect();
     let bases: Vec<_> = officers.iter().map(|o| o.1).collect();
-    let sites: Vec<_> = instance.enterprises.iter().map(|f| f.location).collect();
+    let sites: Vec<_> = instance.enterprises.iter().map(Place::firm).collect();
     let legs = TravelModel::new(instance)?.legs(&bases, &sites);
     let cost: Vec<Vec<f64>> = officers
         .iter()

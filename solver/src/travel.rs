@@ -1,10 +1,18 @@
-//! Travel times and distances between locations (CONTRACT.md's travel model).
+//! Travel times and distances between places (CONTRACT.md's travel model).
 //!
-//! With a road network: each location is joined to its nearest node (great-circle) by a
-//! connector of great-circle km × 1.3 at 30 km/h; between nodes, the time-shortest path
-//! over two-way edges at their class speed. Without one: great-circle km × 1.3 at 50 km/h.
-//! A leg's minutes are its exact time rounded up to a whole minute; its km are rounded
-//! to 0.01 km so that sums over a roster compare exactly.
+//! Legs are asked for between [`Place`]s: the id the instance names a place by (a firm,
+//! an officer's base, a district's base, an expert's home) and its location.
+//!
+//! With a travel matrix (`travel.matrix`): the leg is the matrix's cell for the two ids,
+//! its minutes as given and its km rounded to 0.01; a place the matrix does not list has
+//! no leg. With a road network: each location is joined to its nearest node
+//! (great-circle) by a connector of great-circle km × 1.3 at 30 km/h; between nodes, the
+//! time-shortest path over two-way edges at their class speed. Without either:
+//! great-circle km × 1.3 at 50 km/h. The network and great-circle models route by
+//! location only, so two places at one location have the same legs there (and a zero
+//! leg between them); a matrix routes by id only. A leg's minutes are its exact time
+//! rounded up to a whole minute; its km are rounded to 0.01 km so that sums over a
+//! roster compare exactly.
 
 use std::collections::HashMap;
 use std::ops::Add;
@@ -15,7 +23,8 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::model::{Instance, Location, Network};
+use crate::model::{Enterprise, Expert, Instance, Location, Matrix, Network, Officer};
+use crate::validate::limits;
 
 /// Detour factor from great-circle to road km.
 pub const DETOUR: f64 = 1.3;
@@ -55,7 +64,64 @@ pub fn round_km(km: f64) -> f64 {
     (km * 100.0).round() / 100.0
 }
 
-/// A problem with the road network that makes it unusable.
+/// Where a leg starts or ends: the id the instance names the place by, and its location.
+///
+/// The network and great-circle models route by `at`; a travel matrix by `id`. A bare
+/// [`Location`] converts to a place with no id (`""`), which only those two can route.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place<'a> {
+    /// The id of the place in `travel.matrix.ids`: an enterprise, officer, district or
+    /// expert id.
+    pub id: &'a str,
+    /// Where the place is.
+    pub at: Location,
+}
+
+impl<'a> Place<'a> {
+    /// A firm's site, named by its enterprise id.
+    pub fn firm(firm: &'a Enterprise) -> Place<'a> {
+        Place {
+            id: &firm.id,
+            at: firm.location,
+        }
+    }
+
+    /// An expert's home, named by the expert id.
+    pub fn home(expert: &'a Expert) -> Place<'a> {
+        Place {
+            id: &expert.id,
+            at: expert.home,
+        }
+    }
+
+    /// Where the officer's crews start and end, as [`Instance::officer_base`] decides: the
+    /// officer's own base (named by the officer id), else their district's base (named by
+    /// the district id); `None` without either.
+    pub fn officer_base(instance: &'a Instance, officer: &'a Officer) -> Option<Place<'a>> {
+        match officer.base {
+            Some(at) => Some(Place {
+                id: &officer.id,
+                at,
+            }),
+            None => instance
+                .districts
+                .iter()
+                .find(|d| d.id == officer.district)
+                .map(|d| Place {
+                    id: &d.id,
+                    at: d.base,
+                }),
+        }
+    }
+}
+
+impl From<Location> for Place<'static> {
+    fn from(at: Location) -> Place<'static> {
+        Place { id: "", at }
+    }
+}
+
+/// A problem with the travel data that makes it unusable.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TravelError {
     /// An edge names a node that is not in the network.
@@ -69,6 +135,28 @@ pub enum TravelError {
     /// A network with no nodes.
     #[error("the road network has no nodes")]
     Empty,
+    /// Both a network and a matrix: the matrix replaces the network, so one must go.
+    #[error("travel has both a network and a matrix")]
+    NetworkAndMatrix,
+    /// A matrix whose `minutes` or `km` is not one row of one entry per id.
+    #[error("travel.matrix.{field} is not {n} rows of {n} entries")]
+    MatrixShape {
+        /// `minutes` or `km`.
+        field: &'static str,
+        /// The number of ids.
+        n: usize,
+    },
+    /// A matrix naming one place twice.
+    #[error("travel.matrix.ids lists `{0}` twice")]
+    MatrixDuplicate(String),
+    /// A leg outside the documented ranges (`validate::limits`).
+    #[error("the matrix leg from `{from}` to `{to}` is out of range")]
+    MatrixLeg {
+        /// The place the leg starts at.
+        from: String,
+        /// The place it ends at.
+        to: String,
+    },
 }
 
 /// Time and distance along a path: ordered by time, then km, so Dijkstra finds the
@@ -105,47 +193,60 @@ fn on_sphere(at: Location) -> [f64; 3] {
 /// The travel model of one instance.
 pub struct TravelModel {
     roads: Option<RoadGraph>,
+    matrix: Option<PlaceMatrix>,
 }
 
 impl TravelModel {
     /// Builds the model from the instance's travel data.
     pub fn new(instance: &Instance) -> Result<TravelModel, TravelError> {
-        let network = instance.travel.as_ref().and_then(|t| t.network.as_ref());
+        let travel = instance.travel.as_ref();
+        let network = travel.and_then(|t| t.network.as_ref());
+        let matrix = travel.and_then(|t| t.matrix.as_ref());
+        if network.is_some() && matrix.is_some() {
+            return Err(TravelError::NetworkAndMatrix);
+        }
         let roads = network.map(RoadGraph::new).transpose()?;
-        Ok(TravelModel { roads })
+        let matrix = matrix.map(PlaceMatrix::new).transpose()?;
+        Ok(TravelModel { roads, matrix })
     }
 
     /// A model with no network: great-circle travel.
     pub fn great_circle() -> TravelModel {
-        TravelModel { roads: None }
+        TravelModel {
+            roads: None,
+            matrix: None,
+        }
     }
 
     /// One leg. For many legs use [`TravelModel::legs`], which shares shortest-path trees.
-    pub fn leg(&self, from: Location, to: Location) -> Option<Leg> {
-        self.legs(&[from], &[to]).get(0, 0)
+    pub fn leg<'p>(&self, from: impl Into<Place<'p>>, to: impl Into<Place<'p>>) -> Option<Leg> {
+        self.legs(&[from.into()], &[to.into()]).get(0, 0)
     }
 
-    /// All legs between `locations` (a square table).
-    pub fn matrix(&self, locations: &[Location]) -> LegMatrix {
-        self.legs(locations, locations)
+    /// All legs between `places` (a square table).
+    pub fn matrix<'p, P: Into<Place<'p>> + Copy>(&self, places: &[P]) -> LegMatrix {
+        self.legs(places, places)
     }
 
-    /// The legs from every place in `from` to every place in `to`, one shortest-path tree
-    /// per distinct snapped source node, computed in parallel.
-    pub fn legs(&self, from: &[Location], to: &[Location]) -> LegMatrix {
+    /// The legs from every place in `from` to every place in `to`: with a network, one
+    /// shortest-path tree per distinct snapped source node, computed in parallel.
+    pub fn legs<'p, P: Into<Place<'p>> + Copy>(&self, from: &[P], to: &[P]) -> LegMatrix {
+        let from: Vec<Place<'p>> = from.iter().map(|&p| p.into()).collect();
+        let to: Vec<Place<'p>> = to.iter().map(|&p| p.into()).collect();
         let cols = to.len();
         let mut legs = vec![None; from.len() * cols];
-        match &self.roads {
-            None => {
+        match (&self.matrix, &self.roads) {
+            (Some(matrix), _) => matrix.fill(&from, &to, &mut legs),
+            (None, None) => {
                 legs.par_chunks_mut(cols.max(1))
                     .enumerate()
                     .for_each(|(i, row)| {
                         for (j, cell) in row.iter_mut().enumerate() {
-                            *cell = Some(great_circle_leg(from[i], to[j]));
+                            *cell = Some(great_circle_leg(from[i].at, to[j].at));
                         }
                     });
             }
-            Some(roads) => roads.fill(from, to, &mut legs),
+            (None, Some(roads)) => roads.fill(&from, &to, &mut legs),
         }
         LegMatrix { cols, legs }
     }
@@ -153,14 +254,91 @@ impl TravelModel {
     /// The leg of each (from, to) pair: the same legs as [`TravelModel::legs`], computed
     /// pair by pair, for a few legs among many places (a roster's tours) where a matrix
     /// over all the places would not fit in memory.
-    pub fn pairs(&self, pairs: &[(Location, Location)]) -> Vec<Option<Leg>> {
-        match &self.roads {
-            None => pairs
-                .par_iter()
-                .map(|&(from, to)| Some(great_circle_leg(from, to)))
+    pub fn pairs<'p, P: Into<Place<'p>> + Copy>(&self, pairs: &[(P, P)]) -> Vec<Option<Leg>> {
+        let pairs: Vec<(Place<'p>, Place<'p>)> = pairs
+            .iter()
+            .map(|&(from, to)| (from.into(), to.into()))
+            .collect();
+        match (&self.matrix, &self.roads) {
+            (Some(matrix), _) => pairs
+                .iter()
+                .map(|(from, to)| matrix.leg(from.id, to.id))
                 .collect(),
-            Some(roads) => roads.pairs(pairs),
+            (None, None) => pairs
+                .par_iter()
+                .map(|(from, to)| Some(great_circle_leg(from.at, to.at)))
+                .collect(),
+            (None, Some(roads)) => roads.pairs(&pairs),
         }
+    }
+}
+
+/// A travel matrix by place id.
+struct PlaceMatrix {
+    /// Row (and column) of each id.
+    index: HashMap<String, usize>,
+    /// Number of ids.
+    n: usize,
+    /// `legs[from * n + to]`.
+    legs: Vec<Leg>,
+}
+
+impl PlaceMatrix {
+    /// Checks the shape and the ranges the solver's arithmetic relies on (the validator
+    /// reports each bad cell with its path; this is the guard for an unvalidated instance).
+    fn new(matrix: &Matrix) -> Result<PlaceMatrix, TravelError> {
+        let n = matrix.ids.len();
+        for (field, rows) in [("minutes", matrix.minutes.len()), ("km", matrix.km.len())] {
+            let lengths_ok = match field {
+                "minutes" => matrix.minutes.iter().all(|r| r.len() == n),
+                _ => matrix.km.iter().all(|r| r.len() == n),
+            };
+            if rows != n || !lengths_ok {
+                return Err(TravelError::MatrixShape { field, n });
+            }
+        }
+        let mut index = HashMap::with_capacity(n);
+        for (i, id) in matrix.ids.iter().enumerate() {
+            if index.insert(id.clone(), i).is_some() {
+                return Err(TravelError::MatrixDuplicate(id.clone()));
+            }
+        }
+        let mut legs = Vec::with_capacity(n * n);
+        for (i, (minutes, km)) in matrix.minutes.iter().zip(&matrix.km).enumerate() {
+            for (j, (&minutes, &km)) in minutes.iter().zip(km).enumerate() {
+                if minutes > limits::MAX_LEG_MINUTES || !(0.0..=limits::MAX_LEG_KM).contains(&km) {
+                    return Err(TravelError::MatrixLeg {
+                        from: matrix.ids[i].clone(),
+                        to: matrix.ids[j].clone(),
+                    });
+                }
+                legs.push(Leg {
+                    minutes,
+                    km: round_km(km),
+                });
+            }
+        }
+        Ok(PlaceMatrix { index, n, legs })
+    }
+
+    fn leg(&self, from: &str, to: &str) -> Option<Leg> {
+        let (a, b) = (*self.index.get(from)?, *self.index.get(to)?);
+        Some(self.legs[a * self.n + b])
+    }
+
+    fn fill(&self, from: &[Place<'_>], to: &[Place<'_>], legs: &mut [Option<Leg>]) {
+        let cols = to.len();
+        let rows: Vec<Option<usize>> = from.iter().map(|p| self.index.get(p.id).copied()).collect();
+        let columns: Vec<Option<usize>> =
+            to.iter().map(|p| self.index.get(p.id).copied()).collect();
+        legs.par_chunks_mut(cols.max(1))
+            .zip(&rows)
+            .for_each(|(row, a)| {
+                let Some(a) = *a else { return };
+                for (cell, b) in row.iter_mut().zip(&columns) {
+                    *cell = b.map(|b| self.legs[a * self.n + b]);
+                }
+            });
     }
 }
 
@@ -247,10 +425,10 @@ impl RoadGraph {
 
     /// The leg of each (from, to) pair, each by a shortest-path search that stops at its
     /// goal (cheap for the short trips of a tour, whatever the network's size).
-    fn pairs(&self, pairs: &[(Location, Location)]) -> Vec<Option<Leg>> {
+    fn pairs(&self, pairs: &[(Place<'_>, Place<'_>)]) -> Vec<Option<Leg>> {
         pairs
             .par_iter()
-            .map(|&(from, to)| {
+            .map(|&(Place { at: from, .. }, Place { at: to, .. })| {
                 if from == to {
                     return Some(Leg::ZERO);
                 }
@@ -264,11 +442,11 @@ impl RoadGraph {
             .collect()
     }
 
-    fn fill(&self, from: &[Location], to: &[Location], legs: &mut [Option<Leg>]) {
+    fn fill(&self, from: &[Place<'_>], to: &[Place<'_>], legs: &mut [Option<Leg>]) {
         let cols = to.len();
         let from_snaps: Vec<(NodeIndex, PathCost)> =
-            from.par_iter().map(|l| self.snap(*l)).collect();
-        let to_snaps: Vec<(NodeIndex, PathCost)> = to.par_iter().map(|l| self.snap(*l)).collect();
+            from.par_iter().map(|p| self.snap(p.at)).collect();
+        let to_snaps: Vec<(NodeIndex, PathCost)> = to.par_iter().map(|p| self.snap(p.at)).collect();
         let mut sources: Vec<NodeIndex> = from_snaps.iter().map(|s| s.0).collect();
         sources.sort();
         sources.dedup();
@@ -285,7 +463,7 @@ impl RoadGraph {
                     .binary_search(&from_node)
                     .expect("every snapped node is a source")];
                 for (j, cell) in row.iter_mut().enumerate() {
-                    if from[i] == to[j] {
+                    if from[i].at == to[j].at {
                         *cell = Some(Leg::ZERO);
                         continue;
                     }
@@ -358,7 +536,10 @@ mod tests {
             ],
         };
         let roads = RoadGraph::new(&net).unwrap();
-        let model = TravelModel { roads: Some(roads) };
+        let model = TravelModel {
+            roads: Some(roads),
+            matrix: None,
+        };
         let leg = model
             .leg(
                 Location {

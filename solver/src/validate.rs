@@ -29,6 +29,11 @@ pub mod limits {
     pub const MAX_BOOST: f64 = 10.0;
     /// Longest road edge, km.
     pub const MAX_EDGE_KM: f64 = 2_000.0;
+    /// Longest leg of a travel matrix, km (`travel.matrix.km`): as long as the longest edge.
+    pub const MAX_LEG_KM: f64 = MAX_EDGE_KM;
+    /// Longest leg of a travel matrix, minutes (`travel.matrix.minutes`): a whole day, so
+    /// that a crew's day of legs and visits cannot overflow a clock.
+    pub const MAX_LEG_MINUTES: u32 = 1_440;
     /// Most days of anything in a horizon (`max_days`, `officer_max_days`, `expert_max_days`,
     /// `max_horizon_days`).
     pub const MAX_DAYS: u32 = 366;
@@ -67,14 +72,22 @@ pub struct Place {
     pub index: Option<usize>,
     /// Field name, e.g. `district`.
     pub field: &'static str,
+    /// Positions inside the field, outermost first: `[3, 7]` in
+    /// `travel.matrix.minutes[3][7]`; empty for a whole field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subscripts: Vec<usize>,
 }
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.index {
-            Some(i) => write!(f, "{}[{i}].{}", self.section, self.field),
-            None => write!(f, "{}.{}", self.section, self.field),
+            Some(i) => write!(f, "{}[{i}].{}", self.section, self.field)?,
+            None => write!(f, "{}.{}", self.section, self.field)?,
         }
+        for i in &self.subscripts {
+            write!(f, "[{i}]")?;
+        }
+        Ok(())
     }
 }
 
@@ -119,6 +132,34 @@ impl Collector {
                 section,
                 index,
                 field,
+                subscripts: Vec::new(),
+            },
+            value: value.to_string(),
+            message,
+            hint: hint.to_string(),
+        });
+    }
+
+    /// A problem inside `travel.matrix`: `field` (`ids`, `minutes`, `km`) at `subscripts`.
+    #[allow(clippy::too_many_arguments)]
+    fn matrix(
+        &mut self,
+        code: &'static str,
+        level: Level,
+        field: &'static str,
+        subscripts: Vec<usize>,
+        value: impl ToString,
+        message: String,
+        hint: &str,
+    ) {
+        self.problems.push(Problem {
+            code,
+            level,
+            place: Place {
+                section: "travel.matrix",
+                index: None,
+                field,
+                subscripts,
             },
             value: value.to_string(),
             message,
@@ -1163,7 +1204,301 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
             }
         }
     }
+    if let Some(travel) = &instance.travel {
+        if travel.network.is_some() && travel.matrix.is_some() {
+            c.push(
+                "E1524",
+                Error,
+                "travel",
+                None,
+                "matrix",
+                "",
+                "travel has both a network and a matrix; the matrix replaces the network".into(),
+                "give travel.network or travel.matrix, not both (in a registry folder: road_nodes.csv and road_edges.csv, or matrix.csv)",
+            );
+        }
+        if let Some(matrix) = &travel.matrix {
+            travel_matrix(&mut c, instance, matrix);
+        }
+    }
     c.problems
+}
+
+/// Most out-of-range legs of a matrix listed one by one; one more problem counts the rest
+/// (a 5,000-place matrix with a wrong unit in every cell would be 25 million problems).
+const MAX_LEG_PROBLEMS: usize = 1000;
+
+/// The checks of `travel.matrix`: its shape, its ids, its legs' ranges, and that every
+/// place a plan needs (each firm, each officer's base) is listed.
+fn travel_matrix(c: &mut Collector, instance: &Instance, matrix: &crate::model::Matrix) {
+    use Level::{Error, Warning};
+    let n = matrix.ids.len();
+
+    // Ids: present, short, unique.
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(n);
+    for (i, id) in matrix.ids.iter().enumerate() {
+        if id.trim().is_empty() {
+            c.matrix(
+                "E1102",
+                Error,
+                "ids",
+                vec![i],
+                "",
+                "a matrix id is empty".into(),
+                "name each place by its enterprise, officer, district or expert id",
+            );
+            continue;
+        }
+        let chars = id.chars().count();
+        if chars > limits::MAX_ID_CHARS || id.chars().any(char::is_control) {
+            let shown: String = id.chars().take(40).collect();
+            c.matrix(
+                "E1103",
+                Error,
+                "ids",
+                vec![i],
+                &shown,
+                format!(
+                    "matrix id `{}` is over {} characters or holds a control character",
+                    shown.escape_debug(),
+                    limits::MAX_ID_CHARS
+                ),
+                "use the place's registry id",
+            );
+        }
+        if let Some(first) = index.get(id.as_str()) {
+            c.matrix(
+                "E1521",
+                Error,
+                "ids",
+                vec![i],
+                id,
+                format!("`{id}` is listed twice in the matrix (first as ids[{first}])"),
+                "list each place once; its row and column hold all its legs",
+            );
+        } else {
+            index.insert(id, i);
+        }
+    }
+
+    // Shape: one row per id in each table, one entry per id in each row.
+    for (field, rows) in [
+        (
+            "minutes",
+            matrix.minutes.iter().map(Vec::len).collect::<Vec<_>>(),
+        ),
+        ("km", matrix.km.iter().map(Vec::len).collect::<Vec<_>>()),
+    ] {
+        if rows.len() != n {
+            c.matrix(
+                "E1520",
+                Error,
+                field,
+                vec![],
+                rows.len(),
+                format!("travel.matrix.{field} has {} rows for {n} ids", rows.len()),
+                "give one row per id, in the order of ids",
+            );
+        }
+        for (i, len) in rows.iter().enumerate().filter(|(_, len)| **len != n) {
+            c.matrix(
+                "E1520",
+                Error,
+                field,
+                vec![i],
+                len,
+                format!("row {i} of travel.matrix.{field} has {len} entries for {n} ids"),
+                "give one entry per id, in the order of ids (the leg to itself is 0)",
+            );
+        }
+    }
+
+    // Legs in range.
+    let mut out_of_range = 0usize;
+    let mut leg_problem = |c: &mut Collector,
+                           field: &'static str,
+                           i: usize,
+                           j: usize,
+                           value: String,
+                           what: String,
+                           hint: &str| {
+        out_of_range += 1;
+        if out_of_range <= MAX_LEG_PROBLEMS {
+            let (from, to) = (id_at(matrix, i), id_at(matrix, j));
+            c.matrix(
+                "E1523",
+                Error,
+                field,
+                vec![i, j],
+                value,
+                format!("the leg from {from} to {to} {what}"),
+                hint,
+            );
+        }
+    };
+    for (i, row) in matrix.minutes.iter().enumerate() {
+        for (j, &minutes) in row.iter().enumerate() {
+            if minutes > limits::MAX_LEG_MINUTES {
+                leg_problem(
+                    c,
+                    "minutes",
+                    i,
+                    j,
+                    minutes.to_string(),
+                    format!(
+                        "takes {minutes} minutes, more than {}",
+                        limits::MAX_LEG_MINUTES
+                    ),
+                    "give whole minutes of driving, at most 1,440 (a day)",
+                );
+            }
+        }
+    }
+    for (i, row) in matrix.km.iter().enumerate() {
+        for (j, &km) in row.iter().enumerate() {
+            if !(km.is_finite() && (0.0..=limits::MAX_LEG_KM).contains(&km)) {
+                leg_problem(
+                    c,
+                    "km",
+                    i,
+                    j,
+                    km.to_string(),
+                    format!("is {km} km, outside 0–{}", limits::MAX_LEG_KM),
+                    "give road km, from 0 to 2,000",
+                );
+            }
+        }
+    }
+    if out_of_range > MAX_LEG_PROBLEMS {
+        let rest = out_of_range - MAX_LEG_PROBLEMS;
+        c.matrix(
+            "E1523",
+            Error,
+            "km",
+            vec![],
+            rest,
+            format!("{rest} more legs are out of range (the first {MAX_LEG_PROBLEMS} are listed)"),
+            "check the units of the matrix: minutes and km",
+        );
+    }
+
+    // Every id names one place: unique across the registries a place can come from.
+    let mut named: HashMap<&str, &'static str> = HashMap::new();
+    let registries: [(&'static str, Vec<&str>); 4] = [
+        (
+            "districts",
+            instance.districts.iter().map(|d| d.id.as_str()).collect(),
+        ),
+        (
+            "officers",
+            instance.officers.iter().map(|o| o.id.as_str()).collect(),
+        ),
+        (
+            "experts",
+            instance.experts.iter().map(|e| e.id.as_str()).collect(),
+        ),
+        (
+            "enterprises",
+            instance.enterprises.iter().map(|f| f.id.as_str()).collect(),
+        ),
+    ];
+    for (section, ids) in &registries {
+        for (i, id) in ids.iter().enumerate() {
+            match named.get(id) {
+                Some(other) if other != section => c.push(
+                    "E1525",
+                    Error,
+                    section,
+                    Some(i),
+                    "id",
+                    id,
+                    format!(
+                        "`{id}` is an id in {other} and in {section}; the travel matrix could not tell the two places apart"
+                    ),
+                    "with a travel matrix, give districts, officers, experts and enterprises ids no other registry uses",
+                ),
+                Some(_) => {} // Twice in one registry: E1101.
+                None => {
+                    named.insert(id, section);
+                }
+            }
+        }
+    }
+
+    // Every place a plan needs is listed: each firm and each officer's base (an officer's
+    // own base by the officer id, else the district's base by the district id).
+    let mut needed: Vec<(&str, String)> = instance
+        .enterprises
+        .iter()
+        .map(|f| (f.id.as_str(), format!("enterprise {}", f.id)))
+        .collect();
+    let mut bases_seen = HashSet::new();
+    for o in &instance.officers {
+        let Some(base) = crate::travel::Place::officer_base(instance, o) else {
+            continue; // No base at all: E1503 or E1201.
+        };
+        if bases_seen.insert(base.id) {
+            let what = if base.id == o.id {
+                format!("officer {}'s base", o.id)
+            } else {
+                format!(
+                    "district {}'s base (where officer {} starts)",
+                    base.id, o.id
+                )
+            };
+            needed.push((base.id, what));
+        }
+    }
+    for (id, what) in needed {
+        if !index.contains_key(id) {
+            c.matrix(
+                "E1522",
+                Error,
+                "ids",
+                vec![],
+                id,
+                format!("{what} is not in the travel matrix"),
+                "list every enterprise and every officer's base (the officer id, or the district id for an officer without a base of their own) with its legs to and from every other place",
+            );
+        }
+    }
+
+    // Ids that name no place are left unused.
+    let own_base: HashSet<&str> = instance
+        .officers
+        .iter()
+        .filter(|o| o.base.is_some())
+        .map(|o| o.id.as_str())
+        .collect();
+    for (i, id) in matrix.ids.iter().enumerate() {
+        let message = match named.get(id.as_str()) {
+            None if !id.trim().is_empty() => format!(
+                "`{id}` names no enterprise, officer, district or expert; its legs are not used"
+            ),
+            Some(&"officers") if !own_base.contains(id.as_str()) => format!(
+                "officer {id} has no base of their own (their crews start at their district's base); its legs are not used"
+            ),
+            _ => continue,
+        };
+        c.matrix(
+            "W2006",
+            Warning,
+            "ids",
+            vec![i],
+            id,
+            message,
+            "check the id against the registries, or drop its row and column",
+        );
+    }
+}
+
+/// The id of row `i` of a matrix, or `#i` past its ids.
+fn id_at(matrix: &crate::model::Matrix, i: usize) -> String {
+    matrix
+        .ids
+        .get(i)
+        .cloned()
+        .unwrap_or_else(|| format!("#{i}"))
 }
 
 /// Whether any problem is an error.

@@ -99,6 +99,7 @@ fn empty_instance(month: NaiveDate) -> Instance {
         findings: Vec::new(),
         travel: Some(Travel {
             network: Some(Network::default()),
+            matrix: None,
         }),
     }
 }

@@ -265,5 +265,26 @@ pub fn write_registries(instance: &Instance, dir: &Path) -> Result<()> {
             }),
         )?;
     }
+    if let Some(matrix) = instance.travel.as_ref().and_then(|t| t.matrix.as_ref()) {
+        // Every ordered pair, the leg to itself too, so that a matrix reads back as it was.
+        let n = matrix.ids.len();
+        write_csv(
+            dir,
+            import::MATRIX,
+            &["from", "to", "minutes", "km"],
+            // A cell a malformed matrix lacks is left out (the importer then names it).
+            (0..n * n).filter_map(|cell| {
+                let (i, j) = (cell / n, cell % n);
+                let minutes = matrix.minutes.get(i)?.get(j)?;
+                let km = matrix.km.get(i)?.get(j)?;
+                Some(vec![
+                    matrix.ids[i].clone(),
+                    matrix.ids[j].clone(),
+                    minutes.to_string(),
+                    format!("{km}"),
+                ])
+            }),
+        )?;
+    }
     Ok(())
 }

@@ -166,3 +166,37 @@ pub fn refresh_kpis(instance: &Instance, roster: &mut Roster) {
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_hazard-sweep"))
 }
+
+/// `TWO_FIRMS` with a travel matrix over its places (district D1's base, where officer O1
+/// starts, and firms F1 and F2), with F2 moved onto F1's coordinates: every leg differs
+/// from the great-circle one (which would be 0 between F1 and F2), so a test on it fails
+/// if the matrix is ignored anywhere.
+pub fn matrix_two_firms() -> Instance {
+    let mut instance: Instance = serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap();
+    instance.enterprises[1].location = instance.enterprises[0].location;
+    instance.travel = Some(sweep_solver::model::Travel {
+        network: None,
+        matrix: Some(sweep_solver::model::Matrix {
+            ids: vec!["D1".into(), "F1".into(), "F2".into()],
+            minutes: vec![vec![0, 37, 41], vec![36, 0, 23], vec![40, 22, 0]],
+            km: vec![
+                vec![0.0, 21.456, 24.0],
+                vec![21.5, 0.0, 12.25],
+                vec![24.1, 12.3, 0.0],
+            ],
+        }),
+    });
+    instance
+}
+
+/// The leg `(minutes, km)` of `instance`'s travel matrix from place `from` to place `to`.
+pub fn matrix_leg(instance: &Instance, from: &str, to: &str) -> (u32, f64) {
+    let matrix = instance
+        .travel
+        .as_ref()
+        .and_then(|t| t.matrix.as_ref())
+        .expect("a matrix");
+    let at = |id: &str| matrix.ids.iter().position(|x| x == id).expect("listed");
+    let (i, j) = (at(from), at(to));
+    (matrix.minutes[i][j], matrix.km[i][j])
+}

@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::model::{Crew, Enterprise, Expert, Instance, Officer, Roster, Visit};
 use crate::requirements::{self, Requirement};
-use crate::travel::{Leg, TravelModel};
+use crate::travel::{Leg, Place, TravelModel};
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,7 +107,8 @@ impl<'a> Index<'a> {
     }
 
     /// The travel model's legs of every crew's tour, each leg on its own (a matrix over
-    /// every stop of a province's roster would not fit in memory).
+    /// every stop of a province's roster would not fit in memory), asked for by place so
+    /// that a travel matrix times the tour by its ids as the solver did.
     fn model_tours(&self, roster: &Roster) -> Vec<Result<Vec<Option<Leg>>, Unroutable>> {
         let model = match TravelModel::new(self.instance) {
             Ok(model) => model,
@@ -117,7 +118,7 @@ impl<'a> Index<'a> {
                     .iter()
                     .map(|_| {
                         Err(Unroutable::Because(format!(
-                            "the road network is unusable: {e}"
+                            "the travel data is unusable: {e}"
                         )))
                     })
                     .collect();
@@ -130,7 +131,7 @@ impl<'a> Index<'a> {
                 legs_per_crew.push(Err(Unroutable::UnknownOfficer));
                 continue;
             };
-            let Some(base) = self.instance.officer_base(officer) else {
+            let Some(base) = Place::officer_base(self.instance, officer) else {
                 legs_per_crew.push(Err(Unroutable::Because(format!(
                     "officer {} has no base to start from",
                     crew.officer
@@ -138,7 +139,7 @@ impl<'a> Index<'a> {
                 continue;
             };
             let mut stops = vec![base];
-            stops.extend(self.visits(crew).map(|(_, firm)| firm.location));
+            stops.extend(self.visits(crew).map(|(_, firm)| Place::firm(firm)));
             stops.push(base);
             let first = pairs.len();
             pairs.extend(stops.windows(2).map(|w| (w[0], w[1])));

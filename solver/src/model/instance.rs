@@ -413,6 +413,25 @@ pub struct Travel {
     /// A road network; `null`: great-circle × 1.3 at 50 km/h.
     #[serde(default)]
     pub network: Option<Network>,
+    /// Legs given place by place; replaces the network (giving both is the error E1524).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<Matrix>,
+}
+
+/// Travel legs between named places, as the bureau measured or bought them.
+///
+/// A place is named by the id of its record: an enterprise id for the firm, an officer id
+/// for that officer's own base, a district id for the district's base, an expert id for
+/// the expert's home. `minutes[i][j]` and `km[i][j]` are the leg from `ids[i]` to
+/// `ids[j]`, used as given (km rounded to 0.01 like every leg).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Matrix {
+    /// The places, one per row and column.
+    pub ids: Vec<String>,
+    /// Whole minutes of each leg, `minutes[from][to]`.
+    pub minutes: Vec<Vec<u32>>,
+    /// Km of each leg, `km[from][to]`.
+    pub km: Vec<Vec<f64>>,
 }
 
 /// A road network; edges are two-way.
