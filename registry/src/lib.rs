@@ -136,7 +136,7 @@ pub fn month_horizon(month: &str) -> Result<Horizon, ImportProblem> {
         return Err(bad());
     }
     let start = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_err(|_| bad())?;
-    if !sweep_solver::validate::limits::HORIZON_YEARS.contains(&chrono::Datelike::year(&start)) {
+    if !sweep_solver::limits::HORIZON_YEARS.contains(&chrono::Datelike::year(&start)) {
         return Err(ImportProblem {
             message: format!("`{month}` is outside the years 2000–2100"),
             ..bad()

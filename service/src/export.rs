@@ -12,6 +12,13 @@ use crate::AppState;
 use crate::error::{ApiError, Detail};
 use crate::plans::{Solved, plan_id, solved};
 
+/// The export routes (under `/api/v1`, behind the staff middleware, beside the plans').
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/plans/{id}/export.csv", axum::routing::get(csv))
+        .route("/plans/{id}/export.xlsx", axum::routing::get(xlsx))
+}
+
 /// `?lang=zh|en`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -93,6 +93,7 @@ pub fn app(state: AppState) -> Router {
     let staff = Router::new()
         .merge(registries::routes())
         .merge(plans::routes())
+        .merge(export::routes())
         .merge(tokens::routes())
         .route_layer(from_fn_with_state(state.clone(), auth::staff));
     // The experts' own view.

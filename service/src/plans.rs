@@ -34,7 +34,7 @@ const DEFAULT_TIME_LIMIT: f64 = sweep_solver::DEFAULT_TIME_LIMIT_SECONDS;
 /// Longest time limit a request may ask for (an hour): plans are solved one at a time.
 const MAX_TIME_LIMIT: f64 = 3_600.0;
 /// Longest plan name (checked with the instance, `validate`).
-const MAX_NAME_CHARS: usize = sweep_solver::validate::limits::MAX_NAME_CHARS;
+const MAX_NAME_CHARS: usize = sweep_solver::limits::MAX_NAME_CHARS;
 /// Policy keys a plan may not override: the guard on the horizon's length is the
 /// bureau's, not the request's (a 10,000-day plan once ran past its time limit).
 const FIXED_POLICY_KEYS: [&str; 1] = ["max_horizon_days"];
@@ -48,8 +48,6 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/instance", get(instance))
         .route("/plans/{id}/publish", post(publish))
         .route("/plans/{id}/cancel", post(cancel))
-        .route("/plans/{id}/export.csv", get(crate::export::csv))
-        .route("/plans/{id}/export.xlsx", get(crate::export::xlsx))
         .route(
             "/plans/{id}/visits/{enterprise}/findings",
             post(record_finding),

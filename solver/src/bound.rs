@@ -33,9 +33,9 @@
 
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, clarabel, variable};
 
-use crate::construct::schedule_single;
 use crate::context::Context;
 use crate::model::{CITY_LEVEL, Specialty, Tier};
+use crate::route::schedule_single;
 
 /// Why no bound could be computed.
 #[derive(Debug, thiserror::Error)]

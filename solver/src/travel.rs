@@ -23,8 +23,8 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
+use crate::limits;
 use crate::model::{Enterprise, Expert, Instance, Location, Matrix, Network, Officer};
-use crate::validate::limits;
 
 /// Detour factor from great-circle to road km.
 pub const DETOUR: f64 = 1.3;
@@ -149,7 +149,7 @@ pub enum TravelError {
     /// A matrix naming one place twice.
     #[error("travel.matrix.ids lists `{0}` twice")]
     MatrixDuplicate(String),
-    /// A leg outside the documented ranges (`validate::limits`).
+    /// A leg outside the documented ranges (`limits`).
     #[error("the matrix leg from `{from}` to `{to}` is out of range")]
     MatrixLeg {
         /// The place the leg starts at.

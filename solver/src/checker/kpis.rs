@@ -106,7 +106,7 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     real(
         "workload_spread",
         k.workload_spread,
-        crate::construct::std_dev(&utilisation),
+        crate::objective::std_dev(&utilisation),
         1e-6,
     );
     match (k.bound, k.gap) {

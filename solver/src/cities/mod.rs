@@ -26,11 +26,13 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::construct::{Progress, SolveError, SolveOptions, solve_context, std_dev};
+use crate::construct::solve_context;
 use crate::context::Context;
 use crate::due::{self, DueList};
 use crate::model::{District, Enterprise, Instance, Kpis, Network, Officer, Roster, Travel};
 use crate::objective::Breakdown;
+use crate::objective::std_dev;
+use crate::options::{Progress, SolveError, SolveOptions};
 use crate::travel::round_km;
 
 /// The cities named by the districts, sorted (empty for a single-city instance).

@@ -3,8 +3,8 @@
 //! capacity ones, that stops it.
 
 use super::greedy::{State, complete_team};
-use super::route::schedule;
 use crate::context::Context;
+use crate::route::schedule;
 
 /// A reason code and a sentence naming the constraint. `empty` is a state with nobody
 /// booked, shared across calls, for the "even if everyone were free" test.

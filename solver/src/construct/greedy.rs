@@ -10,9 +10,9 @@ use std::cmp::Ordering;
 
 use rayon::prelude::*;
 
-use super::route::{DayTimes, schedule};
 use crate::context::{Context, SpecialtyMask};
 use crate::objective::{self, CrewView, rotation, tier_scarcity};
+use crate::route::{DayTimes, schedule};
 
 /// One crew on one day.
 #[derive(Debug, Clone)]

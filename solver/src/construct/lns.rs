@@ -27,9 +27,9 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::greedy::{CrewState, State, best_move};
-use super::{Progress, Until};
 use crate::context::Context;
 use crate::objective::{Breakdown, Score};
+use crate::options::{Progress, Until};
 
 /// Iterations per worker between two looks at the clock.
 pub const ROUND: usize = 25;

@@ -1,148 +1,20 @@
-//! The first solver: priority-order greedy construction of crews, days and routes.
+//! The solve of one city: priority-order greedy construction of crews, days and routes,
+//! then the improvement search, the roster assembled with its unscheduled firms explained.
 //!
 //! It always returns a roster that passes the checker: every move is checked against
-//! every hard rule before it is applied. Quality (bounds, local search) builds on it.
+//! every hard rule before it is applied.
 
 mod explain;
 mod greedy;
 mod lns;
-mod route;
 
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use crate::context::Context;
-use crate::model::{Clock, Crew, Instance, Kpis, Roster, SolverInfo, Unscheduled, Visit};
+use crate::model::{Clock, Crew, Kpis, Roster, SolverInfo, Unscheduled, Visit};
 use crate::objective;
-use crate::travel::{TravelError, round_km};
-
-pub use route::{DayTimes, TimedVisit};
-
-/// The time limit of the command line and the service when none is given, seconds: the
-/// search uses it unless it is done sooner.
-pub const DEFAULT_TIME_LIMIT_SECONDS: f64 = 10.0;
-
-/// How to run a solve.
-pub struct SolveOptions<'a> {
-    /// Worker threads (at least 1).
-    pub threads: usize,
-    /// Stop after this long: the improvement search returns its best so far, and firms the
-    /// construction never reached are reported `time_limit`. The search uses all of it
-    /// unless it is done earlier (coverage at the proven bound and the cost no longer
-    /// improving) or `iterations` caps it.
-    pub time_limit: Option<Duration>,
-    /// Improvement iterations per worker at most (`Some(0)`: construction only; `None`: no
-    /// cap, the search runs until the time limit or until it is done).
-    pub iterations: Option<usize>,
-    /// Called after each firm is considered.
-    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
-    /// Seed of the improvement search alone; `None`: the policy's seed, which also drives
-    /// the random draw. Another search seed re-plans the same due list.
-    pub search_seed: Option<u64>,
-    /// Set by another thread to stop the solve soon, as if the time limit had run out (a
-    /// service shutting down does not wait out a long search).
-    pub stop: Option<&'a AtomicBool>,
-}
-
-impl Default for SolveOptions<'_> {
-    fn default() -> Self {
-        SolveOptions {
-            threads: 1,
-            time_limit: None,
-            iterations: Some(0),
-            progress: None,
-            search_seed: None,
-            stop: None,
-        }
-    }
-}
-
-/// Progress of a running solve.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Progress {
-    /// Due firms considered so far by the construction.
-    pub considered: usize,
-    /// Due firms in all.
-    pub total: usize,
-    /// Firms placed so far (by the best roster, during the improvement).
-    pub scheduled: usize,
-    /// Improvement iterations done by each worker (0 during the construction).
-    pub iteration: usize,
-    /// The iteration cap per worker (0: none, the search runs on the clock).
-    pub iterations: usize,
-    /// Weighted coverage of the best roster so far (0–1).
-    pub coverage: f64,
-    /// The proven bound on weighted coverage, when already known.
-    pub bound: Option<f64>,
-    /// Cost (day rates and km, CNY) of the best roster so far.
-    pub cost_cny: f64,
-}
-
-/// When a search must stop: at the time limit's deadline, or once `stop` is set.
-#[derive(Clone, Copy)]
-pub(crate) struct Until<'a> {
-    pub deadline: Option<Instant>,
-    pub stop: Option<&'a AtomicBool>,
-}
-
-impl Until<'_> {
-    pub fn reached(&self) -> bool {
-        self.deadline.is_some_and(|d| Instant::now() >= d)
-            || self
-                .stop
-                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
-    }
-}
-
-/// Why a solve could not run at all (bad input is the validator's business).
-#[derive(Debug, thiserror::Error)]
-pub enum SolveError {
-    /// The road network cannot be used.
-    #[error("travel: {0}")]
-    Travel(#[from] TravelError),
-    /// The worker pool could not start.
-    #[error("could not start {threads} worker threads: {message}")]
-    Threads {
-        /// Threads asked for.
-        threads: usize,
-        /// The system's reason.
-        message: String,
-    },
-}
-
-/// Whether a crew from location `base` can visit due firm `d` alone within the day.
-pub fn schedule_single(ctx: &Context<'_>, base: usize, d: usize) -> bool {
-    route::schedule(ctx, base, &[d]).is_some()
-}
-
-/// Solves the instance: due list, crews, routes and times, unscheduled firms explained.
-///
-/// ```
-/// use sweep_solver::{solve, SolveOptions, check, model::Instance};
-/// let instance: Instance = serde_json::from_str(sweep_solver::examples::TWO_FIRMS).unwrap();
-/// let roster = solve(&instance, &SolveOptions::default()).unwrap();
-/// assert!(check(&instance, &roster).is_empty());
-/// assert_eq!(roster.kpis.scheduled, 2);
-/// ```
-pub fn solve(instance: &Instance, options: &SolveOptions<'_>) -> Result<Roster, SolveError> {
-    let started = Instant::now();
-    let threads = options.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| SolveError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
-    pool.install(|| {
-        let cities = crate::cities::cities(instance);
-        if cities.len() > 1 {
-            return crate::cities::solve(instance, options, &cities, threads, started);
-        }
-        let ctx = Context::new(instance)?;
-        Ok(solve_context(&ctx, options, threads, started, true))
-    })
-}
+use crate::options::{Progress, SolveOptions, Until};
+use crate::travel::round_km;
 
 /// The solve proper, inside a worker pool: construction, improvement, assembly and bound.
 /// `with_bound: false` leaves the bound to the caller (a city's bound needs a wider pool).
@@ -393,19 +265,9 @@ fn kpis(ctx: &Context<'_>, state: &greedy::State) -> Kpis {
         expert_days,
         cost_cny: (breakdown.cost_cny() * 100.0).round() / 100.0, // to the fen
         distance_km,
-        workload_spread: std_dev(&utilisation),
+        workload_spread: objective::std_dev(&utilisation),
         bound: None,
         gap: None,
         objective: Some(breakdown.to_map()),
     }
-}
-
-/// Population standard deviation (0 for an empty list).
-pub fn std_dev(values: &[f64]) -> f64 {
-    if values.is_empty() {
-        return 0.0;
-    }
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt()
 }

@@ -212,3 +212,14 @@ fn round2(x: f64) -> f64 {
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
+
+/// Population standard deviation (0 for an empty list): `kpis.workload_spread` of the
+/// experts' utilisation.
+pub fn std_dev(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt()
+}

@@ -84,3 +84,8 @@ pub fn schedule(ctx: &Context<'_>, base: usize, due_firms: &[usize]) -> Option<D
         visits,
     })
 }
+
+/// Whether a crew from location `base` can visit due firm `d` alone within the day.
+pub fn schedule_single(ctx: &Context<'_>, base: usize, d: usize) -> bool {
+    schedule(ctx, base, &[d]).is_some()
+}
