@@ -244,6 +244,17 @@ proptest! {
         b.solver.seconds = 0.0;
         prop_assert_eq!(a, b);
     }
+
+    #[test]
+    fn the_construction_does_not_depend_on_the_thread_count(instance in arb_instance()) {
+        let with = |threads| {
+            let mut r = solve(&instance, &SolveOptions { threads, ..Default::default() }).unwrap();
+            r.solver.seconds = 0.0;
+            r.solver.threads = 0;
+            r
+        };
+        prop_assert_eq!(with(1), with(4));
+    }
 }
 
 proptest! {

@@ -56,6 +56,11 @@ pub struct Context<'a> {
     pub officer_district: Vec<Option<usize>>,
     /// Officer index of each due firm's responsible officer, if in the registry.
     pub firm_officer: Vec<Option<usize>>,
+    /// How much each expert's specialties are in demand: for each of their specialties,
+    /// the due firms that need it over the expert-days that hold it, summed. A team is
+    /// filled up with the experts whose specialties are least in demand, so that holders
+    /// of a scarce specialty stay free for the firms that need it.
+    pub expert_demand: Vec<f64>,
     /// History per enterprise id.
     pub history: HashMap<&'a str, FirmHistory>,
 }
@@ -100,8 +105,8 @@ impl<'a> Context<'a> {
             .iter()
             .map(|f| requirements::derive(instance, f))
             .collect();
-        let req_masks = reqs.iter().map(|r| mask_of(&r.specialties)).collect();
-        let expert_masks = instance
+        let req_masks: Vec<SpecialtyMask> = reqs.iter().map(|r| mask_of(&r.specialties)).collect();
+        let expert_masks: Vec<SpecialtyMask> = instance
             .experts
             .iter()
             .map(|e| mask_of(&e.specialties))
@@ -111,7 +116,7 @@ impl<'a> Context<'a> {
             .iter()
             .map(|e| instance.expert_day_rate(e))
             .collect();
-        let expert_max = instance
+        let expert_max: Vec<u32> = instance
             .experts
             .iter()
             .map(|e| instance.expert_max_days(e))
@@ -230,6 +235,28 @@ impl<'a> Context<'a> {
             .map(|f| officer_by_id.get(f.officer.as_str()).copied())
             .collect();
 
+        let mut need = [0.0f64; 32];
+        let mut supply = [0.0f64; 32];
+        for &m in &req_masks {
+            for (bit, n) in need.iter_mut().enumerate() {
+                *n += f64::from((m >> bit) & 1);
+            }
+        }
+        for (&m, &days) in expert_masks.iter().zip(&expert_max) {
+            for (bit, s) in supply.iter_mut().enumerate() {
+                *s += f64::from((m >> bit) & 1) * f64::from(days);
+            }
+        }
+        let expert_demand = expert_masks
+            .iter()
+            .map(|&m| {
+                (0..32)
+                    .filter(|bit| (m >> bit) & 1 == 1 && supply[*bit] > 0.0)
+                    .map(|bit| need[bit] / supply[bit])
+                    .sum()
+            })
+            .collect();
+
         Ok(Context {
             history,
             instance,
@@ -249,6 +276,7 @@ impl<'a> Context<'a> {
             firm_district,
             officer_district,
             firm_officer,
+            expert_demand,
         })
     }
 

@@ -152,7 +152,8 @@ pub fn solve_gap(gap: &Gap, options: &GapOptions) -> Result<GapSolution, GapErro
     let solution = GapSolution {
         agent,
         cost,
-        lower_bound: lower_bound.min(cost),
+        // Not clamped to the cost: a bound above a feasible cost is a bug to see, not hide.
+        lower_bound,
     };
     #[cfg(feature = "highs")]
     if solution.cost > solution.lower_bound + 1e-9 {

@@ -320,8 +320,9 @@ fn best_insertion(
 /// every firm in `route_firms` (avoidance), or `None` if no such set fits the team limit.
 ///
 /// Greedy: first a lead of the needed tier covering the most missing specialties, then
-/// whoever covers the most still-missing specialties, then the cheapest to reach the
-/// team size; ties go to the cheaper, less-used, lower-index expert.
+/// whoever covers the most still-missing specialties (ties to the cheaper, less-used,
+/// lower-index expert), then, to reach the team size, whoever's specialties are least in
+/// demand ([`Context::expert_demand`]), then the cheapest.
 pub fn complete_team(
     ctx: &Context<'_>,
     state: &State,
@@ -400,7 +401,16 @@ pub fn complete_team(
         size += 1;
     }
     while size < req.team_size as usize {
-        let next = pick(&candidates, 0, &|_| true);
+        // Headcount: whoever's specialties are least in demand, so that a holder of a
+        // scarce specialty is not spent where nobody needs it; then as above.
+        let next = candidates.iter().copied().reduce(|a, b| {
+            let (da, db) = (ctx.expert_demand[a], ctx.expert_demand[b]);
+            if db < da - 1e-12 || ((db - da).abs() <= 1e-12 && better(b, a, 0)) {
+                b
+            } else {
+                a
+            }
+        });
         take(next, &mut candidates, &mut missing)?;
         size += 1;
     }
