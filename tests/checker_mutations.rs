@@ -611,3 +611,22 @@ fn a_missing_or_unknown_objective_term_is_reported() {
             .insert("luck".into(), 0.0);
     });
 }
+
+#[test]
+fn two_crews_with_one_id() {
+    assert_only("crew.duplicate_id", |_, r| {
+        r.crews[1].id = r.crews[0].id.clone()
+    });
+}
+
+#[test]
+fn a_crew_split_in_two_under_one_id_books_its_people_twice() {
+    let (instance, mut roster) = base();
+    let mut second = roster.crews[0].clone();
+    second.visits = second.visits.split_off(2);
+    roster.crews[0].visits.truncate(2);
+    roster.crews.insert(1, second);
+    let codes: BTreeSet<&str> = check(&instance, &roster).iter().map(|v| v.code).collect();
+    assert!(codes.contains("crew.double_booked"), "{codes:?}");
+    assert!(codes.contains("crew.duplicate_id"), "{codes:?}");
+}

@@ -56,10 +56,10 @@ pub struct Context<'a> {
     pub officer_district: Vec<Option<usize>>,
     /// Officer index of each due firm's responsible officer, if in the registry.
     pub firm_officer: Vec<Option<usize>>,
-    /// How much each expert's specialties are in demand: for each of their specialties,
-    /// the due firms that need it over the expert-days that hold it, summed. A team is
-    /// filled up with the experts whose specialties are least in demand, so that holders
-    /// of a scarce specialty stay free for the firms that need it.
+    /// How much each expert is in demand: for each of their specialties, the due firms that
+    /// need it over the expert-days that hold it, plus the same for each lead tier above
+    /// city they reach, summed. A team is filled up with the experts least in demand, so
+    /// that holders of a scarce specialty or tier stay free for the firms that need them.
     pub expert_demand: Vec<f64>,
     /// History per enterprise id.
     pub history: HashMap<&'a str, FirmHistory>,
@@ -247,13 +247,46 @@ impl<'a> Context<'a> {
                 *s += f64::from((m >> bit) & 1) * f64::from(days);
             }
         }
+        // The lead tiers are in demand the same way: firms needing at least a tier over the
+        // expert-days of that tier or above.
+        let tier_need = |t: Tier| reqs.iter().filter(|r| r.min_tier >= t).count() as f64;
+        let tier_supply = |t: Tier| -> f64 {
+            instance
+                .experts
+                .iter()
+                .zip(&expert_max)
+                .filter(|(e, _)| e.tier >= t)
+                .map(|(_, &days)| f64::from(days))
+                .sum()
+        };
+        let tier_demand: Vec<(Tier, f64)> = [Tier::Provincial, Tier::National]
+            .into_iter()
+            .map(|t| {
+                let supply = tier_supply(t);
+                (
+                    t,
+                    if supply > 0.0 {
+                        tier_need(t) / supply
+                    } else {
+                        0.0
+                    },
+                )
+            })
+            .collect();
         let expert_demand = expert_masks
             .iter()
-            .map(|&m| {
-                (0..32)
+            .zip(&instance.experts)
+            .map(|(&m, expert)| {
+                let specialties: f64 = (0..32)
                     .filter(|bit| (m >> bit) & 1 == 1 && supply[*bit] > 0.0)
                     .map(|bit| need[bit] / supply[bit])
-                    .sum()
+                    .sum();
+                let tiers: f64 = tier_demand
+                    .iter()
+                    .filter(|(t, _)| expert.tier >= *t)
+                    .map(|(_, d)| d)
+                    .sum();
+                specialties + tiers
             })
             .collect();
 

@@ -8,8 +8,18 @@ use crate::model::Roster;
 
 pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     let policy = &ix.instance.policy;
-    let mut seen: HashMap<(chrono::NaiveDate, &str), &str> = HashMap::new();
-    for crew in &roster.crews {
+    // Who is out on which day, by crew position: two crews that share an id are still two
+    // crews (their id is reported too).
+    let mut seen: HashMap<(chrono::NaiveDate, &str), usize> = HashMap::new();
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for (index, crew) in roster.crews.iter().enumerate() {
+        if ids.insert(crew.id.as_str(), index).is_some() {
+            out.crew(
+                "crew.duplicate_id",
+                crew,
+                format!("another crew has the id {}", crew.id),
+            );
+        }
         match ix.officers.get(crew.officer.as_str()) {
             None => out.crew(
                 "crew.unknown_officer",
@@ -65,13 +75,16 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
             }
         }
         for person in std::iter::once(&crew.officer).chain(crew.experts.iter()) {
-            if let Some(other) = seen.insert((crew.date, person.as_str()), crew.id.as_str())
-                && other != crew.id
+            if let Some(other) = seen.insert((crew.date, person.as_str()), index)
+                && other != index
             {
                 out.crew(
                     "crew.double_booked",
                     crew,
-                    format!("{person} is also in crew {other} on {}", crew.date),
+                    format!(
+                        "{person} is also in crew {} on {}",
+                        roster.crews[other].id, crew.date
+                    ),
                 );
             }
         }

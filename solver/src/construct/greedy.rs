@@ -81,6 +81,8 @@ enum MoveKind {
         crew: usize,
         position: usize,
         added: Vec<usize>,
+        /// Members who must avoid the firm, released from the crew for the day.
+        removed: Vec<usize>,
     },
     Open {
         officer: usize,
@@ -148,11 +150,17 @@ impl State {
                 crew,
                 position,
                 added,
+                removed,
             } => {
                 for &e in &added {
                     self.book_expert(e, mv.day);
                 }
+                for &e in &removed {
+                    self.expert_busy[mv.day][e] = false;
+                    self.expert_used[e] -= 1;
+                }
                 let c = &mut self.crews[crew];
+                c.experts.retain(|e| !removed.contains(e));
                 c.experts.extend(added);
                 c.route.insert(position, d);
                 c.times = mv.times;
@@ -190,25 +198,53 @@ pub fn best_move(ctx: &Context<'_>, state: &State, d: usize) -> Option<Move> {
         .min_by(compare_moves)
 }
 
+/// Every way to place due firm `d` (each crew it could join, each officer who could take
+/// it in a new crew, on each sweep day), cheapest first.
+pub fn all_moves(ctx: &Context<'_>, state: &State, d: usize) -> Vec<Move> {
+    let mut moves: Vec<Move> = (0..ctx.days.len())
+        .into_par_iter()
+        .filter(|&day| ctx.firm_open(d, day))
+        .flat_map_iter(|day| {
+            let mut on_day = Vec::new();
+            moves_on_day(ctx, state, d, day, &mut |mv| on_day.push(mv));
+            on_day
+        })
+        .collect();
+    moves.sort_by(compare_moves);
+    moves
+}
+
 fn compare_moves(a: &Move, b: &Move) -> Ordering {
     a.cost.total_cmp(&b.cost).then(a.day.cmp(&b.day))
 }
 
 fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> Option<Move> {
     let mut best: Option<Move> = None;
-    let mut consider = |mv: Move| {
+    moves_on_day(ctx, state, d, day, &mut |mv: Move| {
         if best
             .as_ref()
             .is_none_or(|b| compare_moves(&mv, b) == Ordering::Less)
         {
             best = Some(mv);
         }
-    };
+    });
+    best
+}
 
-    // Into an existing crew of the day, priced by the change of the crew-day's cost.
+/// Hands every way to place due firm `d` on sweep day `day` to `consider`.
+fn moves_on_day(
+    ctx: &Context<'_>,
+    state: &State,
+    d: usize,
+    day: usize,
+    consider: &mut dyn FnMut(Move),
+) {
+    // Into an existing crew of the day, priced by the change of the crew-day's cost. A
+    // member who must avoid the firm leaves the crew, and the team is made whole again for
+    // every firm of the route (the crew re-forms).
     for &c in &state.by_day[day] {
         let crew = &state.crews[c];
-        if !ctx.officer_serves(crew.officer, d) || crew.experts.iter().any(|&e| ctx.avoids(e, d)) {
+        if !ctx.officer_serves(crew.officer, d) {
             continue;
         }
         let Some(base) = ctx.officer_loc[crew.officer] else {
@@ -220,10 +256,17 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
         };
         let mut route = crew.route.clone();
         route.insert(position, d);
-        let Some(added) = complete_team(ctx, state, day, d, &crew.experts, &route) else {
+        let (kept, removed): (Vec<usize>, Vec<usize>) =
+            crew.experts.iter().partition(|&&e| !ctx.avoids(e, d));
+        let added = if removed.is_empty() {
+            complete_team(ctx, state, day, d, &crew.experts, &route)
+        } else {
+            reform_team(ctx, state, day, &kept, &route)
+        };
+        let Some(added) = added else {
             continue;
         };
-        let mut experts = crew.experts.clone();
+        let mut experts = kept;
         experts.extend_from_slice(&added);
         let crew_cost = objective::crew_cost(
             ctx,
@@ -243,6 +286,7 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
                 crew: c,
                 position,
                 added,
+                removed,
             },
             times,
         });
@@ -288,7 +332,6 @@ fn best_move_on_day(ctx: &Context<'_>, state: &State, d: usize, day: usize) -> O
             times,
         });
     }
-    best
 }
 
 /// The cheapest insertion position of `d` into `route`, with the new timing.
@@ -314,6 +357,23 @@ fn best_insertion(
         }
     }
     best
+}
+
+/// The experts to add to `kept` so that the crew qualifies for every firm of `route` and
+/// may visit each of them, or `None`: the team of a crew some of whose members had to go.
+fn reform_team(
+    ctx: &Context<'_>,
+    state: &State,
+    day: usize,
+    kept: &[usize],
+    route: &[usize],
+) -> Option<Vec<usize>> {
+    let mut team = kept.to_vec();
+    for &f in route {
+        let more = complete_team(ctx, state, day, f, &team, route)?;
+        team.extend(more);
+    }
+    Some(team.split_off(kept.len()))
 }
 
 /// The experts to add to `current` so that the crew qualifies for firm `d` and may visit
@@ -401,8 +461,8 @@ pub fn complete_team(
         size += 1;
     }
     while size < req.team_size as usize {
-        // Headcount: whoever's specialties are least in demand, so that a holder of a
-        // scarce specialty is not spent where nobody needs it; then as above.
+        // Headcount: whoever is least in demand, so that a holder of a scarce specialty or
+        // tier is not spent where nobody needs it; then as above.
         let next = candidates.iter().copied().reduce(|a, b| {
             let (da, db) = (ctx.expert_demand[a], ctx.expert_demand[b]);
             if db < da - 1e-12 || ((db - da).abs() <= 1e-12 && better(b, a, 0)) {

@@ -26,7 +26,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::greedy::{CrewState, State, best_move};
+use super::greedy::{CrewState, State, all_moves, best_move};
 use crate::context::Context;
 use crate::objective::{Breakdown, Score};
 use crate::options::{Progress, Until};
@@ -43,6 +43,8 @@ const SHARE_EVERY: usize = 20;
 const STALL: usize = 40;
 /// Iterations between two updates of the operator weights.
 const SEGMENT: usize = 100;
+/// Chance that a blinking recreate passes over a move.
+const BLINK: f64 = 0.3;
 /// How much of an operator's weight its last segment's success replaces.
 const REACTION: f64 = 0.2;
 
@@ -53,7 +55,8 @@ enum Ruin {
     DistrictDay,
     /// One to three random crews.
     RandomCrews,
-    /// The crews of a random day that could have taken a random unplaced firm.
+    /// The crews of a random open day of a random unplaced firm that could have taken it
+    /// or hold an expert it needs.
     ForUnplaced,
     /// The crews visiting the firms nearest a random visited firm, on any day.
     Neighbours,
@@ -396,10 +399,39 @@ fn ruin(
             } else {
                 let d = unplaced[rng.random_range(0..unplaced.len())];
                 touched.push(district_of(ctx, d));
-                let day = rng.random_range(0..ctx.days.len());
-                crews
-                    .iter()
-                    .map(|c| c.day == day && ctx.officer_serves(c.officer, d))
+                // A day the firm is open, and the crews of that day that could have taken
+                // it or hold an expert it needs (a specialty it lacks or its lead tier).
+                let open: Vec<usize> = (0..ctx.days.len())
+                    .filter(|&t| ctx.firm_open(d, t))
+                    .collect();
+                let day = if open.is_empty() {
+                    rng.random_range(0..ctx.days.len())
+                } else {
+                    open[rng.random_range(0..open.len())]
+                };
+                let useful = |e: usize| {
+                    ctx.expert_masks[e] & ctx.req_masks[d] != 0
+                        || ctx.tier(e) >= ctx.reqs[d].min_tier
+                };
+                // On other days, up to two crews holding an expert who is at max_days and
+                // could have joined the firm's crew that day (as headcount too).
+                let capped = |e: usize| {
+                    state.expert_used[e] >= ctx.expert_max[e]
+                        && ctx.expert_on_duty(e, day)
+                        && !ctx.avoids(e, d)
+                };
+                let mut elsewhere: Vec<usize> = (0..crews.len())
+                    .filter(|&c| crews[c].day != day && crews[c].experts.iter().any(|&e| capped(e)))
+                    .collect();
+                let (elsewhere, _) = elsewhere.partial_shuffle(rng, 2);
+                (0..crews.len())
+                    .map(|i| {
+                        let c = &crews[i];
+                        elsewhere.contains(&i)
+                            || (c.day == day
+                                && (ctx.officer_serves(c.officer, d)
+                                    || c.experts.iter().any(|&e| useful(e) && !ctx.avoids(e, d))))
+                    })
                     .collect()
             }
         }
@@ -462,11 +494,23 @@ fn ruin(
         }
     };
     let mut kept = Vec::with_capacity(crews.len());
+    let mut freed: Vec<usize> = Vec::new();
     for (crew, removed) in crews.iter().zip(remove) {
         if removed {
             touched.extend(crew.route.iter().map(|&d| district_of(ctx, d)));
+            freed.extend_from_slice(&crew.experts);
         } else {
             kept.push(crew.clone());
+        }
+    }
+    // An unplaced firm elsewhere that a freed expert could serve (a specialty it needs or
+    // its lead tier) is tried again too: the ruin may have freed what it lacked.
+    for d in (0..ctx.due_count()).filter(|&d| state.placed[d].is_none()) {
+        let needs = |e: &usize| {
+            ctx.expert_masks[*e] & ctx.req_masks[d] != 0 || ctx.tier(*e) >= ctx.reqs[d].min_tier
+        };
+        if freed.iter().any(|e| needs(e) && !ctx.avoids(*e, d)) {
+            touched.push(district_of(ctx, d));
         }
     }
     touched.sort_unstable();
@@ -475,23 +519,51 @@ fn ruin(
 }
 
 /// Places the unplaced firms of the touched districts again (the ruin freed people and
-/// days there), mandatory first, by weight perturbed by ±10 %.
+/// days there), mandatory first, in one of four orders: by weight perturbed by ±10 %
+/// (most often), by weight perturbed by ±50 %, by weight per minute on site perturbed by
+/// ±10 % (two short visits may be worth more than the long one that would block them), or
+/// (one time in six) in any order, mandatory or not; and, one time in three, each firm's
+/// cheapest move may be passed over ([`BLINK`]).
 fn recreate(ctx: &Context<'_>, state: &mut State, touched: &[usize], rng: &mut ChaCha8Rng) {
+    let (noise, per_minute) = match rng.random_range(0..6) {
+        0 => (0.5, false),
+        1 => (0.1, true),
+        // Any order at all, mandatory or not: a firm placed first may take the people
+        // another needs, whichever matters more (a lost mandatory visit is never accepted).
+        2 => (1.0, false),
+        _ => (0.1, false),
+    };
+    let blink = rng.random_bool(1.0 / 3.0);
+    let shuffled = noise >= 1.0;
     let mut order: Vec<(bool, f64, usize)> = (0..ctx.due_count())
         .filter(|&d| {
             state.placed[d].is_none() && touched.binary_search(&district_of(ctx, d)).is_ok()
         })
         .map(|d| {
-            (
-                ctx.due.due[d].mandatory,
-                ctx.due.due[d].weight * (0.9 + 0.2 * rng.random::<f64>()),
-                d,
-            )
+            let per = if per_minute {
+                f64::from(ctx.reqs[d].duration_min.max(1))
+            } else {
+                1.0
+            };
+            let jitter = 1.0 - noise + 2.0 * noise * rng.random::<f64>();
+            let mandatory = ctx.due.due[d].mandatory && !shuffled;
+            (mandatory, ctx.due.due[d].weight / per * jitter, d)
         })
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
     for (_, _, d) in order {
-        if let Some(mv) = best_move(ctx, state, d) {
+        let chosen = if blink {
+            // Each move, cheapest first, is passed over with probability BLINK, so a firm
+            // sometimes leaves its cheapest day, crew or officer to a firm that needs it.
+            let moves = all_moves(ctx, state, d);
+            let pick = (0..moves.len())
+                .find(|_| rng.random::<f64>() >= BLINK)
+                .unwrap_or(0);
+            moves.into_iter().nth(pick)
+        } else {
+            best_move(ctx, state, d)
+        };
+        if let Some(mv) = chosen {
             state.apply(d, mv);
         }
     }
