@@ -503,16 +503,20 @@ fn ruin(
             kept.push(crew.clone());
         }
     }
-    // An unplaced firm elsewhere that a freed expert could serve (a specialty it needs or
-    // its lead tier) is tried again too: the ruin may have freed what it lacked.
-    for d in (0..ctx.due_count()).filter(|&d| state.placed[d].is_none()) {
-        let needs = |e: &usize| {
-            ctx.expert_masks[*e] & ctx.req_masks[d] != 0 || ctx.tier(*e) >= ctx.reqs[d].min_tier
-        };
-        if freed.iter().any(|e| needs(e) && !ctx.avoids(*e, d)) {
-            touched.push(district_of(ctx, d));
-        }
-    }
+    // Unplaced firms elsewhere that a freed expert could serve (a specialty it needs or its
+    // lead tier) are tried again too: the ruin may have freed what they lacked.
+    // Two such firms at most, so that a large month's iteration stays small.
+    let mut wanting: Vec<usize> = (0..ctx.due_count())
+        .filter(|&d| state.placed[d].is_none())
+        .filter(|&d| {
+            freed.iter().any(|&e| {
+                (ctx.expert_masks[e] & ctx.req_masks[d] != 0 || ctx.tier(e) >= ctx.reqs[d].min_tier)
+                    && !ctx.avoids(e, d)
+            })
+        })
+        .collect();
+    let (wanting, _) = wanting.partial_shuffle(rng, 2);
+    touched.extend(wanting.iter().map(|&d| district_of(ctx, d)));
     touched.sort_unstable();
     touched.dedup();
     (kept, touched)
@@ -522,18 +526,18 @@ fn ruin(
 /// days there), mandatory first, in one of four orders: by weight perturbed by ±10 %
 /// (most often), by weight perturbed by ±50 %, by weight per minute on site perturbed by
 /// ±10 % (two short visits may be worth more than the long one that would block them), or
-/// (one time in six) in any order, mandatory or not; and, one time in three, each firm's
+/// (one time in twelve) in any order, mandatory or not; and, one time in ten, each firm's
 /// cheapest move may be passed over ([`BLINK`]).
 fn recreate(ctx: &Context<'_>, state: &mut State, touched: &[usize], rng: &mut ChaCha8Rng) {
-    let (noise, per_minute) = match rng.random_range(0..6) {
+    let (noise, per_minute) = match rng.random_range(0..12) {
         0 => (0.5, false),
-        1 => (0.1, true),
+        1 | 2 => (0.1, true),
         // Any order at all, mandatory or not: a firm placed first may take the people
         // another needs, whichever matters more (a lost mandatory visit is never accepted).
-        2 => (1.0, false),
+        3 => (1.0, false),
         _ => (0.1, false),
     };
-    let blink = rng.random_bool(1.0 / 3.0);
+    let blink = rng.random_bool(0.1);
     let shuffled = noise >= 1.0;
     let mut order: Vec<(bool, f64, usize)> = (0..ctx.due_count())
         .filter(|&d| {
