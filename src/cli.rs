@@ -252,8 +252,9 @@ struct SolveArgs {
     #[arg(long, default_value_t = 1, env = "HAZARD_SWEEP_THREADS")]
     threads: usize,
     /// Improvement iterations per worker at most (0: construction only; default: no cap,
-    /// the time limit ends the search). A roster's `solver.iterations` given here, with
-    /// the same seed and threads, repeats it exactly.
+    /// the time limit ends the search). A one-city roster's `solver.iterations` given
+    /// here, with the same seed and threads and a time limit long enough for the cap to
+    /// end the search, repeats it exactly.
     #[arg(long, env = "HAZARD_SWEEP_ITERATIONS")]
     iterations: Option<usize>,
     /// Seed of the random draw and the solver (overrides the policy's).

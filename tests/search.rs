@@ -27,7 +27,7 @@ fn score(r: &Roster) -> (u32, i64, i64) {
     let o = r.kpis.objective.as_ref().expect("a breakdown");
     (
         o["mandatory_visits"] as u32,
-        (o["priority_weight"] * 1e4).round() as i64,
+        (o["priority_weight"] * 1e6).round() as i64,
         -(o["search_cost"] * 100.0).round() as i64,
     )
 }
@@ -49,6 +49,11 @@ fn a_time_limited_search_repeats_exactly_with_the_iterations_it_reports() {
         .iterations
         .expect("the roster reports its iterations");
     assert!(ran > 0, "the search ran: {}", timed.solver.algorithm);
+    assert!(
+        timed.solver.algorithm.contains("ended by the time limit"),
+        "the clock ended it (tiny seed 7's bound is not reached): {}",
+        timed.solver.algorithm
+    );
     let again = solved(
         &instance,
         &SolveOptions {
@@ -101,7 +106,10 @@ fn without_a_cap_or_a_clock_the_search_stops_once_it_stops_improving() {
     let ran = roster.solver.iterations.unwrap();
     assert!(ran >= 1000, "it ran at least the stall window: {ran}");
     assert!(
-        roster.solver.algorithm.contains("ended by"),
+        roster
+            .solver
+            .algorithm
+            .contains("ended by no better roster for 1,000 iterations"),
         "{}",
         roster.solver.algorithm
     );

@@ -314,13 +314,17 @@ pub(crate) fn solve(
     // Progress over all cities: each city reports its own counts, the sum goes up.
     let considered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
     let scheduled: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
+    // Each city's best cost so far, in fen.
+    let costs: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
     // Each city's covered weight, in millionths of the whole due weight.
     let covered: Vec<AtomicUsize> = cities.iter().map(|_| AtomicUsize::new(0)).collect();
     let whole_weight: f64 = whole.due.iter().map(|d| d.weight).sum();
     let total = whole.due.len();
     // Each city gets an equal share of the thread-time.
     let city_limit = options.time_limit.map(|t| {
-        t.mul_f64(threads as f64 / cities.len() as f64)
+        // Cities run at most `threads` at a time: with more threads than cities each city
+        // has the whole limit, never more (the search uses all of its share).
+        t.mul_f64(threads.min(cities.len()) as f64 / cities.len() as f64)
             .max(Duration::from_millis(100))
     });
 
@@ -334,6 +338,7 @@ pub(crate) fn solve(
             let report = |p: Progress| {
                 considered[c].store(p.considered, Ordering::Relaxed);
                 scheduled[c].store(p.scheduled, Ordering::Relaxed);
+                costs[c].store((p.cost_cny * 100.0).round() as usize, Ordering::Relaxed);
                 let share = if whole_weight > 0.0 {
                     p.coverage * city_weight / whole_weight
                 } else {
@@ -353,7 +358,7 @@ pub(crate) fn solve(
                         iterations: 0,
                         coverage,
                         bound: None,
-                        cost_cny: p.cost_cny,
+                        cost_cny: sum(&costs) as f64 / 100.0,
                     });
                 }
             };
@@ -439,6 +444,8 @@ fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
         if let Some(map) = &r.kpis.objective {
             breakdown += Breakdown::from_map(map);
         }
+        // The priority levels are recounted below from the whole due list (the cities'
+        // figures are rounded, and 330 roundings add up).
         crews.append(&mut r.crews);
         unscheduled.append(&mut r.unscheduled);
         first.get_or_insert(r);
@@ -512,7 +519,18 @@ fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
         workload_spread: std_dev(&utilisation),
         bound,
         gap: bound.map(|b| b - coverage),
-        objective: Some(breakdown.to_map()),
+        objective: Some(
+            Breakdown {
+                mandatory: whole
+                    .due
+                    .iter()
+                    .filter(|d| d.mandatory && visited.contains(d.enterprise.as_str()))
+                    .count() as u32,
+                weight: done_weight,
+                ..breakdown
+            }
+            .to_map(),
+        ),
     };
     let template = first.expect("at least one city");
     Roster {

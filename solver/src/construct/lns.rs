@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use super::greedy::{CrewState, State, all_moves, best_move};
 use crate::context::Context;
+use crate::model::Tier;
 use crate::objective::{Breakdown, Score};
 use crate::options::{Progress, Until};
 
@@ -149,7 +150,8 @@ pub fn improve(
         searches
             .par_iter_mut()
             .for_each(|s| s.run(ctx, n, budget.until.stop));
-        done += n;
+        // A stop (cancel, shutdown) may end a round early: count what every worker did.
+        done += searches.iter().map(|s| s.last_round).min().unwrap_or(n);
         rounds += 1;
         // The best of the workers; among equals the lower worker.
         let round_best = searches
@@ -248,6 +250,8 @@ struct Search {
     best: State,
     best_score: Score,
     iteration: usize,
+    /// Iterations done in the last round.
+    last_round: usize,
     weights: [f64; OPERATORS.len()],
     segment_reward: [f64; OPERATORS.len()],
     segment_uses: [u32; OPERATORS.len()],
@@ -262,6 +266,7 @@ impl Search {
             best: initial,
             best_score: score,
             iteration: 0,
+            last_round: 0,
             weights: [1.0; OPERATORS.len()],
             segment_reward: [0.0; OPERATORS.len()],
             segment_uses: [0; OPERATORS.len()],
@@ -283,12 +288,14 @@ impl Search {
         iterations: usize,
         stop: Option<&std::sync::atomic::AtomicBool>,
     ) {
+        self.last_round = 0;
         for _ in 0..iterations {
             // A stop (shutdown, cancel) ends the round at once; the clock waits for its end.
             if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
                 return;
             }
             self.step(ctx);
+            self.last_round += 1;
         }
     }
 
@@ -331,7 +338,7 @@ impl Search {
                     let success = self.segment_reward[i] / self.segment_uses[i] as f64;
                     self.weights[i] = (1.0 - REACTION) * self.weights[i] + REACTION * success;
                 }
-                // No operator starves: each keeps a tenth of the average weight.
+                // No operator starves: each keeps a weight of at least 0.05.
                 self.weights[i] = self.weights[i].max(0.05);
             }
             self.segment_reward = [0.0; OPERATORS.len()];
@@ -411,7 +418,8 @@ fn ruin(
                 };
                 let useful = |e: usize| {
                     ctx.expert_masks[e] & ctx.req_masks[d] != 0
-                        || ctx.tier(e) >= ctx.reqs[d].min_tier
+                        || (ctx.reqs[d].min_tier > Tier::City
+                            && ctx.tier(e) >= ctx.reqs[d].min_tier)
                 };
                 // On other days, up to two crews holding an expert who is at max_days and
                 // could have joined the firm's crew that day (as headcount too).
@@ -510,7 +518,8 @@ fn ruin(
         .filter(|&d| state.placed[d].is_none())
         .filter(|&d| {
             freed.iter().any(|&e| {
-                (ctx.expert_masks[e] & ctx.req_masks[d] != 0 || ctx.tier(e) >= ctx.reqs[d].min_tier)
+                (ctx.expert_masks[e] & ctx.req_masks[d] != 0
+                    || (ctx.reqs[d].min_tier > Tier::City && ctx.tier(e) >= ctx.reqs[d].min_tier))
                     && !ctx.avoids(e, d)
             })
         })

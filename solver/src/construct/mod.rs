@@ -122,7 +122,7 @@ pub(crate) fn solve_context(
             lns::Ended::Nothing => "",
             lns::Ended::Iterations => "the iteration cap",
             lns::Ended::Clock => "the time limit",
-            lns::Ended::Done => "coverage at its bound and no better cost",
+            lns::Ended::Done => "no better roster for 1,000 iterations per worker",
         };
         roster.solver.algorithm = format!(
             "greedy-priority-insertion + adaptive ruin-and-recreate, record-to-record acceptance ({} iterations x {threads} workers, ended by {ended})",
