@@ -2469,3 +2469,34 @@ async fn killing_the_server_mid_solve_leaves_the_plan_reported_not_lost() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[tokio::test]
+async fn a_running_plan_shows_its_best_coverage_cost_and_gap_live() {
+    let server = Server::start().await;
+    let s = &server;
+    // A search capped far away and given a minute holds the worker while we look.
+    let plan = s
+        .json(
+            s.planner(Method::POST, "/api/v1/plans").json(
+                &json!({ "instance": two_firms(), "iterations": 10_000_000, "time_limit": 60 }),
+            ),
+            202,
+        )
+        .await;
+    let id = plan["id"].as_i64().unwrap();
+    let running = s
+        .wait(id, |p| {
+            p["status"] == "running" && p["progress"]["cost_cny"].as_f64().is_some_and(|c| c > 0.0)
+        })
+        .await
+        .expect("the plan runs and reports its best roster's cost");
+    let progress = &running["progress"];
+    assert_eq!(progress["coverage"], 1.0, "{progress}");
+    assert_eq!(progress["gap"], 0.0, "{progress}");
+    assert!(progress["elapsed"].as_f64().unwrap() >= 0.0, "{progress}");
+    s.json(
+        s.planner(Method::POST, &format!("/api/v1/plans/{id}/cancel")),
+        200,
+    )
+    .await;
+}

@@ -119,6 +119,8 @@ struct Live {
     bound: Option<f64>,
     /// `bound - coverage`.
     gap: Option<f64>,
+    /// The best roster's cost so far (day rates and km, CNY).
+    cost_cny: f64,
     /// Seconds since the solve started.
     elapsed: f64,
 }
@@ -495,6 +497,7 @@ async fn run_and_store(state: &AppState, id: i64, job: Job, stop: Arc<AtomicBool
                 coverage: p.coverage,
                 bound: p.bound,
                 gap: p.bound.map(|b| (b - p.coverage).max(0.0)),
+                cost_cny: p.cost_cny,
                 elapsed: started.elapsed().as_secs_f64(),
             };
             running.progress.lock().expect("progress lock").insert(id, live);
