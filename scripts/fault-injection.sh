@@ -27,7 +27,7 @@
 # Usage (from anywhere; as root):
 #   cargo build --bin hazard-sweep && sudo scripts/fault-injection.sh
 #   HAZARD_SWEEP_BIN=target/release/hazard-sweep FAULT_SCENARIOS="readonly journal" scripts/fault-injection.sh
-# Environment: HAZARD_SWEEP_BIN (default target/debug/hazard-sweep), FAULT_SCENARIOS
+# Environment: HAZARD_SWEEP_BIN (default $CARGO_TARGET_DIR or target, then debug/hazard-sweep), FAULT_SCENARIOS
 # (default "readonly readonly-main diskfull journal"), FAULT_FS_SIZE (default 32m),
 # FAULT_FS=loop (the loop-mounted ext4 image even where tmpfs can be mounted),
 # FAULT_WORKDIR (a folder on a file system that supports chattr, default /tmp), KEEP_WORK=1
@@ -38,7 +38,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BIN=${HAZARD_SWEEP_BIN:-target/debug/hazard-sweep}
+BIN=${HAZARD_SWEEP_BIN:-${CARGO_TARGET_DIR:-target}/debug/hazard-sweep}
 [[ $BIN = /* ]] || BIN=$ROOT/$BIN
 SCENARIOS=${FAULT_SCENARIOS:-readonly readonly-main diskfull journal}
 FS_SIZE=${FAULT_FS_SIZE:-32m}
