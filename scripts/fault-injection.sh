@@ -468,10 +468,13 @@ run_scenario() {
   sleep "$WARM"
 
   note "files before the fault: $(db_files "$dbdir")"
+  # `chattr +i` on each file that still exists: a rollback journal lives only while a write
+  # commits, so it may be gone between the listing and the chattr (not a failure).
+  freeze() { local f; for f in "$@"; do chattr +i "$f" 2>/dev/null || [[ ! -e $f ]] || return 1; done; }
   fault_start=$(now_ms)
   case $SC in
-    readonly) (cd "$dbdir" && chattr +i hs.db*) ;;
-    readonly-main) (cd "$dbdir" && chattr +i hs.db $(ls hs.db-wal hs.db-journal 2>/dev/null)) ;;
+    readonly) (cd "$dbdir" && freeze hs.db*) ;;
+    readonly-main) (cd "$dbdir" && freeze hs.db hs.db-wal hs.db-journal) ;;
     diskfull) fill_fs "$dbdir"; note "free during the fault: $(df -B1 --output=avail "$dbdir" | tail -n 1 | tr -d ' ') bytes" ;;
     journal)
       # Once, then again every 50 ms while the fault lasts: a rollback journal exists only
