@@ -343,26 +343,9 @@ async fn upload_csv<T: RegistryRecord>(
     let mut instance = registries(&state).await?;
     *T::records_mut(&mut instance) = section.records;
     let lines = section_lines::<T>(section.lines);
-    // Problems in the uploaded file are placed on its lines; others name the record.
-    let place = |p: Problem| {
-        if p.place.section == T::NAME {
-            located(lines.locate(p))
-        } else {
-            detail(&instance, p)
-        }
-    };
-    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
-        relevant(validate(&instance)).partition(|p| p.level == Level::Error);
-    if !errors.is_empty() {
-        return Err(rejected(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            T::NAME,
-            errors.into_iter().map(place).collect(),
-        ));
-    }
+    let warnings = validate_upload(&instance, T::NAME, T::NAME, &lines)?;
     let records = T::records(&instance);
     state.store.replace_records(records).await?;
-    let warnings = warnings.into_iter().map(place).collect();
     tracing::info!(
         registry = T::NAME,
         records = records.len(),
@@ -447,23 +430,7 @@ async fn upload_matrix_csv(
         matrix: matrix_lines,
         ..Lines::default()
     };
-    // Problems in the matrix are placed on the file's lines; others name the record.
-    let place = |p: Problem| {
-        if p.place.section == "travel.matrix" {
-            located(lines.locate(p))
-        } else {
-            detail(&instance, p)
-        }
-    };
-    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
-        relevant(validate(&instance)).partition(|p| p.level == Level::Error);
-    if !errors.is_empty() {
-        return Err(rejected(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            sweep_registry::MATRIX,
-            errors.into_iter().map(place).collect(),
-        ));
-    }
+    let warnings = validate_upload(&instance, "travel.matrix", sweep_registry::MATRIX, &lines)?;
     state.store.put_setting("travel", &travel).await?;
     tracing::info!(
         places = travel.matrix.as_ref().map_or(0, |m| m.ids.len()),
@@ -471,9 +438,37 @@ async fn upload_matrix_csv(
     );
     Ok(Json(SettingWritten {
         setting: "travel",
-        warnings: warnings.into_iter().map(place).collect(),
+        warnings,
     })
     .into_response())
+}
+
+/// Validates the instance with an uploaded file in it: the file's problems (those of
+/// `section`) are placed on its lines, the others name their record. Errors refuse the
+/// upload (`file` names it); the warnings are returned.
+fn validate_upload(
+    instance: &Instance,
+    section: &str,
+    file: &str,
+    lines: &Lines,
+) -> Result<Vec<Detail>, ApiError> {
+    let place = |p: Problem| {
+        if p.place.section == section {
+            located(lines.locate(p))
+        } else {
+            detail(instance, p)
+        }
+    };
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
+        relevant(validate(instance)).partition(|p| p.level == Level::Error);
+    if !errors.is_empty() {
+        return Err(rejected(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            file,
+            errors.into_iter().map(place).collect(),
+        ));
+    }
+    Ok(warnings.into_iter().map(place).collect())
 }
 
 fn section_lines<T: RegistryRecord>(lines: Vec<usize>) -> Lines {
