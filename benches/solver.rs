@@ -92,8 +92,20 @@ fn bound(c: &mut Criterion) {
     let ctx = sweep_solver::context::Context::new(&city).unwrap();
     let mut group = c.benchmark_group("bound");
     group.sample_size(10);
-    group.bench_function("cangzhou LP relaxation, build and solve", |b| {
-        b.iter(|| black_box(sweep_solver::bound::coverage_bound(black_box(&ctx)).unwrap()))
+    group.bench_function("cangzhou pattern LP only", |b| {
+        let effort = sweep_solver::bound::Effort {
+            rounds: 0,
+            ..Default::default()
+        };
+        b.iter(|| {
+            black_box(sweep_solver::bound::coverage_bound(black_box(&ctx), &[], effort).unwrap())
+        })
+    });
+    group.bench_function("cangzhou crew-day column generation", |b| {
+        let effort = sweep_solver::bound::Effort::default();
+        b.iter(|| {
+            black_box(sweep_solver::bound::coverage_bound(black_box(&ctx), &[], effort).unwrap())
+        })
     });
     group.finish();
 }

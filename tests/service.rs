@@ -86,7 +86,7 @@ impl Server {
         id
     }
 
-    /// Polls a plan every 50 ms (up to 60 s) until `done` says so.
+    /// Polls a plan every 50 ms (up to 180 s: a plan also proves its bound) until `done` says so.
     async fn wait(&self, id: i64, done: impl Fn(&Value) -> bool) -> Option<Value> {
         poll_plan(&self.client, &self.base, id, done).await
     }
@@ -137,7 +137,7 @@ async fn poll_plan(
     id: i64,
     done: impl Fn(&Value) -> bool,
 ) -> Option<Value> {
-    for _ in 0..1200 {
+    for _ in 0..3600 {
         let plan: Value = client
             .get(format!("{base}/api/v1/plans/{id}"))
             .bearer_auth(PLANNER)

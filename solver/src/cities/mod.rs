@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::bound::{Column, Effort};
 use crate::construct::solve_context;
 use crate::context::Context;
 use crate::due::{self, DueList};
@@ -383,7 +384,8 @@ pub(crate) fn solve(
                 city_due(&whole, &part, c, &due_of_city[c]),
                 &ctx,
             )?;
-            let bound = crate::bound::coverage_bound(&relaxed_ctx).ok();
+            let seeds = Column::of_roster(&relaxed_ctx, &roster);
+            let bound = crate::bound::coverage_bound(&relaxed_ctx, &seeds, Effort::default()).ok();
             Ok(CityPlan {
                 roster,
                 bound,

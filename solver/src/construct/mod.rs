@@ -10,6 +10,8 @@ mod lns;
 
 use std::time::{Duration, Instant};
 
+use crate::bound::{Column, Effort};
+
 use crate::context::Context;
 use crate::model::{Clock, Crew, Kpis, Roster, SolverInfo, Unscheduled, Visit};
 use crate::objective;
@@ -26,16 +28,26 @@ pub(crate) fn solve_context(
     with_bound: bool,
 ) -> Roster {
     let instance = ctx.instance;
-    // The bound comes first (milliseconds at city scale) so that progress can show the gap.
+    // Two bounds. The pattern bound comes first (milliseconds) so that progress can show
+    // a gap, and tells the search when coverage cannot rise further. The crew-day bound
+    // (seconds at city scale) is proved after the search, from the crews of the
+    // construction and of the search's roster; the time limit is the search's.
     // A bound that cannot be computed leaves `bound` empty rather than failing the plan.
-    let bound = if with_bound {
-        crate::bound::coverage_bound(ctx).ok()
+    let pattern_bound = if with_bound {
+        let patterns_only = Effort {
+            rounds: 0,
+            ..Effort::default()
+        };
+        crate::bound::coverage_bound(ctx, &[], patterns_only).ok()
     } else {
         None
     };
     let with_gap = |p: Progress| {
         if let Some(report) = options.progress {
-            report(Progress { bound, ..p });
+            report(Progress {
+                bound: pattern_bound,
+                ..p
+            });
         }
     };
     let progress: Option<&(dyn Fn(Progress) + Sync)> = options
@@ -87,11 +99,16 @@ pub(crate) fn solve_context(
             });
         }
     }
+    let constructed: Vec<Column> = if with_bound {
+        columns_of(&state)
+    } else {
+        Vec::new()
+    };
     let outcome = if stopped_at == total {
         let budget = lns::Budget {
             iterations: options.iterations,
             until,
-            bound,
+            bound: pattern_bound,
         };
         lns::improve(
             ctx,
@@ -107,6 +124,18 @@ pub(crate) fn solve_context(
             iterations: 0,
             ended: lns::Ended::Clock,
         }
+    };
+    let stopped = options
+        .stop
+        .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed));
+    let bound = if with_bound && stopped {
+        pattern_bound
+    } else if with_bound {
+        let mut seeds = constructed;
+        seeds.extend(columns_of(&outcome.state));
+        crate::bound::coverage_bound(ctx, &seeds, Effort::default()).ok()
+    } else {
+        None
     };
     let mut roster = assemble(
         ctx,
@@ -138,6 +167,15 @@ pub(crate) fn solve_context(
     }
     roster.solver.seconds = started.elapsed().as_secs_f64();
     roster
+}
+
+/// The crews of `state` as crew-days for the bound's column generation.
+fn columns_of(state: &greedy::State) -> Vec<Column> {
+    state
+        .crews
+        .iter()
+        .map(|crew| Column::new(crew.officer, crew.route.clone(), crew.experts.clone()))
+        .collect()
 }
 
 fn assemble(

@@ -1,5 +1,5 @@
-//! A proven upper bound on weighted coverage: the optimum of a linear relaxation that
-//! every valid roster satisfies, solved with good_lp's pure-Rust clarabel backend.
+//! The pattern bound: the optimum of a linear relaxation that every valid roster
+//! satisfies, solved with good_lp's pure-Rust clarabel backend.
 //!
 //! **Crew-day patterns.** Every visit f costs its crew at least `c_f` = minutes on site +
 //! the shortest leg into f from any place it could come from. Within a crew-day, the
@@ -33,17 +33,12 @@
 
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, clarabel, variable};
 
+use super::{BoundError, possible_firms};
 use crate::context::Context;
 use crate::model::{CITY_LEVEL, Specialty, Tier};
-use crate::route::schedule_single;
 
-/// Why no bound could be computed.
-#[derive(Debug, thiserror::Error)]
-#[error("the LP relaxation could not be solved: {0}")]
-pub struct BoundError(String);
-
-/// An upper bound on the weighted coverage any valid roster of `ctx` can reach (0–1).
-pub fn coverage_bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
+/// The pattern bound on the weighted coverage any valid roster of `ctx` can reach (0–1).
+pub(super) fn bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
     let n = ctx.due_count();
     let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
     if n == 0 || total_weight <= 0.0 {
@@ -58,9 +53,7 @@ pub fn coverage_bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
                 .collect()
         })
         .collect();
-    let possible: Vec<usize> = (0..n)
-        .filter(|&f| can_ever_visit(ctx, f, &serving[f]))
-        .collect();
+    let possible = possible_firms(ctx);
     if possible.is_empty() {
         return Ok(0.0);
     }
@@ -263,34 +256,6 @@ impl FirmTimes {
             window: in_hours.min(in_day) as f64,
         }
     }
-}
-
-/// Exact tests of whether any roster could visit due firm `f` at all.
-fn can_ever_visit(ctx: &Context<'_>, f: usize, serving: &[usize]) -> bool {
-    let req = &ctx.reqs[f];
-    let open_days: Vec<usize> = (0..ctx.days.len())
-        .filter(|&t| ctx.firm_open(f, t))
-        .collect();
-    if open_days.is_empty() || serving.is_empty() || req.team_size > ctx.instance.policy.max_team {
-        return false;
-    }
-    if !serving
-        .iter()
-        .any(|&o| ctx.officer_loc[o].is_some_and(|base| schedule_single(ctx, base, f)))
-    {
-        return false;
-    }
-    // On some open day, the experts on duty who may check f must cover its specialties,
-    // reach its tier and be numerous enough (necessary conditions of a qualified team).
-    open_days.iter().any(|&t| {
-        let pool: Vec<usize> = (0..ctx.instance.experts.len())
-            .filter(|&e| ctx.expert_on_duty(e, t) && !ctx.avoids(e, f) && ctx.expert_max[e] > 0)
-            .collect();
-        let covered = pool.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
-        covered & ctx.req_masks[f] == ctx.req_masks[f]
-            && pool.iter().any(|&e| ctx.tier(e) >= req.min_tier)
-            && pool.len() >= req.team_size as usize
-    })
 }
 
 /// A class of visits: minutes it costs its crew at the least, and team size.

@@ -1,0 +1,469 @@
+//! The crew-day bound: column generation over officers' crew-days, with a Lagrangian bound
+//! that holds at every round.
+//!
+//! **The master** (an LP, clarabel). A column is one crew-day `c` of officer `o`: a set of
+//! due firms its crew can visit from `o`'s base within the day (see `pricing`) and a team
+//! of experts qualified for all of them (see `teams`).
+//!
+//! ```text
+//! max Σ_f w_f x_f / Σ_f w_f
+//!   x_f − Σ_{c ∋ f} λ_c ≤ 0        (π_f)   a firm is covered by the crew-days it is in
+//!   Σ_{c of o} λ_c ≤ D_o            (α_o)   officer o's days: min(max_days, days on duty)
+//!   Σ_{c ∋ e} λ_c ≤ D_e             (β_e)   expert e's days likewise
+//!   0 ≤ x_f ≤ 1, λ_c ≥ 0
+//! ```
+//!
+//! Every roster is a solution (each crew is a column, λ = 1), so the master over *all*
+//! columns bounds its weighted coverage. The days are summed over the horizon, which
+//! keeps the master small and is a relaxation.
+//!
+//! **The bound.** For any prices π, β ≥ 0, relaxing the cover and expert rows gives
+//!
+//! ```text
+//! L(π, β) = Σ_f max(0, w_f/W − π_f) + Σ_e D_e β_e + Σ_o D_o max(0, max_{c of o} rc_c),
+//! rc_c = Σ_{f ∈ c} π_f − Σ_{e ∈ c} β_e,
+//! ```
+//!
+//! an upper bound on the master over all columns, whatever the prices, as long as the
+//! `max rc` is exact or overestimated, which pricing guarantees. So the bound is the
+//! least `L` over the rounds, computed from the LP's prices clamped to ≥ 0: an inexact LP
+//! or a round limit makes it weaker, never false. Rounds add the best crew-days of each
+//! officer (in parallel, merged in officer order: the result does not depend on the
+//! thread count) until none has a positive reduced cost, then `L` equals the LP optimum.
+
+use std::collections::{HashMap, HashSet};
+
+use good_lp::constraint::ConstraintReference;
+use good_lp::{
+    Constraint, DualValues, Expression, ProblemVariables, Solution, SolutionWithDual, SolverModel,
+    Variable, clarabel, variable,
+};
+use rayon::prelude::*;
+
+use super::BoundError;
+use super::pricing::{self, Officer};
+use super::teams::{Need, Teams};
+use crate::context::Context;
+use crate::model::{Roster, Tier};
+
+/// One crew-day of the master: an officer, the firms (due indices, sorted) and the team
+/// (expert indices, sorted).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Column {
+    /// Officer index.
+    pub officer: usize,
+    /// Due-list indices, sorted.
+    pub firms: Vec<usize>,
+    /// Expert indices, sorted.
+    pub experts: Vec<usize>,
+}
+
+impl Column {
+    /// A crew-day of `officer` visiting `firms` (due indices) with `experts`.
+    pub fn new(officer: usize, mut firms: Vec<usize>, mut experts: Vec<usize>) -> Column {
+        firms.sort_unstable();
+        experts.sort_unstable();
+        Column {
+            officer,
+            firms,
+            experts,
+        }
+    }
+
+    /// The crews of `roster` as crew-days of `ctx` (matched by id; a crew naming anyone
+    /// or anything `ctx` does not know is left out).
+    pub fn of_roster(ctx: &Context<'_>, roster: &Roster) -> Vec<Column> {
+        let instance = ctx.instance;
+        let due: HashMap<&str, usize> = (0..ctx.due_count())
+            .map(|f| {
+                (
+                    instance.enterprises[ctx.due.enterprise_index[f]]
+                        .id
+                        .as_str(),
+                    f,
+                )
+            })
+            .collect();
+        let officer: HashMap<&str, usize> = instance
+            .officers
+            .iter()
+            .enumerate()
+            .map(|(o, x)| (x.id.as_str(), o))
+            .collect();
+        let expert: HashMap<&str, usize> = instance
+            .experts
+            .iter()
+            .enumerate()
+            .map(|(e, x)| (x.id.as_str(), e))
+            .collect();
+        roster
+            .crews
+            .iter()
+            .filter_map(|crew| {
+                let o = *officer.get(crew.officer.as_str())?;
+                let firms = crew
+                    .visits
+                    .iter()
+                    .map(|v| due.get(v.enterprise.as_str()).copied())
+                    .collect::<Option<Vec<usize>>>()?;
+                let experts = crew
+                    .experts
+                    .iter()
+                    .map(|e| expert.get(e.as_str()).copied())
+                    .collect::<Option<Vec<usize>>>()?;
+                Some(Column::new(o, firms, experts))
+            })
+            .collect()
+    }
+}
+
+/// How long the column generation may run (counts, not time: the bound is part of the
+/// roster, and the same input must give the same roster).
+#[derive(Debug, Clone, Copy)]
+pub struct Effort {
+    /// Master solves at most.
+    pub rounds: usize,
+    /// Search nodes per officer and round.
+    pub nodes: usize,
+}
+
+/// The rounds stop when the bound is this close to the master's LP value: the LP is then
+/// solved over all crew-days to within it.
+const CLOSE_ENOUGH: f64 = 1e-4;
+
+impl Default for Effort {
+    fn default() -> Effort {
+        Effort {
+            rounds: 60,
+            nodes: 20_000,
+        }
+    }
+}
+
+/// The crew-day bound on weighted coverage (0–1) over the due firms in `possible` (the
+/// others no roster can visit), starting from the crew-days in `seeds`.
+pub(super) fn bound(
+    ctx: &Context<'_>,
+    possible: &[usize],
+    seeds: &[Column],
+    effort: Effort,
+) -> Result<f64, BoundError> {
+    let n = ctx.due_count();
+    let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
+    let weight: Vec<f64> = ctx
+        .due
+        .due
+        .iter()
+        .map(|d| d.weight / total_weight)
+        .collect();
+    let days = ctx.days.len().min(64);
+    let bits = |test: &dyn Fn(usize) -> bool| -> u64 {
+        (0..days).filter(|&t| test(t)).fold(0, |m, t| m | 1 << t)
+    };
+    let officers = ctx.instance.officers.len();
+    let experts = ctx.instance.experts.len();
+    let officer_duty: Vec<u64> = (0..officers)
+        .map(|o| bits(&|t| ctx.officer_on_duty(o, t)))
+        .collect();
+    let expert_duty: Vec<u64> = (0..experts)
+        .map(|e| bits(&|t| ctx.expert_on_duty(e, t)))
+        .collect();
+    let open_days: Vec<u64> = (0..n).map(|f| bits(&|t| ctx.firm_open(f, t))).collect();
+    let officer_days: Vec<f64> = (0..officers)
+        .map(|o| (officer_duty[o].count_ones()).min(ctx.officer_max[o]) as f64)
+        .collect();
+    let expert_days: Vec<f64> = (0..experts)
+        .map(|e| (expert_duty[e].count_ones()).min(ctx.expert_max[e]) as f64)
+        .collect();
+
+    let mut is_possible = vec![false; n];
+    for &f in possible {
+        is_possible[f] = true;
+    }
+    // Each officer's firms, and the shortest leg into each from its base or another.
+    let reach: Vec<Reach> = (0..officers)
+        .into_par_iter()
+        .map(|o| officer_firms(ctx, o, possible))
+        .collect();
+
+    let mut columns: Vec<Column> = Vec::new();
+    let mut known: HashSet<Column> = HashSet::new();
+    for seed in seeds {
+        if seed.firms.iter().all(|&f| is_possible[f]) && known.insert(seed.clone()) {
+            columns.push(seed.clone());
+        }
+    }
+    // The Lagrangian bound at some prices, and the crew-days worth adding at them.
+    let price_all = |prices: &Prices, nodes: usize| -> (f64, Vec<Column>) {
+        let priced: Vec<(f64, Vec<Column>)> = (0..officers)
+            .into_par_iter()
+            .map(|o| {
+                let mut teams = Teams::new(ctx, &prices.beta, &expert_duty);
+                let officer = Officer {
+                    ctx,
+                    officer: o,
+                    firms: &reach[o].firms,
+                    least_minutes: &reach[o].least_minutes,
+                    near: &reach[o].near,
+                    home: &reach[o].home,
+                    shortest_visit: reach[o].shortest_visit,
+                    open_days: &open_days,
+                    duty: officer_duty[o],
+                    pi: &prices.pi,
+                    alpha: prices.alpha[o],
+                };
+                let priced = pricing::price(&officer, &mut teams, nodes);
+                let new: Vec<Column> = priced
+                    .found
+                    .iter()
+                    .filter_map(|found| {
+                        let need = need_of(ctx, &found.firms, &open_days, officer_duty[o]);
+                        teams.team(&need).map(|experts| Column {
+                            officer: o,
+                            firms: found.firms.clone(),
+                            experts,
+                        })
+                    })
+                    .collect();
+                (priced.upper, new)
+            })
+            .collect();
+        let value = possible
+            .iter()
+            .map(|&f| (weight[f] - prices.pi[f]).max(0.0))
+            .sum::<f64>()
+            + (0..experts)
+                .map(|e| expert_days[e] * prices.beta[e])
+                .sum::<f64>()
+            + priced
+                .iter()
+                .enumerate()
+                .map(|(o, (upper, _))| officer_days[o] * upper.max(0.0))
+                .sum::<f64>();
+        (value, priced.into_iter().flat_map(|(_, new)| new).collect())
+    };
+    let mut best = f64::INFINITY;
+    for _round in 0..effort.rounds {
+        let duals = solve_master(
+            ctx,
+            possible,
+            &weight,
+            &columns,
+            &officer_days,
+            &expert_days,
+        )?;
+        let at_lp = Prices {
+            pi: duals.pi,
+            alpha: duals.alpha,
+            beta: duals.beta,
+        };
+        let (value, new_columns) = price_all(&at_lp, effort.nodes);
+        best = best.min(value);
+        let mut added = 0;
+        for column in new_columns {
+            if known.insert(column.clone()) {
+                columns.push(column);
+                added += 1;
+            }
+        }
+        if added == 0 || best - duals.value < CLOSE_ENOUGH {
+            break;
+        }
+    }
+    Ok(best)
+}
+
+/// The needs of a crew-day of `officer` visiting `firms`.
+fn need_of(ctx: &Context<'_>, firms: &[usize], open_days: &[u64], duty: u64) -> Need {
+    let mut avoid: Vec<usize> = firms.iter().flat_map(|&f| ctx.avoids[f].clone()).collect();
+    avoid.sort_unstable();
+    avoid.dedup();
+    Need {
+        mask: firms.iter().fold(0, |m, &f| m | ctx.req_masks[f]),
+        size: firms
+            .iter()
+            .map(|&f| ctx.reqs[f].team_size)
+            .max()
+            .unwrap_or(0),
+        tier: firms
+            .iter()
+            .map(|&f| ctx.reqs[f].min_tier)
+            .max()
+            .unwrap_or(Tier::City),
+        days: firms.iter().fold(duty, |m, &f| m & open_days[f]),
+        avoid,
+    }
+}
+
+/// What pricing needs about one officer: the possible due firms it may visit with a
+/// single visit that fits the day, the least minutes each takes of a route (on site, half
+/// the shortest leg in and half the shortest leg out, from or to the base or another of
+/// them), the legs from each place to the firms nearest first, and the legs home.
+struct Reach {
+    firms: Vec<usize>,
+    least_minutes: Vec<f64>,
+    near: Vec<Vec<(u32, u32)>>,
+    home: Vec<u32>,
+    shortest_visit: u32,
+}
+
+fn officer_firms(ctx: &Context<'_>, o: usize, possible: &[usize]) -> Reach {
+    let Some(base) = ctx.officer_loc[o] else {
+        return Reach {
+            firms: Vec::new(),
+            least_minutes: Vec::new(),
+            near: vec![Vec::new()],
+            home: Vec::new(),
+            shortest_visit: 0,
+        };
+    };
+    let firms: Vec<usize> = possible
+        .iter()
+        .copied()
+        .filter(|&f| ctx.officer_serves(o, f) && crate::route::schedule_single(ctx, base, f))
+        .collect();
+    let places: Vec<usize> = std::iter::once(base)
+        .chain(firms.iter().map(|&f| ctx.firm_loc[f]))
+        .collect();
+    let minutes = |a: usize, b: usize| ctx.leg(a, b).map(|l| l.minutes);
+    let near: Vec<Vec<(u32, u32)>> = places
+        .iter()
+        .enumerate()
+        .map(|(p, &from)| {
+            let mut legs: Vec<(u32, u32)> = firms
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i + 1 != p)
+                .filter_map(|(i, &f)| minutes(from, ctx.firm_loc[f]).map(|m| (m, i as u32)))
+                .collect();
+            legs.sort_unstable();
+            legs
+        })
+        .collect();
+    let least_minutes = firms
+        .iter()
+        .map(|&f| {
+            let here = ctx.firm_loc[f];
+            let others = || places.iter().copied().filter(move |&p| p != here);
+            let into = others().filter_map(|p| minutes(p, here)).min().unwrap_or(0);
+            let out = others().filter_map(|p| minutes(here, p)).min().unwrap_or(0);
+            ctx.reqs[f].duration_min as f64 + (into + out) as f64 / 2.0
+        })
+        .collect();
+    let home = firms
+        .iter()
+        .map(|&f| minutes(ctx.firm_loc[f], base).unwrap_or(u32::MAX))
+        .collect();
+    Reach {
+        shortest_visit: firms
+            .iter()
+            .map(|&f| ctx.reqs[f].duration_min)
+            .min()
+            .unwrap_or(0),
+        firms,
+        least_minutes,
+        near,
+        home,
+    }
+}
+
+/// Prices of the master's rows: covering each due firm, each officer's and each
+/// expert's days.
+struct Prices {
+    pi: Vec<f64>,
+    alpha: Vec<f64>,
+    beta: Vec<f64>,
+}
+
+struct Duals {
+    value: f64,
+    pi: Vec<f64>,
+    alpha: Vec<f64>,
+    beta: Vec<f64>,
+}
+
+/// Solves the master over `columns`; the prices come back clamped to ≥ 0.
+fn solve_master(
+    ctx: &Context<'_>,
+    possible: &[usize],
+    weight: &[f64],
+    columns: &[Column],
+    officer_days: &[f64],
+    expert_days: &[f64],
+) -> Result<Duals, BoundError> {
+    let n = ctx.due_count();
+    let mut vars = ProblemVariables::new();
+    let x: Vec<(usize, Variable)> = possible
+        .iter()
+        .map(|&f| (f, vars.add(variable().min(0).max(1))))
+        .collect();
+    let lambda: Vec<Variable> = columns
+        .iter()
+        .map(|_| vars.add(variable().min(0)))
+        .collect();
+    let objective: Expression = x.iter().map(|(f, v)| weight[*f] * *v).sum();
+    let mut model = vars.maximise(objective.clone()).using(clarabel);
+
+    let mut covering: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut of_officer: Vec<Vec<usize>> = vec![Vec::new(); officer_days.len()];
+    let mut of_expert: Vec<Vec<usize>> = vec![Vec::new(); expert_days.len()];
+    for (c, column) in columns.iter().enumerate() {
+        for &f in &column.firms {
+            covering[f].push(c);
+        }
+        of_officer[column.officer].push(c);
+        for &e in &column.experts {
+            of_expert[e].push(c);
+        }
+    }
+    let sum =
+        |cs: &[usize]| -> Expression { cs.iter().map(|&c| Expression::from(lambda[c])).sum() };
+    let add = |model: &mut _, constraint: Constraint| -> ConstraintReference {
+        SolverModel::add_constraint(model, constraint)
+    };
+    let cover: Vec<(usize, ConstraintReference)> = x
+        .iter()
+        .map(|&(f, v)| {
+            (
+                f,
+                add(
+                    &mut model,
+                    (Expression::from(v) - sum(&covering[f])).leq(0.0),
+                ),
+            )
+        })
+        .collect();
+    let officer_rows: Vec<(usize, ConstraintReference)> = of_officer
+        .iter()
+        .enumerate()
+        .filter(|(_, cs)| !cs.is_empty())
+        .map(|(o, cs)| (o, add(&mut model, sum(cs).leq(officer_days[o]))))
+        .collect();
+    let expert_rows: Vec<(usize, ConstraintReference)> = of_expert
+        .iter()
+        .enumerate()
+        .filter(|(_, cs)| !cs.is_empty())
+        .map(|(e, cs)| (e, add(&mut model, sum(cs).leq(expert_days[e]))))
+        .collect();
+    let mut solution = model.solve().map_err(|e| BoundError(e.to_string()))?;
+    let value = solution.eval(&objective);
+    let dual = solution.compute_dual();
+    let mut pi = vec![0.0; n];
+    for (f, row) in cover {
+        pi[f] = dual.dual(row).clamp(0.0, weight[f]);
+    }
+    let mut alpha = vec![0.0; officer_days.len()];
+    for (o, row) in officer_rows {
+        alpha[o] = dual.dual(row).max(0.0);
+    }
+    let mut beta = vec![0.0; expert_days.len()];
+    for (e, row) in expert_rows {
+        beta[e] = dual.dual(row).max(0.0);
+    }
+    Ok(Duals {
+        value,
+        pi,
+        alpha,
+        beta,
+    })
+}

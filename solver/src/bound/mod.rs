@@ -1,0 +1,90 @@
+//! Proven upper bounds on the weighted coverage any valid roster can reach.
+//!
+//! Two relaxations, both valid, and the bound is the smaller:
+//!
+//! - `patterns`: counts of visit classes per crew-day and capacities summed over the
+//!   horizon; milliseconds, but blind to where an officer's crews can drive in a day.
+//! - `columns`: column generation over officers' actual crew-days (routes from the base
+//!   within the day, with a qualified team of named experts), priced exactly by
+//!   `pricing` and `teams`, with a Lagrangian bound that holds at every round.
+//!
+//! `possible_firms` holds the exact tests of whether a due firm can be visited at all.
+
+mod columns;
+mod patterns;
+mod pricing;
+mod teams;
+
+pub use columns::{Column, Effort};
+
+use crate::context::Context;
+use crate::route::schedule_single;
+
+/// Why no bound could be computed.
+#[derive(Debug, thiserror::Error)]
+#[error("the LP relaxation could not be solved: {0}")]
+pub struct BoundError(String);
+
+/// An upper bound on the weighted coverage any valid roster of `ctx` can reach (0–1).
+/// `seeds` are crew-days known to be valid (a roster's crews) to start the column
+/// generation from; any valid crew-days will do, none at all too.
+pub fn coverage_bound(
+    ctx: &Context<'_>,
+    seeds: &[Column],
+    effort: Effort,
+) -> Result<f64, BoundError> {
+    let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
+    if ctx.due_count() == 0 || total_weight <= 0.0 {
+        return Ok(1.0);
+    }
+    let possible = possible_firms(ctx);
+    if possible.is_empty() {
+        return Ok(0.0);
+    }
+    let patterns = patterns::bound(ctx)?;
+    if effort.rounds == 0 {
+        return Ok(patterns);
+    }
+    // A crew-day bound that fails (the LP solver gave up) leaves the pattern bound.
+    let columns = columns::bound(ctx, &possible, seeds, effort).unwrap_or(f64::INFINITY);
+    // Sums of up to thousands of rounded prices: a margin for their rounding.
+    Ok((columns + 1e-9).min(patterns).clamp(0.0, 1.0))
+}
+
+/// The due firms some valid roster could visit: the others fail a test every visit must
+/// pass (an open day, a serving officer whose crew can make the visit within a day, a team
+/// size within the policy, and on some open day enough experts on duty who may check it to
+/// cover its specialties and its tier). These tests are exact.
+pub(crate) fn possible_firms(ctx: &Context<'_>) -> Vec<usize> {
+    (0..ctx.due_count())
+        .filter(|&f| can_ever_visit(ctx, f))
+        .collect()
+}
+
+fn can_ever_visit(ctx: &Context<'_>, f: usize) -> bool {
+    let req = &ctx.reqs[f];
+    let open_days: Vec<usize> = (0..ctx.days.len())
+        .filter(|&t| ctx.firm_open(f, t))
+        .collect();
+    if open_days.is_empty() || req.team_size > ctx.instance.policy.max_team {
+        return false;
+    }
+    let reachable = (0..ctx.instance.officers.len()).any(|o| {
+        ctx.officer_serves(o, f)
+            && ctx.officer_loc[o].is_some_and(|base| schedule_single(ctx, base, f))
+    });
+    if !reachable {
+        return false;
+    }
+    // On some open day, the experts on duty who may check f must cover its specialties,
+    // reach its tier and be numerous enough (necessary conditions of a qualified team).
+    open_days.iter().any(|&t| {
+        let pool: Vec<usize> = (0..ctx.instance.experts.len())
+            .filter(|&e| ctx.expert_on_duty(e, t) && !ctx.avoids(e, f) && ctx.expert_max[e] > 0)
+            .collect();
+        let covered = pool.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
+        covered & ctx.req_masks[f] == ctx.req_masks[f]
+            && pool.iter().any(|&e| ctx.tier(e) >= req.min_tier)
+            && pool.len() >= req.team_size as usize
+    })
+}

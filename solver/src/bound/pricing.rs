@@ -1,0 +1,313 @@
+//! Pricing: the crew-day of one officer with the highest reduced cost.
+//!
+//! A crew-day of officer `o` is a route from `o`'s base (timed as `route::schedule` times
+//! it: leave at the day's start, wait on site for opening, back by the day's end) on a day
+//! the officer is on duty and all its firms are open, with the cheapest team for its needs
+//! ([`Teams`]). Its reduced cost is `Σ π_f` over its firms minus the team's price.
+//!
+//! A depth-first search over routes of firms with `π_f > 0` finds the best one exactly:
+//! adding a firm never makes the team cheaper, so a prefix's team price is a lower bound
+//! for every extension, and the firms that could still follow fit in the minutes left,
+//! each taking at least its minutes on site plus half its shortest legs in and out, which
+//! bounds what they can add (a fractional knapsack). A prefix that reaches a (set, last firm) later
+//! than an earlier one is dominated. Firms with `π_f = 0` add nothing and only tighten a
+//! route's needs and time, so leaving them out is exact when legs obey the triangle
+//! inequality (road networks and great-circle distances do).
+//!
+//! A node budget keeps the search bounded; when it runs out, the bounds of the prefixes
+//! left unexplored still give a valid upper bound on the best reduced cost.
+
+use std::collections::HashMap;
+
+use super::teams::{Need, Teams};
+use crate::context::Context;
+use crate::model::Tier;
+
+/// A crew-day found by pricing.
+#[derive(Debug, Clone)]
+pub(super) struct Found {
+    /// Due firms, sorted.
+    pub firms: Vec<usize>,
+    /// Reduced cost.
+    pub value: f64,
+}
+
+/// What pricing one officer gives.
+#[derive(Debug)]
+pub(super) struct Priced {
+    /// The best crew-days found (at most [`KEEP`]), best first.
+    pub found: Vec<Found>,
+    /// An upper bound on every crew-day's reduced cost (−∞ if none is feasible).
+    pub upper: f64,
+}
+
+/// Crew-days kept per officer and pricing round.
+const KEEP: usize = 8;
+
+/// What the search needs about one officer and the master's prices.
+pub(super) struct Officer<'a> {
+    pub ctx: &'a Context<'a>,
+    pub officer: usize,
+    /// Due firms this officer could visit at all (served, possible, a single visit fits).
+    pub firms: &'a [usize],
+    /// The least minutes each of those firms takes of a crew's day: on site, plus half the
+    /// shortest leg in and half the shortest leg out (every leg of a route is at least
+    /// half the shortest leg out of its start plus half the shortest leg into its end).
+    pub least_minutes: &'a [f64],
+    /// From each place (0 the base, `i + 1` firm `i`), the legs to the firms, as
+    /// (minutes, index into `firms`), shortest first.
+    pub near: &'a [Vec<(u32, u32)>],
+    /// Minutes home to the base from each firm (`u32::MAX`: no road).
+    pub home: &'a [u32],
+    /// The shortest visit among the firms, minutes on site.
+    pub shortest_visit: u32,
+    /// Sweep days (bits) each due firm is open.
+    pub open_days: &'a [u64],
+    /// Sweep days (bits) the officer is on duty.
+    pub duty: u64,
+    /// The master's price of covering each due firm.
+    pub pi: &'a [f64],
+    /// The master's price of one of this officer's days: a crew-day is worth adding only
+    /// when its firms' prices less its team's exceed it.
+    pub alpha: f64,
+}
+
+/// Prices at or below this count as zero: such firms add nothing to a crew-day.
+const PRICED: f64 = 1e-12;
+
+struct Node {
+    route: Vec<usize>,
+    /// Where the crew is: 0 the base, `i + 1` the officer's firm `i`.
+    from: usize,
+    clock: u32,
+    value: f64,
+    need: Need,
+}
+
+struct Search<'a, 'b> {
+    o: &'b Officer<'a>,
+    teams: &'b mut Teams<'a>,
+    seen: HashMap<(Vec<usize>, usize), u32>,
+    nodes: usize,
+    budget: usize,
+    found: Vec<Found>,
+    upper: f64,
+}
+
+/// A firm that can be the next stop: due index, end of its visit, days left.
+struct Next {
+    firm: usize,
+    position: usize,
+    end: u32,
+    days: u64,
+}
+
+/// A fractional knapsack over the next stops: what they could add within some minutes,
+/// each taking at least its `least_minutes` of the day.
+struct Knapsack {
+    /// (minutes, value) prefix sums and value per minute, by value per minute descending.
+    prefix: Vec<(f64, f64, f64)>,
+}
+
+impl Knapsack {
+    /// From (minutes, value) items already in value-per-minute order, best first.
+    fn new(items: impl Iterator<Item = (f64, f64)>) -> Knapsack {
+        let (mut minutes, mut value) = (0.0, 0.0);
+        let prefix = items
+            .into_iter()
+            .map(|(m, v)| {
+                minutes += m;
+                value += v;
+                (minutes, value, v / m)
+            })
+            .collect();
+        Knapsack { prefix }
+    }
+
+    fn value(&self, minutes: f64) -> f64 {
+        let k = &self.prefix;
+        let i = k.partition_point(|(m, _, _)| *m <= minutes);
+        let (used, whole) = if i == 0 {
+            (0.0, 0.0)
+        } else {
+            (k[i - 1].0, k[i - 1].1)
+        };
+        whole + k.get(i).map_or(0.0, |(_, _, r)| (minutes - used) * r)
+    }
+}
+
+/// The best crew-days of one officer at the given prices, within `budget` search nodes.
+pub(super) fn price<'a>(o: &Officer<'a>, teams: &mut Teams<'a>, budget: usize) -> Priced {
+    if o.ctx.officer_loc[o.officer].is_none() {
+        return Priced {
+            found: Vec::new(),
+            upper: f64::NEG_INFINITY,
+        };
+    };
+    let mut search = Search {
+        o,
+        teams,
+        seen: HashMap::new(),
+        nodes: 0,
+        budget,
+        found: Vec::new(),
+        upper: f64::NEG_INFINITY,
+    };
+    let policy = &o.ctx.instance.policy;
+    let root = Node {
+        route: Vec::new(),
+        from: 0,
+        clock: policy.day_start.minutes(),
+        value: 0.0,
+        need: Need {
+            mask: 0,
+            size: 0,
+            tier: Tier::City,
+            days: o.duty,
+            avoid: Vec::new(),
+        },
+    };
+    search.expand(&root, 0.0);
+    let best = search.found.first().map_or(f64::NEG_INFINITY, |f| f.value);
+    Priced {
+        upper: search.upper.max(best),
+        found: search.found,
+    }
+}
+
+impl Search<'_, '_> {
+    fn best_so_far(&self) -> f64 {
+        if self.found.len() < KEEP {
+            self.o.alpha.max(0.0)
+        } else {
+            self.found[KEEP - 1].value
+        }
+    }
+
+    fn record(&mut self, firms: Vec<usize>, value: f64) {
+        // Every crew-day seen counts towards the bound, kept or not.
+        self.upper = self.upper.max(value);
+        if value <= self.o.alpha.max(0.0) + 1e-9 || self.found.iter().any(|f| f.firms == firms) {
+            return;
+        }
+        let at = self.found.partition_point(|f| f.value >= value);
+        self.found.insert(at, Found { firms, value });
+        self.found.truncate(KEEP);
+    }
+
+    /// Stops that can follow `node`: open on one of its days, within their hours, and
+    /// with the way home still inside the day. A stop that cannot come next cannot come
+    /// later either (legs obey the triangle inequality and waiting only delays).
+    fn next_stops(&self, node: &Node) -> Vec<Next> {
+        let o = self.o;
+        let ctx = o.ctx;
+        let day_end = ctx.instance.policy.day_end.minutes();
+        let mut next = Vec::new();
+        // Nearest first: past the leg after which not even the shortest visit fits, stop.
+        for &(minutes, i) in &o.near[node.from] {
+            if node.clock + minutes + o.shortest_visit > day_end {
+                break;
+            }
+            let i = i as usize;
+            let f = o.firms[i];
+            if o.pi[f] <= PRICED {
+                continue;
+            }
+            let days = node.need.days & o.open_days[f];
+            if days == 0 || node.route.contains(&f) {
+                continue;
+            }
+            let req = &ctx.reqs[f];
+            let start = (node.clock + minutes).max(req.hours.open.minutes());
+            let end = start + req.duration_min;
+            if end <= req.hours.close.minutes() && end.saturating_add(o.home[i]) <= day_end {
+                next.push(Next {
+                    firm: f,
+                    position: i,
+                    end,
+                    days,
+                });
+            }
+        }
+        // By price per least minute, best first: the order the search tries them in, and
+        // the order a fractional knapsack takes them in.
+        let ratio = |n: &Next| o.pi[n.firm] / o.least_minutes[n.position].max(1.0);
+        next.sort_unstable_by(|a, b| {
+            ratio(b)
+                .total_cmp(&ratio(a))
+                .then(a.position.cmp(&b.position))
+        });
+        next
+    }
+
+    /// Explore the extensions of `node`, whose team costs `team` (a lower bound for them).
+    fn expand(&mut self, node: &Node, team: f64) {
+        let ctx = self.o.ctx;
+        let day_end = ctx.instance.policy.day_end.minutes();
+        let next = self.next_stops(node);
+        let knapsack = Knapsack::new(
+            next.iter()
+                .map(|n| (self.o.least_minutes[n.position].max(1.0), self.o.pi[n.firm])),
+        );
+        let could_add = |clock: u32| knapsack.value(day_end.saturating_sub(clock) as f64);
+        // Only crew-days worth more than the officer's day matter: a subtree that cannot
+        // beat that, or the KEEP-th best found, holds nothing to add, and its bound is
+        // below what is found (or below the day's price, which the master already pays).
+        let ub = node.value - team + could_add(node.clock);
+        let threshold = self.best_so_far();
+        if ub <= threshold + 1e-12 {
+            self.upper = self.upper.max(ub.min(threshold));
+            return;
+        }
+        if self.nodes >= self.budget {
+            self.upper = self.upper.max(ub);
+            return;
+        }
+        self.nodes += 1;
+        for stop in &next {
+            let f = stop.firm;
+            // The child's own bound, before its team is priced.
+            let child_ub = node.value + self.o.pi[f] - team + could_add(stop.end);
+            let threshold = self.best_so_far();
+            if child_ub <= threshold + 1e-12 {
+                self.upper = self.upper.max(child_ub.min(threshold));
+                continue;
+            }
+            let mut route = node.route.clone();
+            route.push(f);
+            let mut set = route.clone();
+            set.sort_unstable();
+            match self.seen.get(&(set.clone(), f)) {
+                Some(&clock) if clock <= stop.end => continue,
+                _ => {
+                    self.seen.insert((set.clone(), f), stop.end);
+                }
+            }
+            let mut avoid = node.need.avoid.clone();
+            avoid.extend_from_slice(&ctx.avoids[f]);
+            avoid.sort_unstable();
+            avoid.dedup();
+            let req = &ctx.reqs[f];
+            let need = Need {
+                mask: node.need.mask | ctx.req_masks[f],
+                size: node.need.size.max(req.team_size),
+                tier: node.need.tier.max(req.min_tier),
+                days: stop.days,
+                avoid,
+            };
+            // No team for the prefix: none for any extension either.
+            let Some(price) = self.teams.price(&need) else {
+                continue;
+            };
+            let child = Node {
+                route,
+                from: stop.position + 1,
+                clock: stop.end,
+                value: node.value + self.o.pi[f],
+                need,
+            };
+            self.record(set, child.value - price);
+            self.expand(&child, price);
+        }
+    }
+}

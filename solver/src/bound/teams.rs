@@ -1,0 +1,171 @@
+//! The cheapest team for a crew-day's needs, at the master's expert prices.
+//!
+//! A crew-day whose visits need the specialties `S`, a lead of tier `T` and `k` experts is
+//! served by any set of experts who together cover `S`, hold one member of tier ≥ `T`, number
+//! between `max(k, min_team)` and `max_team`, none of whom must avoid one of its firms, each
+//! on duty on a day the route could run. Its price is the sum of the members' dual prices
+//! `β_e ≥ 0`. Experts only matter through (which bits of `S` they hold, whether they reach
+//! `T`), so each such group keeps its `max_team` cheapest members and a dynamic programme
+//! over (covered bits, members, lead found) finds the exact cheapest team.
+
+use std::collections::HashMap;
+
+use crate::context::{Context, SpecialtyMask};
+use crate::model::Tier;
+
+/// What a crew-day asks of its team.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct Need {
+    /// Specialties to cover.
+    pub mask: SpecialtyMask,
+    /// Least team size (the firms' team sizes, and the policy's minimum).
+    pub size: u32,
+    /// Least tier of the lead.
+    pub tier: Tier,
+    /// Sweep days (bits) on which the route could run.
+    pub days: u64,
+    /// Experts who must avoid one of the route's firms, sorted.
+    pub avoid: Vec<usize>,
+}
+
+/// Cheapest teams at fixed expert prices, memoised by need.
+pub(super) struct Teams<'a> {
+    ctx: &'a Context<'a>,
+    price: &'a [f64],
+    /// Sweep days (bits) each expert is on duty.
+    duty: &'a [u64],
+    cache: HashMap<Need, Option<f64>>,
+}
+
+impl<'a> Teams<'a> {
+    pub(super) fn new(ctx: &'a Context<'a>, price: &'a [f64], duty: &'a [u64]) -> Teams<'a> {
+        Teams {
+            ctx,
+            price,
+            duty,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The price of the cheapest team for `need`, or `None` if no team exists.
+    pub(super) fn price(&mut self, need: &Need) -> Option<f64> {
+        if let Some(known) = self.cache.get(need) {
+            return *known;
+        }
+        let found = self.solve(need, false).map(|(cost, _)| cost);
+        self.cache.insert(need.clone(), found);
+        found
+    }
+
+    /// The cheapest team itself (expert indices, sorted), or `None`.
+    pub(super) fn team(&mut self, need: &Need) -> Option<Vec<usize>> {
+        self.solve(need, true).map(|(_, team)| team)
+    }
+
+    /// The dynamic programme; with `keep`, also the members of the cheapest team.
+    fn solve(&self, need: &Need, keep: bool) -> Option<(f64, Vec<usize>)> {
+        let ctx = self.ctx;
+        let policy = &ctx.instance.policy;
+        let size = need.size.max(policy.min_team) as usize;
+        let max_team = policy.max_team as usize;
+        if size > max_team {
+            return None;
+        }
+        // The bits of S, renumbered 0..|S|.
+        let bits: Vec<u32> = (0..32).filter(|b| need.mask & (1 << b) != 0).collect();
+        let full = (1usize << bits.len()) - 1;
+        let local = |mask: SpecialtyMask| -> usize {
+            bits.iter()
+                .enumerate()
+                .filter(|(_, b)| mask & (1 << **b) != 0)
+                .fold(0, |m, (i, _)| m | 1 << i)
+        };
+        // The max_team cheapest members of each (bits held, reaches the tier) group.
+        let mut groups: HashMap<(usize, bool), Vec<usize>> = HashMap::new();
+        for e in 0..ctx.instance.experts.len() {
+            if ctx.expert_max[e] == 0
+                || self.duty[e] & need.days == 0
+                || need.avoid.binary_search(&e).is_ok()
+            {
+                continue;
+            }
+            let key = (local(ctx.expert_masks[e]), ctx.tier(e) >= need.tier);
+            groups.entry(key).or_default().push(e);
+        }
+        let mut items: Vec<(usize, bool, usize)> = Vec::new();
+        let mut keys: Vec<(usize, bool)> = groups.keys().copied().collect();
+        keys.sort_unstable();
+        for key in keys {
+            let members = groups.get_mut(&key).expect("key from the map");
+            members.sort_by(|a, b| self.price[*a].total_cmp(&self.price[*b]).then(a.cmp(b)));
+            members.truncate(max_team);
+            items.extend(members.iter().map(|&e| (key.0, key.1, e)));
+        }
+        // dp[(covered, members, lead)] = least price; members capped at max_team.
+        let states = (full + 1) * (max_team + 1) * 2;
+        let at = |covered: usize, members: usize, lead: bool| -> usize {
+            (covered * (max_team + 1) + members) * 2 + lead as usize
+        };
+        let mut dp = vec![f64::INFINITY; states];
+        dp[at(0, 0, false)] = 0.0;
+        let mut layers: Vec<Vec<f64>> = Vec::new();
+        for &(held, reaches, e) in &items {
+            if keep {
+                layers.push(dp.clone());
+            }
+            let cost = self.price[e];
+            // Members only grow, so walking the counts downwards uses each expert once.
+            for members in (0..max_team).rev() {
+                for covered in 0..=full {
+                    for lead in [false, true] {
+                        let here = dp[at(covered, members, lead)];
+                        if here.is_finite() {
+                            let next = at(covered | held, members + 1, lead || reaches);
+                            if here + cost < dp[next] {
+                                dp[next] = here + cost;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let (best, members) = (size..=max_team)
+            .map(|m| (dp[at(full, m, true)], m))
+            .min_by(|a, b| a.0.total_cmp(&b.0))?;
+        if !best.is_finite() {
+            return None;
+        }
+        if !keep {
+            return Some((best, Vec::new()));
+        }
+        // Walk the layers back: an item was taken where the state could not be reached
+        // as cheaply without it.
+        let (mut covered, mut count, mut lead) = (full, members, true);
+        let mut team = Vec::new();
+        let mut value = best;
+        for (i, &(held, reaches, e)) in items.iter().enumerate().rev() {
+            let before = &layers[i];
+            // dp values only fall, and only by `here + cost`: equality is exact.
+            if before[at(covered, count, lead)] == value {
+                continue;
+            }
+            // Taken: find the predecessor state it came from.
+            let cost = self.price[e];
+            let previous = (0..=full)
+                .flat_map(|c| [(c, false), (c, true)])
+                .find(|&(c, l)| {
+                    c | held == covered
+                        && (l || reaches) == lead
+                        && before[at(c, count - 1, l)] + cost == value
+                });
+            let (c, l) = previous.expect("a taken item has a predecessor state");
+            team.push(e);
+            covered = c;
+            count -= 1;
+            lead = l;
+            value = before[at(c, count, l)];
+        }
+        team.sort_unstable();
+        Some((best, team))
+    }
+}
