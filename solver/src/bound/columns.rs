@@ -6,30 +6,31 @@
 //! of experts qualified for all of them (see `teams`).
 //!
 //! ```text
-//! max Σ_f w_f x_f / Σ_f w_f
-//!   x_f − Σ_{c ∋ f} λ_c ≤ 0        (π_f)   a firm is covered by the crew-days it is in
+//! max Σ_c v_c λ_c,  v_c = Σ_{f ∈ c} w_f / Σ_f w_f
+//!   Σ_{c ∋ f} λ_c ≤ 1               (σ_f)   each due firm is visited once at most
 //!   Σ_{c of o} λ_c ≤ D_o            (α_o)   officer o's days: min(max_days, days on duty)
 //!   Σ_{c ∋ e} λ_c ≤ D_e             (β_e)   expert e's days likewise
-//!   0 ≤ x_f ≤ 1, λ_c ≥ 0
+//!   λ_c ≥ 0
 //! ```
 //!
 //! Every roster is a solution (each crew is a column, λ = 1), so the master over *all*
 //! columns bounds its weighted coverage. The days are summed over the horizon, which
 //! keeps the master small and is a relaxation.
 //!
-//! **The bound.** For any prices π, β ≥ 0, relaxing the cover and expert rows gives
+//! **The bound.** For any prices σ, β ≥ 0, relaxing the firm and expert rows gives
 //!
 //! ```text
-//! L(π, β) = Σ_f max(0, w_f/W − π_f) + Σ_e D_e β_e + Σ_o D_o max(0, max_{c of o} rc_c),
-//! rc_c = Σ_{f ∈ c} π_f − Σ_{e ∈ c} β_e,
+//! L(σ, β) = Σ_f σ_f + Σ_e D_e β_e + Σ_o D_o max(0, max_{c of o} p_c),
+//! p_c = Σ_{f ∈ c} (w_f/W − σ_f) − Σ_{e ∈ c} β_e,
 //! ```
 //!
 //! an upper bound on the master over all columns, whatever the prices, as long as the
-//! `max rc` is exact or overestimated, which pricing guarantees. So the bound is the
-//! least `L` over the rounds, computed from the LP's prices clamped to ≥ 0: an inexact LP
-//! or a round limit makes it weaker, never false. Rounds add the best crew-days of each
-//! officer (in parallel, merged in officer order: the result does not depend on the
-//! thread count) until none has a positive reduced cost, then `L` equals the LP optimum.
+//! `max p` is exact or overestimated, which pricing guarantees (it counts each firm's
+//! gain `w_f/W − σ_f` as at least 0). So the bound is the least `L` over the rounds,
+//! computed from the LP's prices clamped to ≥ 0: an inexact LP or a round limit makes it
+//! weaker, never false. Rounds add the best crew-days of each officer (in parallel, merged
+//! in officer order: the result does not depend on the thread count) until none is worth
+//! more than its officer's day `α_o`; then `L` equals the LP optimum.
 
 use std::collections::{HashMap, HashSet};
 
@@ -44,7 +45,7 @@ use super::BoundError;
 use super::pricing::{self, Officer};
 use super::teams::{Need, Teams};
 use crate::context::Context;
-use crate::model::{Roster, Tier};
+use crate::model::Roster;
 
 /// One crew-day of the master: an officer, the firms (due indices, sorted) and the team
 /// (expert indices, sorted).
@@ -131,6 +132,29 @@ pub struct Effort {
 /// solved over all crew-days to within it.
 const CLOSE_ENOUGH: f64 = 1e-4;
 
+impl Effort {
+    /// The effort for a city of a province or nation whose search gets `time` (none: no
+    /// limit). The crew-day bound takes seconds at city scale, so a city searched for less
+    /// than [`CREW_DAY_BOUND_FROM`] (a nation's cities at the default limit get a few
+    /// hundredths of a second each) keeps the pattern bound rather than spend many times
+    /// its search on the proof.
+    pub fn for_search(time: Option<std::time::Duration>) -> Effort {
+        match time {
+            Some(t) if t < CREW_DAY_BOUND_FROM => Effort {
+                rounds: 0,
+                ..Effort::default()
+            },
+            _ => Effort::default(),
+        }
+    }
+}
+
+/// Sweep days a day set (a 64-bit mask) holds; a longer horizon keeps the pattern bound.
+pub(super) const MAX_DAYS: usize = 64;
+
+/// The least search time that also gets the crew-day bound.
+pub const CREW_DAY_BOUND_FROM: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl Default for Effort {
     fn default() -> Effort {
         Effort {
@@ -156,7 +180,7 @@ pub(super) fn bound(
         .iter()
         .map(|d| d.weight / total_weight)
         .collect();
-    let days = ctx.days.len().min(64);
+    let days = ctx.days.len().min(MAX_DAYS);
     let bits = |test: &dyn Fn(usize) -> bool| -> u64 {
         (0..days).filter(|&t| test(t)).fold(0, |m, t| m | 1 << t)
     };
@@ -169,12 +193,10 @@ pub(super) fn bound(
         .map(|e| bits(&|t| ctx.expert_on_duty(e, t)))
         .collect();
     let open_days: Vec<u64> = (0..n).map(|f| bits(&|t| ctx.firm_open(f, t))).collect();
-    let officer_days: Vec<f64> = (0..officers)
-        .map(|o| (officer_duty[o].count_ones()).min(ctx.officer_max[o]) as f64)
-        .collect();
-    let expert_days: Vec<f64> = (0..experts)
-        .map(|e| (expert_duty[e].count_ones()).min(ctx.expert_max[e]) as f64)
-        .collect();
+    let super::Capacities {
+        officer_days,
+        expert_days,
+    } = super::capacities(ctx);
 
     let mut is_possible = vec![false; n];
     for &f in possible {
@@ -209,7 +231,7 @@ pub(super) fn bound(
                     shortest_visit: reach[o].shortest_visit,
                     open_days: &open_days,
                     duty: officer_duty[o],
-                    pi: &prices.pi,
+                    gain: &prices.gain,
                     alpha: prices.alpha[o],
                 };
                 let priced = pricing::price(&officer, &mut teams, nodes);
@@ -228,10 +250,7 @@ pub(super) fn bound(
                 (priced.upper, new)
             })
             .collect();
-        let value = possible
-            .iter()
-            .map(|&f| (weight[f] - prices.pi[f]).max(0.0))
-            .sum::<f64>()
+        let value = possible.iter().map(|&f| prices.sigma[f]).sum::<f64>()
             + (0..experts)
                 .map(|e| expert_days[e] * prices.beta[e])
                 .sum::<f64>()
@@ -244,16 +263,17 @@ pub(super) fn bound(
     };
     let mut best = f64::INFINITY;
     for _round in 0..effort.rounds {
-        let duals = solve_master(
-            ctx,
-            possible,
-            &weight,
-            &columns,
-            &officer_days,
-            &expert_days,
-        )?;
+        let duals = match solve_master(ctx, &weight, &columns, &officer_days, &expert_days) {
+            Ok(duals) => duals,
+            // Every round's bound is valid: a later master that fails keeps the best one.
+            Err(_) if best.is_finite() => break,
+            Err(e) => return Err(e),
+        };
         let at_lp = Prices {
-            pi: duals.pi,
+            gain: (0..n)
+                .map(|f| (weight[f] - duals.sigma[f]).max(0.0))
+                .collect(),
+            sigma: duals.sigma,
             alpha: duals.alpha,
             beta: duals.beta,
         };
@@ -275,24 +295,9 @@ pub(super) fn bound(
 
 /// The needs of a crew-day of `officer` visiting `firms`.
 fn need_of(ctx: &Context<'_>, firms: &[usize], open_days: &[u64], duty: u64) -> Need {
-    let mut avoid: Vec<usize> = firms.iter().flat_map(|&f| ctx.avoids[f].clone()).collect();
-    avoid.sort_unstable();
-    avoid.dedup();
-    Need {
-        mask: firms.iter().fold(0, |m, &f| m | ctx.req_masks[f]),
-        size: firms
-            .iter()
-            .map(|&f| ctx.reqs[f].team_size)
-            .max()
-            .unwrap_or(0),
-        tier: firms
-            .iter()
-            .map(|&f| ctx.reqs[f].min_tier)
-            .max()
-            .unwrap_or(Tier::City),
-        days: firms.iter().fold(duty, |m, &f| m & open_days[f]),
-        avoid,
-    }
+    firms
+        .iter()
+        .fold(Need::on(duty), |need, &f| need.with(ctx, f, open_days[f]))
 }
 
 /// What pricing needs about one officer: the possible due firms it may visit with a
@@ -367,17 +372,19 @@ fn officer_firms(ctx: &Context<'_>, o: usize, possible: &[usize]) -> Reach {
     }
 }
 
-/// Prices of the master's rows: covering each due firm, each officer's and each
+/// Prices of the master's rows: each due firm (`sigma`, and `gain` = its weight less
+/// `sigma`, at least 0: what a crew-day earns by visiting it), each officer's and each
 /// expert's days.
 struct Prices {
-    pi: Vec<f64>,
+    sigma: Vec<f64>,
+    gain: Vec<f64>,
     alpha: Vec<f64>,
     beta: Vec<f64>,
 }
 
 struct Duals {
     value: f64,
-    pi: Vec<f64>,
+    sigma: Vec<f64>,
     alpha: Vec<f64>,
     beta: Vec<f64>,
 }
@@ -385,23 +392,31 @@ struct Duals {
 /// Solves the master over `columns`; the prices come back clamped to ≥ 0.
 fn solve_master(
     ctx: &Context<'_>,
-    possible: &[usize],
     weight: &[f64],
     columns: &[Column],
     officer_days: &[f64],
     expert_days: &[f64],
 ) -> Result<Duals, BoundError> {
     let n = ctx.due_count();
+    if columns.is_empty() {
+        // Nothing to choose from: value 0 and every price 0 (clarabel wants a variable).
+        return Ok(Duals {
+            value: 0.0,
+            sigma: vec![0.0; n],
+            alpha: vec![0.0; officer_days.len()],
+            beta: vec![0.0; expert_days.len()],
+        });
+    }
     let mut vars = ProblemVariables::new();
-    let x: Vec<(usize, Variable)> = possible
-        .iter()
-        .map(|&f| (f, vars.add(variable().min(0).max(1))))
-        .collect();
     let lambda: Vec<Variable> = columns
         .iter()
         .map(|_| vars.add(variable().min(0)))
         .collect();
-    let objective: Expression = x.iter().map(|(f, v)| weight[*f] * *v).sum();
+    let objective: Expression = columns
+        .iter()
+        .zip(&lambda)
+        .map(|(c, v)| c.firms.iter().map(|&f| weight[f]).sum::<f64>() * *v)
+        .sum();
     let mut model = vars.maximise(objective.clone()).using(clarabel);
 
     let mut covering: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -421,49 +436,30 @@ fn solve_master(
     let add = |model: &mut _, constraint: Constraint| -> ConstraintReference {
         SolverModel::add_constraint(model, constraint)
     };
-    let cover: Vec<(usize, ConstraintReference)> = x
-        .iter()
-        .map(|&(f, v)| {
-            (
-                f,
-                add(
-                    &mut model,
-                    (Expression::from(v) - sum(&covering[f])).leq(0.0),
-                ),
-            )
-        })
-        .collect();
-    let officer_rows: Vec<(usize, ConstraintReference)> = of_officer
-        .iter()
-        .enumerate()
-        .filter(|(_, cs)| !cs.is_empty())
-        .map(|(o, cs)| (o, add(&mut model, sum(cs).leq(officer_days[o]))))
-        .collect();
-    let expert_rows: Vec<(usize, ConstraintReference)> = of_expert
-        .iter()
-        .enumerate()
-        .filter(|(_, cs)| !cs.is_empty())
-        .map(|(e, cs)| (e, add(&mut model, sum(cs).leq(expert_days[e]))))
-        .collect();
+    let mut rows = |of: &[Vec<usize>], capacity: &dyn Fn(usize) -> f64| {
+        of.iter()
+            .enumerate()
+            .filter(|(_, cs)| !cs.is_empty())
+            .map(|(i, cs)| (i, add(&mut model, sum(cs).leq(capacity(i)))))
+            .collect::<Vec<(usize, ConstraintReference)>>()
+    };
+    let firm_rows = rows(&covering, &|_| 1.0);
+    let officer_rows = rows(&of_officer, &|o| officer_days[o]);
+    let expert_rows = rows(&of_expert, &|e| expert_days[e]);
     let mut solution = model.solve().map_err(|e| BoundError(e.to_string()))?;
     let value = solution.eval(&objective);
     let dual = solution.compute_dual();
-    let mut pi = vec![0.0; n];
-    for (f, row) in cover {
-        pi[f] = dual.dual(row).clamp(0.0, weight[f]);
-    }
-    let mut alpha = vec![0.0; officer_days.len()];
-    for (o, row) in officer_rows {
-        alpha[o] = dual.dual(row).max(0.0);
-    }
-    let mut beta = vec![0.0; expert_days.len()];
-    for (e, row) in expert_rows {
-        beta[e] = dual.dual(row).max(0.0);
-    }
+    let prices = |rows: Vec<(usize, ConstraintReference)>, len: usize| {
+        let mut out = vec![0.0; len];
+        for (i, row) in rows {
+            out[i] = dual.dual(row).max(0.0);
+        }
+        out
+    };
     Ok(Duals {
         value,
-        pi,
-        alpha,
-        beta,
+        sigma: prices(firm_rows, n),
+        alpha: prices(officer_rows, officer_days.len()),
+        beta: prices(expert_rows, expert_days.len()),
     })
 }

@@ -15,7 +15,7 @@ mod patterns;
 mod pricing;
 mod teams;
 
-pub use columns::{Column, Effort};
+pub use columns::{CREW_DAY_BOUND_FROM, Column, Effort};
 
 use crate::context::Context;
 use crate::route::schedule_single;
@@ -45,16 +45,46 @@ pub fn coverage_bound(
     if effort.rounds == 0 {
         return Ok(patterns);
     }
-    // A crew-day bound that fails (the LP solver gave up) leaves the pattern bound.
+    // A crew-day bound that fails (the LP solver gave up) leaves the pattern bound; day
+    // sets are 64-bit masks, so a horizon of more sweep days keeps the pattern bound too.
+    if ctx.days.len() > columns::MAX_DAYS {
+        return Ok(patterns);
+    }
     let columns = columns::bound(ctx, &possible, seeds, effort).unwrap_or(f64::INFINITY);
     // Sums of up to thousands of rounded prices: a margin for their rounding.
     Ok((columns + 1e-9).min(patterns).clamp(0.0, 1.0))
+}
+
+/// The most days each officer and each expert can work in the horizon:
+/// min(`max_days`, sweep days on duty). Both relaxations cap crew-days by these.
+pub(crate) struct Capacities {
+    pub officer_days: Vec<f64>,
+    pub expert_days: Vec<f64>,
+}
+
+pub(crate) fn capacities(ctx: &Context<'_>) -> Capacities {
+    let days = ctx.days.len();
+    let count = |on_duty: &dyn Fn(usize) -> bool, max: u32| -> f64 {
+        ((0..days).filter(|&t| on_duty(t)).count() as u32).min(max) as f64
+    };
+    Capacities {
+        officer_days: (0..ctx.instance.officers.len())
+            .map(|o| count(&|t| ctx.officer_on_duty(o, t), ctx.officer_max[o]))
+            .collect(),
+        expert_days: (0..ctx.instance.experts.len())
+            .map(|e| count(&|t| ctx.expert_on_duty(e, t), ctx.expert_max[e]))
+            .collect(),
+    }
 }
 
 /// The due firms some valid roster could visit: the others fail a test every visit must
 /// pass (an open day, a serving officer whose crew can make the visit within a day, a team
 /// size within the policy, and on some open day enough experts on duty who may check it to
 /// cover its specialties and its tier). These tests are exact.
+///
+/// Like every test of the bounds, these assume legs obey the triangle inequality (a crew
+/// that cannot reach a firm directly in time cannot reach it through another): true of
+/// road-network shortest paths and great-circle distances, assumed of a user matrix.
 pub(crate) fn possible_firms(ctx: &Context<'_>) -> Vec<usize> {
     (0..ctx.due_count())
         .filter(|&f| can_ever_visit(ctx, f))

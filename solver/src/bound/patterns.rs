@@ -33,7 +33,7 @@
 
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, clarabel, variable};
 
-use super::{BoundError, possible_firms};
+use super::{BoundError, Capacities, capacities, possible_firms};
 use crate::context::Context;
 use crate::model::{CITY_LEVEL, Specialty, Tier};
 
@@ -62,19 +62,10 @@ pub(super) fn bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
     let (class_of, classes) = visit_classes(ctx, &times.cost, &possible);
     let patterns = crew_day_patterns(&classes, times.window);
 
-    let days = ctx.days.len();
-    let officer_days: Vec<f64> = (0..officers)
-        .map(|o| {
-            ((0..days).filter(|&t| ctx.officer_on_duty(o, t)).count() as u32)
-                .min(ctx.officer_max[o]) as f64
-        })
-        .collect();
-    let expert_days: Vec<f64> = (0..experts)
-        .map(|e| {
-            ((0..days).filter(|&t| ctx.expert_on_duty(e, t)).count() as u32).min(ctx.expert_max[e])
-                as f64
-        })
-        .collect();
+    let Capacities {
+        officer_days,
+        expert_days,
+    } = capacities(ctx);
 
     let mut vars = ProblemVariables::new();
     let x: Vec<(usize, Variable)> = possible

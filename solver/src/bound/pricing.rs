@@ -3,14 +3,14 @@
 //! A crew-day of officer `o` is a route from `o`'s base (timed as `route::schedule` times
 //! it: leave at the day's start, wait on site for opening, back by the day's end) on a day
 //! the officer is on duty and all its firms are open, with the cheapest team for its needs
-//! ([`Teams`]). Its reduced cost is `Σ π_f` over its firms minus the team's price.
+//! ([`Teams`]). Its value is the sum of its firms' gains (`w_f/W − σ_f`, at least 0) less its team's price.
 //!
-//! A depth-first search over routes of firms with `π_f > 0` finds the best one exactly:
+//! A depth-first search over routes of firms with a positive gain finds the best one exactly:
 //! adding a firm never makes the team cheaper, so a prefix's team price is a lower bound
 //! for every extension, and the firms that could still follow fit in the minutes left,
 //! each taking at least its minutes on site plus half its shortest legs in and out, which
 //! bounds what they can add (a fractional knapsack). A prefix that reaches a (set, last firm) later
-//! than an earlier one is dominated. Firms with `π_f = 0` add nothing and only tighten a
+//! than an earlier one is dominated. Firms without gain add nothing and only tighten a
 //! route's needs and time, so leaving them out is exact when legs obey the triangle
 //! inequality (road networks and great-circle distances do).
 //!
@@ -21,7 +21,6 @@ use std::collections::HashMap;
 
 use super::teams::{Need, Teams};
 use crate::context::Context;
-use crate::model::Tier;
 
 /// A crew-day found by pricing.
 #[derive(Debug, Clone)]
@@ -65,15 +64,12 @@ pub(super) struct Officer<'a> {
     pub open_days: &'a [u64],
     /// Sweep days (bits) the officer is on duty.
     pub duty: u64,
-    /// The master's price of covering each due firm.
-    pub pi: &'a [f64],
+    /// What a crew-day earns by visiting each due firm (its weight less its price, ≥ 0).
+    pub gain: &'a [f64],
     /// The master's price of one of this officer's days: a crew-day is worth adding only
     /// when its firms' prices less its team's exceed it.
     pub alpha: f64,
 }
-
-/// Prices at or below this count as zero: such firms add nothing to a crew-day.
-const PRICED: f64 = 1e-12;
 
 struct Node {
     route: Vec<usize>,
@@ -159,13 +155,7 @@ pub(super) fn price<'a>(o: &Officer<'a>, teams: &mut Teams<'a>, budget: usize) -
         from: 0,
         clock: policy.day_start.minutes(),
         value: 0.0,
-        need: Need {
-            mask: 0,
-            size: 0,
-            tier: Tier::City,
-            days: o.duty,
-            avoid: Vec::new(),
-        },
+        need: Need::on(o.duty),
     };
     search.expand(&root, 0.0);
     let best = search.found.first().map_or(f64::NEG_INFINITY, |f| f.value);
@@ -210,7 +200,7 @@ impl Search<'_, '_> {
             }
             let i = i as usize;
             let f = o.firms[i];
-            if o.pi[f] <= PRICED {
+            if o.gain[f] <= 0.0 {
                 continue;
             }
             let days = node.need.days & o.open_days[f];
@@ -231,7 +221,7 @@ impl Search<'_, '_> {
         }
         // By price per least minute, best first: the order the search tries them in, and
         // the order a fractional knapsack takes them in.
-        let ratio = |n: &Next| o.pi[n.firm] / o.least_minutes[n.position].max(1.0);
+        let ratio = |n: &Next| o.gain[n.firm] / o.least_minutes[n.position].max(1.0);
         next.sort_unstable_by(|a, b| {
             ratio(b)
                 .total_cmp(&ratio(a))
@@ -245,18 +235,20 @@ impl Search<'_, '_> {
         let ctx = self.o.ctx;
         let day_end = ctx.instance.policy.day_end.minutes();
         let next = self.next_stops(node);
-        let knapsack = Knapsack::new(
-            next.iter()
-                .map(|n| (self.o.least_minutes[n.position].max(1.0), self.o.pi[n.firm])),
-        );
+        let knapsack = Knapsack::new(next.iter().map(|n| {
+            (
+                self.o.least_minutes[n.position].max(1.0),
+                self.o.gain[n.firm],
+            )
+        }));
         let could_add = |clock: u32| knapsack.value(day_end.saturating_sub(clock) as f64);
         // Only crew-days worth more than the officer's day matter: a subtree that cannot
         // beat that, or the KEEP-th best found, holds nothing to add, and its bound is
         // below what is found (or below the day's price, which the master already pays).
         let ub = node.value - team + could_add(node.clock);
         let threshold = self.best_so_far();
-        if ub <= threshold + 1e-12 {
-            self.upper = self.upper.max(ub.min(threshold));
+        if ub <= threshold {
+            self.upper = self.upper.max(ub);
             return;
         }
         if self.nodes >= self.budget {
@@ -267,10 +259,10 @@ impl Search<'_, '_> {
         for stop in &next {
             let f = stop.firm;
             // The child's own bound, before its team is priced.
-            let child_ub = node.value + self.o.pi[f] - team + could_add(stop.end);
+            let child_ub = node.value + self.o.gain[f] - team + could_add(stop.end);
             let threshold = self.best_so_far();
-            if child_ub <= threshold + 1e-12 {
-                self.upper = self.upper.max(child_ub.min(threshold));
+            if child_ub <= threshold {
+                self.upper = self.upper.max(child_ub);
                 continue;
             }
             let mut route = node.route.clone();
@@ -283,18 +275,7 @@ impl Search<'_, '_> {
                     self.seen.insert((set.clone(), f), stop.end);
                 }
             }
-            let mut avoid = node.need.avoid.clone();
-            avoid.extend_from_slice(&ctx.avoids[f]);
-            avoid.sort_unstable();
-            avoid.dedup();
-            let req = &ctx.reqs[f];
-            let need = Need {
-                mask: node.need.mask | ctx.req_masks[f],
-                size: node.need.size.max(req.team_size),
-                tier: node.need.tier.max(req.min_tier),
-                days: stop.days,
-                avoid,
-            };
+            let need = node.need.with(ctx, f, stop.days);
             // No team for the prefix: none for any extension either.
             let Some(price) = self.teams.price(&need) else {
                 continue;
@@ -303,7 +284,7 @@ impl Search<'_, '_> {
                 route,
                 from: stop.position + 1,
                 clock: stop.end,
-                value: node.value + self.o.pi[f],
+                value: node.value + self.o.gain[f],
                 need,
             };
             self.record(set, child.value - price);

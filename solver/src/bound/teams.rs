@@ -28,6 +28,35 @@ pub(super) struct Need {
     pub avoid: Vec<usize>,
 }
 
+impl Need {
+    /// The needs of an empty crew-day on the `days` its officer is on duty.
+    pub(super) fn on(days: u64) -> Need {
+        Need {
+            mask: 0,
+            size: 0,
+            tier: Tier::City,
+            days,
+            avoid: Vec::new(),
+        }
+    }
+
+    /// The needs once due firm `f`, open on `open` (day bits), joins the crew-day.
+    pub(super) fn with(&self, ctx: &Context<'_>, f: usize, open: u64) -> Need {
+        let req = &ctx.reqs[f];
+        let mut avoid = self.avoid.clone();
+        avoid.extend_from_slice(&ctx.avoids[f]);
+        avoid.sort_unstable();
+        avoid.dedup();
+        Need {
+            mask: self.mask | ctx.req_masks[f],
+            size: self.size.max(req.team_size),
+            tier: self.tier.max(req.min_tier),
+            days: self.days & open,
+            avoid,
+        }
+    }
+}
+
 /// Cheapest teams at fixed expert prices, memoised by need.
 pub(super) struct Teams<'a> {
     ctx: &'a Context<'a>,

@@ -385,7 +385,8 @@ pub(crate) fn solve(
                 &ctx,
             )?;
             let seeds = Column::of_roster(&relaxed_ctx, &roster);
-            let bound = crate::bound::coverage_bound(&relaxed_ctx, &seeds, Effort::default()).ok();
+            let effort = Effort::for_search(city_limit);
+            let bound = crate::bound::coverage_bound(&relaxed_ctx, &seeds, effort).ok();
             Ok(CityPlan {
                 roster,
                 bound,

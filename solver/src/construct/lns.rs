@@ -40,6 +40,9 @@ const CYCLE: usize = 2000;
 const BAND: f64 = 0.004;
 /// Rounds between two exchanges of the best roster between workers.
 const SHARE_EVERY: usize = 20;
+/// Coverage this close to the proven bound is at it (the bound carries a margin for the
+/// rounding of its prices).
+const AT_BOUND: f64 = 1e-6;
 /// Rounds without a better roster after which a search that cannot gain coverage stops.
 const STALL: usize = 40;
 /// Iterations between two updates of the operator weights.
@@ -196,7 +199,7 @@ pub fn improve(
             && (budget.until.deadline.is_none()
                 || budget
                     .bound
-                    .is_some_and(|b| coverage(best.1.weight, total_weight) >= b - 1e-9));
+                    .is_some_and(|b| coverage(best.1.weight, total_weight) >= b - AT_BOUND));
         if proven && rounds - last_gain >= STALL {
             break Ended::Done;
         }

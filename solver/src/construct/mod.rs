@@ -28,24 +28,34 @@ pub(crate) fn solve_context(
     with_bound: bool,
 ) -> Roster {
     let instance = ctx.instance;
-    // Two bounds. The pattern bound comes first (milliseconds) so that progress can show
-    // a gap, and tells the search when coverage cannot rise further. The crew-day bound
-    // (seconds at city scale) is proved after the search, from the crews of the
-    // construction and of the search's roster; the time limit is the search's.
-    // A bound that cannot be computed leaves `bound` empty rather than failing the plan.
-    let pattern_bound = if with_bound {
-        let patterns_only = Effort {
-            rounds: 0,
-            ..Effort::default()
+    // Two bounds. On a small month the crew-day bound (milliseconds there) comes first:
+    // progress shows the true gap and the search ends once it is at the proven optimum.
+    // Otherwise the pattern bound comes first (milliseconds) for progress and the search's
+    // done test, and the crew-day bound (seconds at city scale) is proved after the
+    // search, from the crews of the construction and of the search's roster; the time
+    // limit is the search's. A bound that cannot be computed leaves `bound` empty rather
+    // than failing the plan.
+    // The same effort whatever the time limit: a time-limited run given back its
+    // iterations as a cap repeats it exactly, bound included.
+    let effort = Effort::default();
+    let proves_first = ctx.due_count() <= PROVE_FIRST_UP_TO;
+    let first_bound = if with_bound {
+        let first = if proves_first {
+            effort
+        } else {
+            Effort {
+                rounds: 0,
+                ..effort
+            }
         };
-        crate::bound::coverage_bound(ctx, &[], patterns_only).ok()
+        crate::bound::coverage_bound(ctx, &[], first).ok()
     } else {
         None
     };
     let with_gap = |p: Progress| {
         if let Some(report) = options.progress {
             report(Progress {
-                bound: pattern_bound,
+                bound: first_bound,
                 ..p
             });
         }
@@ -99,7 +109,7 @@ pub(crate) fn solve_context(
             });
         }
     }
-    let constructed: Vec<Column> = if with_bound {
+    let constructed: Vec<Column> = if with_bound && !proves_first {
         columns_of(&state)
     } else {
         Vec::new()
@@ -108,7 +118,7 @@ pub(crate) fn solve_context(
         let budget = lns::Budget {
             iterations: options.iterations,
             until,
-            bound: pattern_bound,
+            bound: first_bound,
         };
         lns::improve(
             ctx,
@@ -128,14 +138,12 @@ pub(crate) fn solve_context(
     let stopped = options
         .stop
         .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed));
-    let bound = if with_bound && stopped {
-        pattern_bound
-    } else if with_bound {
+    let bound = if with_bound && !stopped && !proves_first {
         let mut seeds = constructed;
         seeds.extend(columns_of(&outcome.state));
-        crate::bound::coverage_bound(ctx, &seeds, Effort::default()).ok()
+        crate::bound::coverage_bound(ctx, &seeds, effort).ok()
     } else {
-        None
+        first_bound
     };
     let mut roster = assemble(
         ctx,
@@ -168,6 +176,9 @@ pub(crate) fn solve_context(
     roster.solver.seconds = started.elapsed().as_secs_f64();
     roster
 }
+
+/// Months with at most this many due firms get the crew-day bound before the search.
+const PROVE_FIRST_UP_TO: usize = 150;
 
 /// The crews of `state` as crew-days for the bound's column generation.
 fn columns_of(state: &greedy::State) -> Vec<Column> {
