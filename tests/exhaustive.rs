@@ -475,21 +475,21 @@ fn verify(instance: &Instance) -> Result<Verdict, String> {
                 "the enumeration missed a valid roster: the {name} is better\n{context}"
             ));
         }
-        // 1. The optimum mandatory count, from the search (the product's solve; the greedy
-        // construction alone is a heuristic and may block a mandatory visit).
-        if name == "search" && mandatory != optimum.mandatory {
-            return fail(format!(
-                "the {name} visits {mandatory} mandatory firms, the optimum {}\n{context}",
-                optimum.mandatory
-            ));
-        }
-        // 2. The bound is an upper bound.
+        // 2. The bound is an upper bound (checked first: the property below relies on it).
         if let Some(bound) = roster.kpis.bound
             && bound < optimum.coverage - EPS
         {
             return fail(format!(
                 "the {name}'s bound {bound} is below the optimum coverage {}\n{context}",
                 optimum.coverage
+            ));
+        }
+        // 1. The optimum mandatory count, from the search (the product's solve; the greedy
+        // construction alone is a heuristic and may block a mandatory visit).
+        if name == "search" && mandatory != optimum.mandatory {
+            return fail(format!(
+                "the {name} visits {mandatory} mandatory firms, the optimum {}\n{context}",
+                optimum.mandatory
             ));
         }
         scores.push((mandatory, coverage(roster, weight)));
@@ -836,6 +836,18 @@ proptest! {
     // Known to fail on a few of every 256 random instances (a search of 200 iterations
     // misses the optimum where one firm's team takes the people another needs): run with
     // `cargo test --test exhaustive -- --ignored`. Issue 10 stays open on it.
+    #[test]
+    fn no_bound_is_below_the_enumerated_optimum_on_tiny_instances(instance in arb_instance()) {
+        let problems = validate(&instance);
+        prop_assume!(!has_errors(&problems), "{:?}", problems);
+        // The search may miss the optimum (the ignored property below); the bound and the
+        // enumeration's soundness may not.
+        if let Err(failure) = verify(&instance) {
+            prop_assert!(!failure.contains("is below the optimum coverage"), "{failure}");
+            prop_assert!(!failure.contains("the enumeration missed a valid roster"), "{failure}");
+        }
+    }
+
     #[test]
     #[ignore = "the search still misses the optimum on a few random instances (issue 10)"]
     fn the_solver_reaches_the_enumerated_optimum_on_tiny_instances(instance in arb_instance()) {
