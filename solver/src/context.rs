@@ -19,6 +19,11 @@ pub fn mask_of(specs: &[Specialty]) -> SpecialtyMask {
     specs.iter().fold(0, |m, s| m | (1 << (*s as u32)))
 }
 
+/// The position of each item by its id (the registries' ids are unique: validation says so).
+pub fn positions<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, usize> {
+    items.iter().enumerate().map(|(i, x)| (id(x), i)).collect()
+}
+
 /// Derived, read-only data of one solve.
 pub struct Context<'a> {
     /// The raw instance.
@@ -152,11 +157,7 @@ impl<'a> Context<'a> {
             None => TravelModel::new(instance)?.matrix(&places),
         };
 
-        let due_by_id: HashMap<&str, usize> = firms
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.as_str(), i))
-            .collect();
+        let due_by_id = positions(&firms, |f| f.id.as_str());
         let mut avoids = vec![Vec::new(); firms.len()];
         for (e, expert) in instance.experts.iter().enumerate() {
             for (d, firm) in firms.iter().enumerate() {
@@ -171,12 +172,7 @@ impl<'a> Context<'a> {
             }
         }
 
-        let expert_by_id: HashMap<&str, usize> = instance
-            .experts
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
-            .collect();
+        let expert_by_id = positions(&instance.experts, |e| e.id.as_str());
         let rotation_start = instance
             .horizon
             .start
@@ -196,12 +192,7 @@ impl<'a> Context<'a> {
             list.sort_unstable();
             list.dedup();
         }
-        let district_index: HashMap<&str, usize> = instance
-            .districts
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.as_str(), i))
-            .collect();
+        let district_index = positions(&instance.districts, |d| d.id.as_str());
         let firm_district = firms
             .iter()
             .map(|f| {
@@ -224,12 +215,7 @@ impl<'a> Context<'a> {
                 })
             })
             .collect();
-        let officer_by_id: HashMap<&str, usize> = instance
-            .officers
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id.as_str(), i))
-            .collect();
+        let officer_by_id = positions(&instance.officers, |o| o.id.as_str());
         let firm_officer = firms
             .iter()
             .map(|f| officer_by_id.get(f.officer.as_str()).copied())

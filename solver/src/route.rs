@@ -34,6 +34,16 @@ pub struct DayTimes {
     pub visits: Vec<TimedVisit>,
 }
 
+/// Start and end of a visit to due firm `d` by a crew arriving at `arrive` (minutes since
+/// midnight): it waits for opening, and must finish within the firm's hours and the day.
+pub fn visit_at(ctx: &Context<'_>, d: usize, arrive: u32) -> Option<(u32, u32)> {
+    let req = &ctx.reqs[d];
+    let start = arrive.max(req.hours.open.minutes());
+    let end = start + req.duration_min;
+    (end <= req.hours.close.minutes() && end <= ctx.instance.policy.day_end.minutes())
+        .then_some((start, end))
+}
+
 /// Times the route `due_firms` (due-list indices) from the base at location `base`, or
 /// `None` if it breaks the day window, an opening window, or a leg has no road.
 pub fn schedule(ctx: &Context<'_>, base: usize, due_firms: &[usize]) -> Option<DayTimes> {
@@ -44,14 +54,9 @@ pub fn schedule(ctx: &Context<'_>, base: usize, due_firms: &[usize]) -> Option<D
     let mut clock = day_start;
     let mut km = 0.0;
     for &d in due_firms {
-        let req = &ctx.reqs[d];
         let leg = ctx.leg(at, ctx.firm_loc[d])?;
         let arrive = clock + leg.minutes;
-        let start = arrive.max(req.hours.open.minutes());
-        let end = start + req.duration_min;
-        if end > req.hours.close.minutes() || end > day_end {
-            return None;
-        }
+        let (start, end) = visit_at(ctx, d, arrive)?;
         visits.push(TimedVisit {
             arrive,
             start,

@@ -43,8 +43,8 @@ use rayon::prelude::*;
 
 use super::BoundError;
 use super::pricing::{self, Officer};
-use super::teams::{Need, Teams};
-use crate::context::Context;
+use super::teams::Teams;
+use crate::context::{Context, positions};
 use crate::model::Roster;
 
 /// One crew-day of the master: an officer, the firms (due indices, sorted) and the team
@@ -85,18 +85,8 @@ impl Column {
                 )
             })
             .collect();
-        let officer: HashMap<&str, usize> = instance
-            .officers
-            .iter()
-            .enumerate()
-            .map(|(o, x)| (x.id.as_str(), o))
-            .collect();
-        let expert: HashMap<&str, usize> = instance
-            .experts
-            .iter()
-            .enumerate()
-            .map(|(e, x)| (x.id.as_str(), e))
-            .collect();
+        let officer = positions(&instance.officers, |o| o.id.as_str());
+        let expert = positions(&instance.experts, |e| e.id.as_str());
         roster
             .crews
             .iter()
@@ -239,8 +229,7 @@ pub(super) fn bound(
                     .found
                     .iter()
                     .filter_map(|found| {
-                        let need = need_of(ctx, &found.firms, &open_days, officer_duty[o]);
-                        teams.team(&need).map(|experts| Column {
+                        teams.team(&found.need).map(|experts| Column {
                             officer: o,
                             firms: found.firms.clone(),
                             experts,
@@ -293,13 +282,6 @@ pub(super) fn bound(
     Ok(best)
 }
 
-/// The needs of a crew-day of `officer` visiting `firms`.
-fn need_of(ctx: &Context<'_>, firms: &[usize], open_days: &[u64], duty: u64) -> Need {
-    firms
-        .iter()
-        .fold(Need::on(duty), |need, &f| need.with(ctx, f, open_days[f]))
-}
-
 /// What pricing needs about one officer: the possible due firms it may visit with a
 /// single visit that fits the day, the least minutes each takes of a route (on site, half
 /// the shortest leg in and half the shortest leg out, from or to the base or another of
@@ -325,7 +307,7 @@ fn officer_firms(ctx: &Context<'_>, o: usize, possible: &[usize]) -> Reach {
     let firms: Vec<usize> = possible
         .iter()
         .copied()
-        .filter(|&f| ctx.officer_serves(o, f) && crate::route::schedule_single(ctx, base, f))
+        .filter(|&f| super::reaches(ctx, o, f))
         .collect();
     let places: Vec<usize> = std::iter::once(base)
         .chain(firms.iter().map(|&f| ctx.firm_loc[f]))

@@ -91,6 +91,12 @@ pub(crate) fn possible_firms(ctx: &Context<'_>) -> Vec<usize> {
         .collect()
 }
 
+/// Whether officer `o` may visit due firm `f` and its crew can make that one visit within
+/// a day from the base.
+fn reaches(ctx: &Context<'_>, o: usize, f: usize) -> bool {
+    ctx.officer_serves(o, f) && ctx.officer_loc[o].is_some_and(|base| schedule_single(ctx, base, f))
+}
+
 fn can_ever_visit(ctx: &Context<'_>, f: usize) -> bool {
     let req = &ctx.reqs[f];
     let open_days: Vec<usize> = (0..ctx.days.len())
@@ -99,11 +105,7 @@ fn can_ever_visit(ctx: &Context<'_>, f: usize) -> bool {
     if open_days.is_empty() || req.team_size > ctx.instance.policy.max_team {
         return false;
     }
-    let reachable = (0..ctx.instance.officers.len()).any(|o| {
-        ctx.officer_serves(o, f)
-            && ctx.officer_loc[o].is_some_and(|base| schedule_single(ctx, base, f))
-    });
-    if !reachable {
+    if !(0..ctx.instance.officers.len()).any(|o| reaches(ctx, o, f)) {
         return false;
     }
     // On some open day, the experts on duty who may check f must cover its specialties,

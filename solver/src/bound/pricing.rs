@@ -18,15 +18,19 @@
 //! left unexplored still give a valid upper bound on the best reduced cost.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use super::teams::{Need, Teams};
 use crate::context::Context;
+use crate::route::visit_at;
 
 /// A crew-day found by pricing.
 #[derive(Debug, Clone)]
 pub(super) struct Found {
     /// Due firms, sorted.
     pub firms: Vec<usize>,
+    /// What its team must be.
+    pub need: Need,
     /// Reduced cost.
     pub value: f64,
 }
@@ -174,14 +178,15 @@ impl Search<'_, '_> {
         }
     }
 
-    fn record(&mut self, firms: Vec<usize>, value: f64) {
+    fn record(&mut self, firms: Vec<usize>, need: &Need, value: f64) {
         // Every crew-day seen counts towards the bound, kept or not.
         self.upper = self.upper.max(value);
         if value <= self.o.alpha.max(0.0) + 1e-9 || self.found.iter().any(|f| f.firms == firms) {
             return;
         }
         let at = self.found.partition_point(|f| f.value >= value);
-        self.found.insert(at, Found { firms, value });
+        let need = need.clone();
+        self.found.insert(at, Found { firms, need, value });
         self.found.truncate(KEEP);
     }
 
@@ -207,10 +212,10 @@ impl Search<'_, '_> {
             if days == 0 || node.route.contains(&f) {
                 continue;
             }
-            let req = &ctx.reqs[f];
-            let start = (node.clock + minutes).max(req.hours.open.minutes());
-            let end = start + req.duration_min;
-            if end <= req.hours.close.minutes() && end.saturating_add(o.home[i]) <= day_end {
+            let Some((_, end)) = visit_at(ctx, f, node.clock + minutes) else {
+                continue;
+            };
+            if end.saturating_add(o.home[i]) <= day_end {
                 next.push(Next {
                     firm: f,
                     position: i,
@@ -269,10 +274,13 @@ impl Search<'_, '_> {
             route.push(f);
             let mut set = route.clone();
             set.sort_unstable();
-            match self.seen.get(&(set.clone(), f)) {
-                Some(&clock) if clock <= stop.end => continue,
-                _ => {
-                    self.seen.insert((set.clone(), f), stop.end);
+            match self.seen.entry((set.clone(), f)) {
+                Entry::Occupied(seen) if *seen.get() <= stop.end => continue,
+                Entry::Occupied(mut seen) => {
+                    seen.insert(stop.end);
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(stop.end);
                 }
             }
             let need = node.need.with(ctx, f, stop.days);
@@ -287,7 +295,7 @@ impl Search<'_, '_> {
                 value: node.value + self.o.gain[f],
                 need,
             };
-            self.record(set, child.value - price);
+            self.record(set, &child.need, child.value - price);
             self.expand(&child, price);
         }
     }

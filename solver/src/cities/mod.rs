@@ -28,7 +28,7 @@ use rayon::prelude::*;
 
 use crate::bound::{Column, Effort};
 use crate::construct::solve_context;
-use crate::context::Context;
+use crate::context::{Context, positions};
 use crate::due::{self, DueList};
 use crate::model::{District, Enterprise, Instance, Kpis, Network, Officer, Roster, Travel};
 use crate::objective::Breakdown;
@@ -420,12 +420,7 @@ pub(crate) fn solve(
 /// One roster from the cities' rosters: crews and unscheduled firms together, the whole
 /// due list, exclusions and draw, and KPIs recomputed over everything.
 fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
-    let order: HashMap<&str, usize> = whole
-        .due
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.enterprise.as_str(), i))
-        .collect();
+    let order = positions(&whole.due, |d| d.enterprise.as_str());
     let total_weight: f64 = plans.iter().map(|p| p.weight).sum();
     let bound = plans
         .iter()
