@@ -611,9 +611,15 @@ async fn sizes_are_bounded_and_every_answer_is_in_the_error_shape() {
         "GET /api/v1/plans HTTP/1.1\r\nHost: x\r\nX-Padding: {}\r\n\r\n",
         "p".repeat(500_000)
     );
+    // Under hyper's buffer limit but over the service's header limit: the router's answer.
+    let header_over_limit = format!(
+        "GET /api/v1/plans HTTP/1.1\r\nHost: x\r\nX-Padding: {}\r\n\r\n",
+        "p".repeat(100_000)
+    );
     for (request, status, code) in [
         (long_uri, 414, "uri_too_long"),
         (big_header, 431, "headers_too_large"),
+        (header_over_limit, 431, "headers_too_large"),
     ] {
         let address = address.clone();
         let answer = tokio::task::spawn_blocking(move || raw_request(&address, request.as_bytes()))
