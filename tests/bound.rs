@@ -1,6 +1,6 @@
 //! The coverage bound: proven (every roster here passes the checker, which rejects a bound
 //! below the achieved coverage), tighter than the pattern relaxation where crews' drives
-//! and teams bind, and closing a small month.
+//! and teams bind, and closing small months exactly.
 
 mod common;
 
@@ -16,15 +16,42 @@ fn tiny(seed: u64) -> Instance {
 }
 
 #[test]
-fn a_generated_tiny_month_is_proven_optimal() {
-    let instance = tiny(11);
+fn generated_tiny_months_are_proven_optimal() {
+    // Seeds 1 and 2 are the months the search alone left 0.8 and 2.6 points short of the
+    // crew-day bound; the integer master closes them (and seed 11, which the search
+    // reaches by itself).
+    for seed in [1, 2, 11] {
+        let instance = tiny(seed);
+        let roster = solve_checked(&instance, 2);
+        let (coverage, bound) = (roster.kpis.weighted_coverage, roster.kpis.bound.unwrap());
+        assert!(
+            bound - coverage <= 1e-6,
+            "seed {seed}: coverage {coverage}, bound {bound}: the gap should be closed"
+        );
+        assert!(roster.kpis.gap.unwrap() <= 1e-6);
+        assert_eq!(
+            roster.kpis.mandatory_scheduled, roster.kpis.mandatory_due,
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_month_ranks_mandatory_visits_before_weight() {
+    // Seed 2: the crew-day bound on weight alone is more than a point above the proven
+    // optimum in the objective's order (every mandatory visit first, then weight); the
+    // roster's bound is that optimum's coverage.
+    let instance = tiny(2);
+    let ctx = Context::new(&instance).unwrap();
+    let by_weight = coverage_bound(&ctx, &[], Effort::default()).unwrap();
     let roster = solve_checked(&instance, 2);
-    let (coverage, bound) = (roster.kpis.weighted_coverage, roster.kpis.bound.unwrap());
+    assert_eq!(roster.kpis.mandatory_scheduled, roster.kpis.mandatory_due);
+    let bound = roster.kpis.bound.unwrap();
     assert!(
-        bound - coverage <= 1e-6,
-        "coverage {coverage}, bound {bound}: the gap should be closed"
+        bound < by_weight - 0.005,
+        "the roster's bound {bound}, weight alone {by_weight}"
     );
-    assert!(roster.kpis.gap.unwrap() <= 1e-6);
+    assert!(bound - roster.kpis.weighted_coverage <= 1e-6);
 }
 
 #[test]
@@ -43,9 +70,10 @@ fn crew_days_bound_coverage_far_below_the_patterns_where_expert_days_run_short()
         crew_days < patterns - 0.05,
         "patterns {patterns}, crew-days {crew_days}"
     );
-    // The roster reports the crew-day bound (the checker rejects one below its coverage).
+    // The roster's bound is at most the crew-day bound (here the month is closed below
+    // it; the checker rejects a bound below the roster's coverage).
     let roster = solve_checked(&instance, 2);
-    assert!((roster.kpis.bound.unwrap() - crew_days).abs() < 1e-4);
+    assert!(roster.kpis.bound.unwrap() <= crew_days + 1e-9);
 }
 
 #[test]

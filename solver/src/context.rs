@@ -349,4 +349,16 @@ impl<'a> Context<'a> {
     pub fn tier(&self, e: usize) -> Tier {
         self.instance.experts[e].tier
     }
+
+    /// Whether `experts` (distinct) qualify as a team for due firm `d`: they cover its
+    /// specialties, one reaches its lead tier, and they number at least its team size and
+    /// at most the policy's `max_team`.
+    pub fn team_qualifies(&self, experts: &[usize], d: usize) -> bool {
+        let req = &self.reqs[d];
+        let held = experts.iter().fold(0, |m, &e| m | self.expert_masks[e]);
+        held & self.req_masks[d] == self.req_masks[d]
+            && experts.iter().any(|&e| self.tier(e) >= req.min_tier)
+            && experts.len() >= req.team_size as usize
+            && experts.len() <= self.instance.policy.max_team as usize
+    }
 }

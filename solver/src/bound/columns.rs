@@ -154,76 +154,106 @@ impl Default for Effort {
     }
 }
 
-/// The crew-day bound on weighted coverage (0–1) over the due firms in `possible` (the
-/// others no roster can visit), starting from the crew-days in `seeds`.
-pub(super) fn bound(
-    ctx: &Context<'_>,
-    possible: &[usize],
-    seeds: &[Column],
-    effort: Effort,
-) -> Result<f64, BoundError> {
-    let n = ctx.due_count();
-    let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
-    let weight: Vec<f64> = ctx
-        .due
-        .due
-        .iter()
-        .map(|d| d.weight / total_weight)
-        .collect();
-    let days = ctx.days.len().min(MAX_DAYS);
-    let bits = |test: &dyn Fn(usize) -> bool| -> u64 {
-        (0..days).filter(|&t| test(t)).fold(0, |m, t| m | 1 << t)
-    };
-    let officers = ctx.instance.officers.len();
-    let experts = ctx.instance.experts.len();
-    let officer_duty: Vec<u64> = (0..officers)
-        .map(|o| bits(&|t| ctx.officer_on_duty(o, t)))
-        .collect();
-    let expert_duty: Vec<u64> = (0..experts)
-        .map(|e| bits(&|t| ctx.expert_on_duty(e, t)))
-        .collect();
-    let open_days: Vec<u64> = (0..n).map(|f| bits(&|t| ctx.firm_open(f, t))).collect();
-    let super::Capacities {
-        officer_days,
-        expert_days,
-    } = super::capacities(ctx);
+/// What the crew-days of `ctx` are made of, whatever the prices: what each due firm is
+/// worth, who is on duty and which firm is open on which sweep day (bits),
+/// the day capacities, and each officer's reach.
+pub(super) struct CrewDays<'a> {
+    pub ctx: &'a Context<'a>,
+    pub possible: &'a [usize],
+    /// What visiting each due firm is worth in the master (see [`Worth`]).
+    pub weight: Vec<f64>,
+    /// Each due firm's share of the month's weight.
+    pub share: Vec<f64>,
+    pub officer_duty: Vec<u64>,
+    pub expert_duty: Vec<u64>,
+    pub open_days: Vec<u64>,
+    pub capacities: super::Capacities,
+    reach: Vec<Reach>,
+}
 
-    let mut is_possible = vec![false; n];
-    for &f in possible {
-        is_possible[f] = true;
-    }
-    // Each officer's firms, and the shortest leg into each from its base or another.
-    let reach: Vec<Reach> = (0..officers)
-        .into_par_iter()
-        .map(|o| officer_firms(ctx, o, possible))
-        .collect();
+/// What a crew-day is worth in the master: its firms' weights, or (closing a month) the
+/// roster's objective up to its cost, mandatory visits first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Worth {
+    /// Each firm its share of the month's weight: the master bounds weighted coverage.
+    Weight,
+    /// Each firm its share, plus [`MANDATORY_WORTH`] if its visit is mandatory: the shares
+    /// sum to 1, so one more mandatory visit outweighs any weight, and the master orders
+    /// rosters as the objective does (mandatory visits, then weight).
+    MandatoryFirst,
+}
 
-    let mut columns: Vec<Column> = Vec::new();
-    let mut known: HashSet<Column> = HashSet::new();
-    for seed in seeds {
-        if seed.firms.iter().all(|&f| is_possible[f]) && known.insert(seed.clone()) {
-            columns.push(seed.clone());
+/// What a mandatory visit adds in [`Worth::MandatoryFirst`].
+pub(super) const MANDATORY_WORTH: f64 = 2.0;
+
+impl<'a> CrewDays<'a> {
+    pub(super) fn new(ctx: &'a Context<'a>, possible: &'a [usize], worth: Worth) -> CrewDays<'a> {
+        let n = ctx.due_count();
+        let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
+        let days = ctx.days.len().min(MAX_DAYS);
+        let bits = |test: &dyn Fn(usize) -> bool| -> u64 {
+            (0..days).filter(|&t| test(t)).fold(0, |m, t| m | 1 << t)
+        };
+        CrewDays {
+            ctx,
+            possible,
+            weight: ctx
+                .due
+                .due
+                .iter()
+                .map(|d| {
+                    let mandatory = worth == Worth::MandatoryFirst && d.mandatory;
+                    d.weight / total_weight + if mandatory { MANDATORY_WORTH } else { 0.0 }
+                })
+                .collect(),
+            share: ctx
+                .due
+                .due
+                .iter()
+                .map(|d| d.weight / total_weight)
+                .collect(),
+            officer_duty: (0..ctx.instance.officers.len())
+                .map(|o| bits(&|t| ctx.officer_on_duty(o, t)))
+                .collect(),
+            expert_duty: (0..ctx.instance.experts.len())
+                .map(|e| bits(&|t| ctx.expert_on_duty(e, t)))
+                .collect(),
+            open_days: (0..n).map(|f| bits(&|t| ctx.firm_open(f, t))).collect(),
+            capacities: super::capacities(ctx),
+            // Each officer's firms, and the shortest leg into each from its base or another.
+            reach: (0..ctx.instance.officers.len())
+                .into_par_iter()
+                .map(|o| officer_firms(ctx, o, possible))
+                .collect(),
         }
     }
-    // The Lagrangian bound at some prices, and the crew-days worth adding at them.
-    let price_all = |prices: &Prices, nodes: usize| -> (f64, Vec<Column>) {
-        let priced: Vec<(f64, Vec<Column>)> = (0..officers)
+
+    /// What pricing needs of officer `o` at `gain` (per due firm) and day price `alpha`.
+    pub(super) fn officer<'s>(&'s self, o: usize, gain: &'s [f64], alpha: f64) -> Officer<'s> {
+        let reach = &self.reach[o];
+        Officer {
+            ctx: self.ctx,
+            officer: o,
+            firms: &reach.firms,
+            least_minutes: &reach.least_minutes,
+            near: &reach.near,
+            home: &reach.home,
+            shortest_visit: reach.shortest_visit,
+            open_days: &self.open_days,
+            duty: self.officer_duty[o],
+            gain,
+            alpha,
+        }
+    }
+
+    /// The Lagrangian bound at `prices`, each officer's `max(0, best reduced cost)` (its
+    /// `α` in that bound) and the crew-days worth adding at them.
+    fn price_all(&self, prices: &Prices, nodes: usize) -> (f64, Vec<f64>, Vec<Column>) {
+        let priced: Vec<(f64, Vec<Column>)> = (0..self.ctx.instance.officers.len())
             .into_par_iter()
             .map(|o| {
-                let mut teams = Teams::new(ctx, &prices.beta, &expert_duty);
-                let officer = Officer {
-                    ctx,
-                    officer: o,
-                    firms: &reach[o].firms,
-                    least_minutes: &reach[o].least_minutes,
-                    near: &reach[o].near,
-                    home: &reach[o].home,
-                    shortest_visit: reach[o].shortest_visit,
-                    open_days: &open_days,
-                    duty: officer_duty[o],
-                    gain: &prices.gain,
-                    alpha: prices.alpha[o],
-                };
+                let mut teams = Teams::new(self.ctx, &prices.beta, &self.expert_duty);
+                let officer = self.officer(o, &prices.gain, prices.alpha[o]);
                 let priced = pricing::price(&officer, &mut teams, nodes);
                 let new: Vec<Column> = priced
                     .found
@@ -236,38 +266,77 @@ pub(super) fn bound(
                         })
                     })
                     .collect();
-                (priced.upper, new)
+                (priced.upper.max(0.0), new)
             })
             .collect();
-        let value = possible.iter().map(|&f| prices.sigma[f]).sum::<f64>()
-            + (0..experts)
-                .map(|e| expert_days[e] * prices.beta[e])
+        let caps = &self.capacities;
+        let value = self.possible.iter().map(|&f| prices.sigma[f]).sum::<f64>()
+            + (0..caps.expert_days.len())
+                .map(|e| caps.expert_days[e] * prices.beta[e])
                 .sum::<f64>()
             + priced
                 .iter()
                 .enumerate()
-                .map(|(o, (upper, _))| officer_days[o] * upper.max(0.0))
+                .map(|(o, (alpha, _))| caps.officer_days[o] * alpha)
                 .sum::<f64>();
-        (value, priced.into_iter().flat_map(|(_, new)| new).collect())
-    };
-    let mut best = f64::INFINITY;
+        let alphas = priced.iter().map(|(alpha, _)| *alpha).collect();
+        (
+            value,
+            alphas,
+            priced.into_iter().flat_map(|(_, new)| new).collect(),
+        )
+    }
+}
+
+/// What the column generation ends with: its bound, and the prices of the round that
+/// gave it, with each officer's `α` in it.
+pub(super) struct Generated {
+    pub bound: f64,
+    pub prices: Prices,
+    pub alpha: Vec<f64>,
+}
+
+/// The crew-day bound on weighted coverage (0–1) over the due firms in `days.possible`
+/// (the others no roster can visit), starting from the crew-days in `seeds`.
+pub(super) fn generate(
+    days: &CrewDays<'_>,
+    seeds: &[Column],
+    effort: Effort,
+) -> Result<Generated, BoundError> {
+    let ctx = days.ctx;
+    let n = ctx.due_count();
+    let mut is_possible = vec![false; n];
+    for &f in days.possible {
+        is_possible[f] = true;
+    }
+    let mut columns: Vec<Column> = Vec::new();
+    let mut known: HashSet<Column> = HashSet::new();
+    for seed in seeds {
+        if seed.firms.iter().all(|&f| is_possible[f]) && known.insert(seed.clone()) {
+            columns.push(seed.clone());
+        }
+    }
+    let mut best: Option<(f64, Prices, Vec<f64>)> = None;
     for _round in 0..effort.rounds {
-        let duals = match solve_master(ctx, &weight, &columns, &officer_days, &expert_days) {
+        let duals = match solve_master(ctx, &days.weight, &columns, &days.capacities) {
             Ok(duals) => duals,
             // Every round's bound is valid: a later master that fails keeps the best one.
-            Err(_) if best.is_finite() => break,
+            Err(_) if best.is_some() => break,
             Err(e) => return Err(e),
         };
         let at_lp = Prices {
             gain: (0..n)
-                .map(|f| (weight[f] - duals.sigma[f]).max(0.0))
+                .map(|f| (days.weight[f] - duals.sigma[f]).max(0.0))
                 .collect(),
             sigma: duals.sigma,
             alpha: duals.alpha,
             beta: duals.beta,
         };
-        let (value, new_columns) = price_all(&at_lp, effort.nodes);
-        best = best.min(value);
+        let (value, alpha, new_columns) = days.price_all(&at_lp, effort.nodes);
+        if best.as_ref().is_none_or(|(b, _, _)| value < *b) {
+            best = Some((value, at_lp, alpha));
+        }
+        let bound = best.as_ref().map_or(f64::INFINITY, |(b, _, _)| *b);
         let mut added = 0;
         for column in new_columns {
             if known.insert(column.clone()) {
@@ -275,11 +344,16 @@ pub(super) fn bound(
                 added += 1;
             }
         }
-        if added == 0 || best - duals.value < CLOSE_ENOUGH {
+        if added == 0 || bound - duals.value < CLOSE_ENOUGH {
             break;
         }
     }
-    Ok(best)
+    let (bound, prices, alpha) = best.ok_or_else(|| BoundError("no round was run".into()))?;
+    Ok(Generated {
+        bound,
+        prices,
+        alpha,
+    })
 }
 
 /// What pricing needs about one officer: the possible due firms it may visit with a
@@ -357,11 +431,11 @@ fn officer_firms(ctx: &Context<'_>, o: usize, possible: &[usize]) -> Reach {
 /// Prices of the master's rows: each due firm (`sigma`, and `gain` = its weight less
 /// `sigma`, at least 0: what a crew-day earns by visiting it), each officer's and each
 /// expert's days.
-struct Prices {
-    sigma: Vec<f64>,
-    gain: Vec<f64>,
-    alpha: Vec<f64>,
-    beta: Vec<f64>,
+pub(super) struct Prices {
+    pub sigma: Vec<f64>,
+    pub gain: Vec<f64>,
+    pub alpha: Vec<f64>,
+    pub beta: Vec<f64>,
 }
 
 struct Duals {
@@ -376,10 +450,10 @@ fn solve_master(
     ctx: &Context<'_>,
     weight: &[f64],
     columns: &[Column],
-    officer_days: &[f64],
-    expert_days: &[f64],
+    capacities: &super::Capacities,
 ) -> Result<Duals, BoundError> {
     let n = ctx.due_count();
+    let (officer_days, expert_days) = (&capacities.officer_days, &capacities.expert_days);
     if columns.is_empty() {
         // Nothing to choose from: value 0 and every price 0 (clarabel wants a variable).
         return Ok(Duals {

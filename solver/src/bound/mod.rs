@@ -8,14 +8,22 @@
 //!   within the day, with a qualified team of named experts), priced exactly by
 //!   `pricing` and `teams`, with a Lagrangian bound that holds at every round.
 //!
+//! On a small month, `exact` then closes what is left between the crew-day bound and a
+//! roster: an integer master over every crew-day that could be in a better one.
+//!
 //! `possible_firms` holds the exact tests of whether a due firm can be visited at all.
 
 mod columns;
+mod exact;
 mod patterns;
 mod pricing;
 mod teams;
 
 pub use columns::{CREW_DAY_BOUND_FROM, Column, Effort};
+pub use exact::ExactCrew;
+
+/// Due firms a month may have for [`proven_bound`] to try the integer master.
+pub const CLOSE_UP_TO: usize = 150;
 
 use crate::context::Context;
 use crate::route::schedule_single;
@@ -33,26 +41,93 @@ pub fn coverage_bound(
     seeds: &[Column],
     effort: Effort,
 ) -> Result<f64, BoundError> {
+    bound_with(ctx, seeds, effort, false).map(|proven| proven.bound)
+}
+
+/// A bound and, where a small month was closed exactly, its optimum.
+#[derive(Debug, Clone)]
+pub struct Proven {
+    /// Upper bound on the weighted coverage of any roster (0–1).
+    pub bound: f64,
+    /// The month's optimum, when it was closed exactly.
+    pub optimum: Option<Optimum>,
+}
+
+/// The integer master's best roster. When `proven`, no other beats it on the objective's
+/// first two levels: none schedules more mandatory visits, and none that schedules as
+/// many reaches a higher weighted coverage, as long as the rules the integer master
+/// leaves out hold for its crews (the construction checks them).
+#[derive(Debug, Clone)]
+pub struct Optimum {
+    /// Its weighted coverage (0–1).
+    pub coverage: f64,
+    /// Its crews.
+    pub crews: Vec<ExactCrew>,
+    /// Whether it is proven optimal (else the integer master's node budget ran out).
+    pub proven: bool,
+}
+
+/// [`coverage_bound`], and on a month of at most [`CLOSE_UP_TO`] due firms the integer
+/// master over the crew-days near the optimum (see `exact`), which closes the month
+/// where it can.
+pub fn proven_bound(
+    ctx: &Context<'_>,
+    seeds: &[Column],
+    effort: Effort,
+) -> Result<Proven, BoundError> {
+    bound_with(ctx, seeds, effort, ctx.due_count() <= CLOSE_UP_TO)
+}
+
+fn bound_with(
+    ctx: &Context<'_>,
+    seeds: &[Column],
+    effort: Effort,
+    close: bool,
+) -> Result<Proven, BoundError> {
+    let just = |bound: f64| Proven {
+        bound,
+        optimum: None,
+    };
     let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
     if ctx.due_count() == 0 || total_weight <= 0.0 {
-        return Ok(1.0);
+        return Ok(just(1.0));
     }
     let possible = possible_firms(ctx);
     if possible.is_empty() {
-        return Ok(0.0);
+        return Ok(just(0.0));
     }
     let patterns = patterns::bound(ctx)?;
     if effort.rounds == 0 {
-        return Ok(patterns);
+        return Ok(just(patterns));
     }
     // A crew-day bound that fails (the LP solver gave up) leaves the pattern bound; day
     // sets are 64-bit masks, so a horizon of more sweep days keeps the pattern bound too.
     if ctx.days.len() > columns::MAX_DAYS {
-        return Ok(patterns);
+        return Ok(just(patterns));
     }
-    let columns = columns::bound(ctx, &possible, seeds, effort).unwrap_or(f64::INFINITY);
+    let by_weight = columns::CrewDays::new(ctx, &possible, columns::Worth::Weight);
+    let Ok(generated) = columns::generate(&by_weight, seeds, effort) else {
+        return Ok(just(patterns));
+    };
     // Sums of up to thousands of rounded prices: a margin for their rounding.
-    Ok((columns + 1e-9).min(patterns).clamp(0.0, 1.0))
+    let bound = (generated.bound + 1e-9).min(patterns).clamp(0.0, 1.0);
+    if !close {
+        return Ok(just(bound));
+    }
+    // The objective puts mandatory visits first: closing works on that order, from its own
+    // column generation, so that the optimum is the objective's.
+    let in_order = columns::CrewDays::new(ctx, &possible, columns::Worth::MandatoryFirst);
+    let optimum = columns::generate(&in_order, seeds, effort)
+        .ok()
+        .and_then(|generated| exact::close(&in_order, &generated))
+        .and_then(|closed| {
+            Some(Optimum {
+                coverage: closed.coverage,
+                crews: closed.crews?,
+                proven: closed.proven,
+            })
+        });
+    Ok(Proven { bound, optimum })
 }
 
 /// The most days each officer and each expert can work in the horizon:

@@ -16,9 +16,13 @@
 //!
 //! A node budget keeps the search bounded; when it runs out, the bounds of the prefixes
 //! left unexplored still give a valid upper bound on the best reduced cost.
+//!
+//! [`enumerate`] is the same search asked for every crew-day (every set of firms) whose
+//! reduced cost at its cheapest team is above a threshold, firms without gain included,
+//! for closing a small month exactly (see `exact`).
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use super::teams::{Need, Teams};
 use crate::context::Context;
@@ -29,6 +33,8 @@ use crate::route::visit_at;
 pub(super) struct Found {
     /// Due firms, sorted.
     pub firms: Vec<usize>,
+    /// The same firms in an order a crew can visit them in (on any of `need.days`).
+    pub route: Vec<usize>,
     /// What its team must be.
     pub need: Need,
     /// Reduced cost.
@@ -92,6 +98,12 @@ struct Search<'a, 'b> {
     budget: usize,
     found: Vec<Found>,
     upper: f64,
+    /// `Some(threshold)`: find every crew-day worth more than it, not the best few.
+    every_above: Option<f64>,
+    /// The sets found so far, when finding every one.
+    sets: HashSet<Vec<usize>>,
+    /// Whether the node budget ran out.
+    cut_short: bool,
 }
 
 /// A firm that can be the next stop: due index, end of its visit, days left.
@@ -144,24 +156,8 @@ pub(super) fn price<'a>(o: &Officer<'a>, teams: &mut Teams<'a>, budget: usize) -
             upper: f64::NEG_INFINITY,
         };
     };
-    let mut search = Search {
-        o,
-        teams,
-        seen: HashMap::new(),
-        nodes: 0,
-        budget,
-        found: Vec::new(),
-        upper: f64::NEG_INFINITY,
-    };
-    let policy = &o.ctx.instance.policy;
-    let root = Node {
-        route: Vec::new(),
-        from: 0,
-        clock: policy.day_start.minutes(),
-        value: 0.0,
-        need: Need::on(o.duty),
-    };
-    search.expand(&root, 0.0);
+    let mut search = Search::new(o, teams, budget, None);
+    search.run();
     let best = search.found.first().map_or(f64::NEG_INFINITY, |f| f.value);
     Priced {
         upper: search.upper.max(best),
@@ -169,8 +165,60 @@ pub(super) fn price<'a>(o: &Officer<'a>, teams: &mut Teams<'a>, budget: usize) -
     }
 }
 
-impl Search<'_, '_> {
+/// Every crew-day of one officer whose firms' gains (here the true `w_f/W − σ_f`, which
+/// may be negative) less its cheapest team's price exceed `threshold`, each set of firms
+/// once; `None` when `budget` search nodes do not suffice to find them all.
+pub(super) fn enumerate<'a>(
+    o: &Officer<'a>,
+    teams: &mut Teams<'a>,
+    threshold: f64,
+    budget: usize,
+) -> Option<Vec<Found>> {
+    if o.ctx.officer_loc[o.officer].is_none() {
+        return Some(Vec::new());
+    }
+    let mut search = Search::new(o, teams, budget, Some(threshold));
+    search.run();
+    (!search.cut_short).then_some(search.found)
+}
+
+impl<'a, 'b> Search<'a, 'b> {
+    fn new(
+        o: &'b Officer<'a>,
+        teams: &'b mut Teams<'a>,
+        budget: usize,
+        every_above: Option<f64>,
+    ) -> Search<'a, 'b> {
+        Search {
+            o,
+            teams,
+            seen: HashMap::new(),
+            nodes: 0,
+            budget,
+            found: Vec::new(),
+            upper: f64::NEG_INFINITY,
+            every_above,
+            sets: HashSet::new(),
+            cut_short: false,
+        }
+    }
+
+    fn run(&mut self) {
+        let policy = &self.o.ctx.instance.policy;
+        let root = Node {
+            route: Vec::new(),
+            from: 0,
+            clock: policy.day_start.minutes(),
+            value: 0.0,
+            need: Need::on(self.o.duty),
+        };
+        self.expand(&root, 0.0);
+    }
+
     fn best_so_far(&self) -> f64 {
+        if let Some(threshold) = self.every_above {
+            return threshold;
+        }
         if self.found.len() < KEEP {
             self.o.alpha.max(0.0)
         } else {
@@ -178,15 +226,31 @@ impl Search<'_, '_> {
         }
     }
 
-    fn record(&mut self, firms: Vec<usize>, need: &Need, value: f64) {
+    fn record(&mut self, route: &[usize], firms: Vec<usize>, need: &Need, value: f64) {
         // Every crew-day seen counts towards the bound, kept or not.
         self.upper = self.upper.max(value);
+        if let Some(threshold) = self.every_above {
+            if value > threshold && self.sets.insert(firms.clone()) {
+                self.found.push(Found {
+                    firms,
+                    route: route.to_vec(),
+                    need: need.clone(),
+                    value,
+                });
+            }
+            return;
+        }
         if value <= self.o.alpha.max(0.0) + 1e-9 || self.found.iter().any(|f| f.firms == firms) {
             return;
         }
         let at = self.found.partition_point(|f| f.value >= value);
-        let need = need.clone();
-        self.found.insert(at, Found { firms, need, value });
+        let found = Found {
+            firms,
+            route: route.to_vec(),
+            need: need.clone(),
+            value,
+        };
+        self.found.insert(at, found);
         self.found.truncate(KEEP);
     }
 
@@ -205,7 +269,8 @@ impl Search<'_, '_> {
             }
             let i = i as usize;
             let f = o.firms[i];
-            if o.gain[f] <= 0.0 {
+            // Firms without gain only matter when every crew-day is wanted.
+            if o.gain[f] <= 0.0 && self.every_above.is_none() {
                 continue;
             }
             let days = node.need.days & o.open_days[f];
@@ -226,7 +291,7 @@ impl Search<'_, '_> {
         }
         // By price per least minute, best first: the order the search tries them in, and
         // the order a fractional knapsack takes them in.
-        let ratio = |n: &Next| o.gain[n.firm] / o.least_minutes[n.position].max(1.0);
+        let ratio = |n: &Next| o.gain[n.firm].max(0.0) / o.least_minutes[n.position].max(1.0);
         next.sort_unstable_by(|a, b| {
             ratio(b)
                 .total_cmp(&ratio(a))
@@ -243,7 +308,7 @@ impl Search<'_, '_> {
         let knapsack = Knapsack::new(next.iter().map(|n| {
             (
                 self.o.least_minutes[n.position].max(1.0),
-                self.o.gain[n.firm],
+                self.o.gain[n.firm].max(0.0),
             )
         }));
         let could_add = |clock: u32| knapsack.value(day_end.saturating_sub(clock) as f64);
@@ -258,6 +323,7 @@ impl Search<'_, '_> {
         }
         if self.nodes >= self.budget {
             self.upper = self.upper.max(ub);
+            self.cut_short = true;
             return;
         }
         self.nodes += 1;
@@ -295,7 +361,7 @@ impl Search<'_, '_> {
                 value: node.value + self.o.gain[f],
                 need,
             };
-            self.record(set, &child.need, child.value - price);
+            self.record(&child.route, set, &child.need, child.value - price);
             self.expand(&child, price);
         }
     }

@@ -91,6 +91,91 @@ impl<'a> Teams<'a> {
         self.solve(need, true).map(|(_, team)| team)
     }
 
+    /// Every inclusion-minimal team for `need` (no member can leave and the rest still
+    /// serve it) whose members share a day of `need.days` and whose price is at most
+    /// `budget`, as (members sorted, price); `None` if there are more than `limit`.
+    ///
+    /// A larger team is never needed where these are: it serves the same firms with more
+    /// expert-days.
+    pub(super) fn all(
+        &self,
+        need: &Need,
+        budget: f64,
+        limit: usize,
+    ) -> Option<Vec<(Vec<usize>, f64)>> {
+        let ctx = self.ctx;
+        let policy = &ctx.instance.policy;
+        let size = need.size.max(policy.min_team) as usize;
+        let max_team = policy.max_team as usize;
+        if size > max_team {
+            return Some(Vec::new());
+        }
+        let mut pool: Vec<usize> = (0..ctx.instance.experts.len())
+            .filter(|&e| {
+                ctx.expert_max[e] > 0
+                    && self.duty[e] & need.days != 0
+                    && need.avoid.binary_search(&e).is_err()
+                    && self.price[e] <= budget
+            })
+            .collect();
+        pool.sort_by(|a, b| self.price[*a].total_cmp(&self.price[*b]).then(a.cmp(b)));
+        let serves = |team: &[usize]| -> bool {
+            team.len() >= size
+                && team.iter().fold(0, |m, &e| m | ctx.expert_masks[e]) & need.mask == need.mask
+                && team.iter().any(|&e| ctx.tier(e) >= need.tier)
+        };
+        let mut found = Vec::new();
+        let mut team = Vec::new();
+        let mut stack: Vec<(usize, f64, u64)> = vec![(0, 0.0, need.days)];
+        // Depth-first over members in price order: `stack` holds, per depth, the next
+        // pool position to try, the price so far and the days the members share.
+        while let Some(&(next, price, days)) = stack.last() {
+            if next >= pool.len() || team.len() >= max_team {
+                stack.pop();
+                team.pop();
+                continue;
+            }
+            stack.last_mut().expect("not empty").0 = next + 1;
+            let e = pool[next];
+            let price = price + self.price[e];
+            let days = days & self.duty[e];
+            // Prices are in ascending order: no later member fits the budget either.
+            if price > budget + 1e-12 {
+                stack.pop();
+                team.pop();
+                continue;
+            }
+            if days == 0 {
+                continue;
+            }
+            team.push(e);
+            if serves(&team) {
+                let minimal = (0..team.len()).all(|i| {
+                    let without: Vec<usize> = team
+                        .iter()
+                        .enumerate()
+                        .filter(|&(j, _)| j != i)
+                        .map(|(_, &e)| e)
+                        .collect();
+                    !serves(&without)
+                });
+                if minimal {
+                    if found.len() == limit {
+                        return None;
+                    }
+                    let mut members = team.clone();
+                    members.sort_unstable();
+                    found.push((members, price));
+                }
+                // Any larger team holds this one: not minimal.
+                team.pop();
+                continue;
+            }
+            stack.push((next + 1, price, days));
+        }
+        Some(found)
+    }
+
     /// The dynamic programme; with `keep`, also the members of the cheapest team.
     fn solve(&self, need: &Need, keep: bool) -> Option<(f64, Vec<usize>)> {
         let ctx = self.ctx;

@@ -42,7 +42,7 @@ const BAND: f64 = 0.004;
 const SHARE_EVERY: usize = 20;
 /// Coverage this close to the proven bound is at it (the bound carries a margin for the
 /// rounding of its prices).
-const AT_BOUND: f64 = 1e-6;
+pub(super) const AT_BOUND: f64 = 1e-6;
 /// Rounds without a better roster after which a search that cannot gain coverage stops.
 const STALL: usize = 40;
 /// Iterations between two updates of the operator weights.
@@ -229,6 +229,11 @@ pub fn improve(
 
 /// The objective of a state from its crews' cached costs (each crew's cost is priced when
 /// the crew changes), term by term only for the priority levels.
+/// The objective's score of `state`, as the search compares rosters.
+pub(super) fn score(ctx: &Context<'_>, state: &State) -> crate::objective::Score {
+    quick_breakdown(ctx, state).score()
+}
+
 fn quick_breakdown(ctx: &Context<'_>, state: &State) -> Breakdown {
     let mut b = Breakdown::default();
     for crew in &state.crews {

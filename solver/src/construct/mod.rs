@@ -48,10 +48,28 @@ pub(crate) fn solve_context(
                 ..effort
             }
         };
-        crate::bound::coverage_bound(ctx, &[], first).ok()
+        crate::bound::proven_bound(ctx, &[], first).ok()
     } else {
         None
     };
+    // A small month closed exactly comes with its optimum. When the construction's rules
+    // accept its crews, it is where the search starts, and its coverage is the bound: no
+    // roster schedules more mandatory visits, none that schedules as many reaches more
+    // weight, and the search never trades either away.
+    // An optimum not proven (the integer master's node budget ran out) is only a start.
+    let exact = first_bound.as_ref().and_then(|proven| {
+        let optimum = proven.optimum.as_ref()?;
+        Some((
+            state_of(ctx, &optimum.crews)?,
+            optimum.proven.then_some(optimum.coverage),
+        ))
+    });
+    let first_bound = match (&exact, first_bound) {
+        // The same margin for rounding as every bound.
+        (Some((_, Some(coverage))), _) => Some((coverage + 1e-9).min(1.0)),
+        (_, proven) => proven.map(|proven| proven.bound),
+    };
+    let exact = exact.map(|(state, _)| state);
     let with_gap = |p: Progress| {
         if let Some(report) = options.progress {
             report(Progress {
@@ -114,6 +132,15 @@ pub(crate) fn solve_context(
     } else {
         Vec::new()
     };
+    // The exact optimum, where it is better than the construction (it always visits as
+    // much; the construction may be cheaper at the same coverage), is where the search
+    // starts: the search then only lowers its cost.
+    if let Some(exact) = exact
+        && stopped_at == total
+        && lns::score(ctx, &exact) > lns::score(ctx, &state)
+    {
+        state = exact;
+    }
     let outcome = if stopped_at == total {
         let budget = lns::Budget {
             iterations: options.iterations,
@@ -179,6 +206,74 @@ pub(crate) fn solve_context(
 
 /// Months with at most this many due firms get the crew-day bound before the search.
 const PROVE_FIRST_UP_TO: usize = 150;
+
+/// The crews of the integer master's optimum as a roster being built, if they keep every
+/// rule the construction keeps (the master leaves some out); `None` otherwise.
+fn state_of(ctx: &Context<'_>, crews: &[crate::bound::ExactCrew]) -> Option<greedy::State> {
+    let mut built = Vec::with_capacity(crews.len());
+    for crew in crews {
+        let base = ctx.officer_loc[crew.officer]?;
+        let officer_may = crew
+            .route
+            .iter()
+            .all(|&d| ctx.officer_serves(crew.officer, d) && ctx.firm_open(d, crew.day))
+            && ctx.officer_on_duty(crew.officer, crew.day);
+        let experts_may = crew.experts.iter().all(|&e| {
+            ctx.expert_on_duty(e, crew.day) && crew.route.iter().all(|&d| !ctx.avoids(e, d))
+        });
+        let qualified = crew
+            .route
+            .iter()
+            .all(|&d| ctx.team_qualifies(&crew.experts, d));
+        if !(officer_may && experts_may && qualified) {
+            return None;
+        }
+        let times = crate::route::schedule(ctx, base, &crew.route)?;
+        let view = objective::CrewView {
+            day: crew.day,
+            officer: crew.officer,
+            experts: &crew.experts,
+            route: &crew.route,
+            km: times.km,
+        };
+        let cost = objective::crew_cost(ctx, &view);
+        built.push(greedy::CrewState {
+            day: crew.day,
+            officer: crew.officer,
+            experts: crew.experts.clone(),
+            route: crew.route.clone(),
+            times,
+            cost,
+        });
+    }
+    let state = greedy::State::rebuild(ctx, built);
+    // One crew a day per person, and days within each person's most.
+    let booked_once = (0..ctx.days.len()).all(|t| {
+        let mut people: Vec<(bool, usize)> = state.by_day[t]
+            .iter()
+            .flat_map(|&c| {
+                let crew = &state.crews[c];
+                std::iter::once((true, crew.officer))
+                    .chain(crew.experts.iter().map(|&e| (false, e)))
+            })
+            .collect();
+        let all = people.len();
+        people.sort_unstable();
+        people.dedup();
+        people.len() == all
+    });
+    let within_days = (0..ctx.instance.experts.len())
+        .all(|e| state.expert_used[e] <= ctx.expert_max[e])
+        && (0..ctx.instance.officers.len()).all(|o| state.officer_used[o] <= ctx.officer_max[o]);
+    let placed_once = {
+        let mut firms: Vec<usize> = crews.iter().flat_map(|c| c.route.iter().copied()).collect();
+        let all = firms.len();
+        firms.sort_unstable();
+        firms.dedup();
+        firms.len() == all
+    };
+    (booked_once && within_days && placed_once).then_some(state)
+}
 
 /// The crews of `state` as crew-days for the bound's column generation.
 fn columns_of(state: &greedy::State) -> Vec<Column> {

@@ -1,0 +1,365 @@
+//! Closing a small month: the integer master over every crew-day that could be in a
+//! roster near the optimum; its optimum is both a roster and the proof.
+//!
+//! It works in the objective's order (mandatory visits, then weight; `Worth::MandatoryFirst`),
+//! from the column generation's end: prices (σ, β ≥ 0), each officer's
+//! `α_o ≥ max(0, p_c)` over its crew-days, and the bound `L` they give. For any roster `λ`
+//! (its crews, each a crew-day), `L − z(λ)` is a sum of non-negative slacks, among them
+//! `Σ_c λ_c (α_o − p_c)`. So every crew-day of a roster worth more than `L − s` has
+//! `p_c > α_o − s`: [`pricing::enumerate`] finds every such set of firms, and
+//! [`Teams::all`] every minimal team for it within that price (a larger team serves the
+//! same firms with more expert-days).
+//!
+//! Over those crew-days the integer programme (microlp's branch and bound)
+//!
+//! ```text
+//! max Σ v_c x_c   x_c ∈ {0, 1}
+//!   each due firm once at most; each officer's and each expert's days within their
+//!   capacities over the horizon
+//! ```
+//!
+//! holds every roster worth more than `L − s`. When its optimum `z` is above `L − s`, no
+//! roster is worth more than `z`. Its crew-days then get days by a search in which nobody
+//! is in two crews a day; when that succeeds they are a roster worth `z`, and the month is
+//! closed. Otherwise `s` widens (×4) and the crew-days are found again, until there are
+//! too many of them or the branch and bound runs out of nodes: then its best solution is
+//! only a start for the search, and no bound is claimed. The programme knows fewer rules
+//! than the checker, which only makes it a relaxation; the construction takes its crews
+//! as a roster only where its own rules accept them.
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem, SolutionStatus, SolveOptions};
+use rayon::prelude::*;
+
+use super::columns::{CrewDays, Generated};
+use super::pricing;
+use super::teams::Teams;
+
+/// Search nodes per officer for finding the crew-days.
+const NODES: usize = 200_000;
+
+/// Crew-days (a set of firms and a team) at most, over all officers: the integer
+/// master's variables (a tiny month's six thousand solve in about a second).
+const MAX_CREW_DAYS: usize = 10_000;
+
+/// The first margin below the bound (a share of the month's weight), and its widening.
+const FIRST_MARGIN: f64 = 1e-3;
+const WIDEN: f64 = 4.0;
+
+/// One crew of the integer master's optimum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactCrew {
+    /// Officer index.
+    pub officer: usize,
+    /// Sweep-day index.
+    pub day: usize,
+    /// Due-list indices in an order the crew can visit them in.
+    pub route: Vec<usize>,
+    /// Expert indices, sorted.
+    pub experts: Vec<usize>,
+}
+
+/// What closing gives: the weighted coverage (0–1) of the optimum, which no roster that
+/// schedules as many mandatory visits exceeds (and none schedules more), and, when they
+/// could be given days, crews that reach it.
+pub(super) struct Closed {
+    pub coverage: f64,
+    pub crews: Option<Vec<ExactCrew>>,
+    /// Whether it is the optimum (else only the best solution the node budget found).
+    pub proven: bool,
+}
+
+/// The integer master's optimum over the crew-days near the bound, when it is proven
+/// (see the module); `None` when the crew-days needed are too many.
+pub(super) fn close(days: &CrewDays<'_>, generated: &Generated) -> Option<Closed> {
+    let ctx = days.ctx;
+    let prices = &generated.prices;
+    // The true gains (negative where a firm's price exceeds its weight).
+    let gain: Vec<f64> = (0..ctx.due_count())
+        .map(|f| days.weight[f] - prices.sigma[f])
+        .collect();
+    let mut margin = FIRST_MARGIN;
+    loop {
+        // Past the bound every roster is in: the last round.
+        let margin_all = margin >= generated.bound;
+        let margin_now = if margin_all {
+            generated.bound + 1e-6
+        } else {
+            margin
+        };
+        let candidates = candidates(days, generated, &gain, margin_now)?;
+        let solved = solve(days, &candidates)?;
+        if !solved.proven {
+            // Not proven: no bound, but a roster that may beat the search's start.
+            return Some(Closed {
+                coverage: solved.coverage,
+                crews: solved.crews,
+                proven: false,
+            });
+        }
+        if margin_all || solved.value > generated.bound - margin_now {
+            return Some(Closed {
+                coverage: solved.coverage,
+                crews: solved.crews,
+                proven: true,
+            });
+        }
+        margin *= WIDEN;
+    }
+}
+
+/// A crew-day that could be in a roster near the bound, and the sweep days (bits) it
+/// could run on.
+struct Candidate {
+    officer: usize,
+    route: Vec<usize>,
+    firms: Vec<usize>,
+    experts: Vec<usize>,
+    days: u64,
+}
+
+/// Every crew-day with reduced cost above `α_o − margin`, or `None` if too many.
+fn candidates(
+    days: &CrewDays<'_>,
+    generated: &Generated,
+    gain: &[f64],
+    margin: f64,
+) -> Option<Vec<Candidate>> {
+    let ctx = days.ctx;
+    let prices = &generated.prices;
+    let found: Vec<Option<Vec<Candidate>>> = (0..ctx.instance.officers.len())
+        .into_par_iter()
+        .map(|o| {
+            // Rounding margin: more crew-days than needed is only slower.
+            let threshold = generated.alpha[o] - margin - 1e-9;
+            let mut teams = Teams::new(ctx, &prices.beta, &days.expert_duty);
+            let officer = days.officer(o, gain, threshold);
+            let sets = pricing::enumerate(&officer, &mut teams, threshold, NODES)?;
+            let mut out = Vec::new();
+            for set in sets {
+                let worth: f64 = set.firms.iter().map(|&f| gain[f]).sum();
+                for (experts, _) in teams.all(&set.need, worth - threshold, MAX_CREW_DAYS)? {
+                    let shared = experts
+                        .iter()
+                        .fold(set.need.days, |d, &e| d & days.expert_duty[e]);
+                    out.push(Candidate {
+                        officer: o,
+                        route: set.route.clone(),
+                        firms: set.firms.clone(),
+                        experts,
+                        days: shared,
+                    });
+                }
+                if out.len() > MAX_CREW_DAYS {
+                    return None;
+                }
+            }
+            Some(out)
+        })
+        .collect();
+    let candidates: Vec<Candidate> = found
+        .into_iter()
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    (candidates.len() <= MAX_CREW_DAYS).then_some(candidates)
+}
+
+/// What the integer master gives.
+struct Solved {
+    /// The value of its best solution, in the master's worth.
+    value: f64,
+    /// That solution's weighted coverage (0–1).
+    coverage: f64,
+    /// Whether it is proven optimal (else the node budget ran out first).
+    proven: bool,
+    /// Its crews, when they can be given days on which nobody is in two crews (an optimum
+    /// whose crew-days cannot is cut off and the master solved again, up to
+    /// [`DAY_TRIES`] times).
+    crews: Option<Vec<ExactCrew>>,
+}
+
+/// Branch-and-bound nodes for the integer master.
+const BRANCH_NODES: u64 = 2_000;
+
+/// The integer master's best solution within [`BRANCH_NODES`] and, when its crew-days can
+/// be given days on which nobody is in two crews, its crews.
+///
+/// The programme sums the days over the horizon (the column generation's master, in
+/// integers); the days come after, by a search over each crew-day's possible days. The
+/// optimum bounds the day-by-day programme as well, so it is a bound either way.
+fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
+    let ctx = days.ctx;
+    let usable: Vec<usize> = (0..candidates.len())
+        .filter(|&c| candidates[c].days != 0)
+        .collect();
+    if usable.is_empty() {
+        return Some(Solved {
+            value: 0.0,
+            coverage: 0.0,
+            proven: true,
+            crews: Some(Vec::new()),
+        });
+    }
+    let value = |c: usize| -> f64 { candidates[c].firms.iter().map(|&f| days.weight[f]).sum() };
+    let mut problem = Problem::new(OptimizationDirection::Maximize);
+    let x: Vec<microlp::Variable> = usable
+        .iter()
+        .map(|&c| problem.add_binary_var(value(c)))
+        .collect();
+    let mut firm_rows: Vec<Vec<microlp::Variable>> = vec![Vec::new(); ctx.due_count()];
+    let mut officer_rows: Vec<Vec<microlp::Variable>> =
+        vec![Vec::new(); ctx.instance.officers.len()];
+    let mut expert_rows: Vec<Vec<microlp::Variable>> = vec![Vec::new(); ctx.instance.experts.len()];
+    for (&c, &v) in usable.iter().zip(&x) {
+        let candidate = &candidates[c];
+        for &f in &candidate.firms {
+            firm_rows[f].push(v);
+        }
+        officer_rows[candidate.officer].push(v);
+        for &e in &candidate.experts {
+            expert_rows[e].push(v);
+        }
+    }
+    let caps = &days.capacities;
+    let rows = firm_rows
+        .iter()
+        .map(|vs| (vs, 1.0))
+        .chain(officer_rows.iter().zip(caps.officer_days.iter().copied()))
+        .chain(expert_rows.iter().zip(caps.expert_days.iter().copied()));
+    for (vs, capacity) in rows {
+        // A row that no choice of its variables can break is left out.
+        if vs.len() as f64 > capacity {
+            let terms: Vec<(microlp::Variable, f64)> = vs.iter().map(|&v| (v, 1.0)).collect();
+            problem.add_constraint(terms.as_slice(), ComparisonOp::Le, capacity);
+        }
+    }
+    // A node budget, not a clock: the same month gives the same answer on any machine.
+    // A node budget, not a clock: the same month gives the same answer on any machine.
+    let mut options = SolveOptions::default();
+    options.node_limit = Some(BRANCH_NODES);
+    let mut tries = 0;
+    loop {
+        let solution = problem
+            .solve_with(options.clone())
+            .ok()?
+            .into_solution()
+            .ok()?;
+        let proven = solution.status() == SolutionStatus::Optimal;
+        let chosen: Vec<(usize, microlp::Variable)> = usable
+            .iter()
+            .zip(&x)
+            .filter(|&(_, &v)| solution.var_value(v) > 0.5)
+            .map(|(&c, &v)| (c, v))
+            .collect();
+        let indices: Vec<usize> = chosen.iter().map(|&(c, _)| c).collect();
+        let crews = assign_days(days, candidates, &indices);
+        tries += 1;
+        if crews.is_some() || !proven || tries == DAY_TRIES {
+            return Some(Solved {
+                value: indices.iter().map(|&c| value(c)).sum(),
+                coverage: indices
+                    .iter()
+                    .flat_map(|&c| &candidates[c].firms)
+                    .map(|&f| days.share[f])
+                    .sum(),
+                proven,
+                crews,
+            });
+        }
+        // These crew-days cannot all have days: not this set again. Every roster is still
+        // a solution, so the next optimum bounds them as well.
+        let terms: Vec<(microlp::Variable, f64)> = chosen.iter().map(|&(_, v)| (v, 1.0)).collect();
+        problem.add_constraint(
+            terms.as_slice(),
+            ComparisonOp::Le,
+            chosen.len() as f64 - 1.0,
+        );
+    }
+}
+
+/// Integer masters solved, each without the sets of crew-days before it that could not
+/// be given days, before giving up on a month.
+const DAY_TRIES: usize = 20;
+
+/// Days for the chosen crew-days on which no officer or expert is in two crews, found by
+/// a depth-first search (the crew-days with the fewest possible days first), or `None`.
+fn assign_days(
+    days: &CrewDays<'_>,
+    candidates: &[Candidate],
+    chosen: &[usize],
+) -> Option<Vec<ExactCrew>> {
+    let ctx = days.ctx;
+    let mut order = chosen.to_vec();
+    order.sort_by_key(|&c| (candidates[c].days.count_ones(), c));
+    let officers = ctx.instance.officers.len();
+    // Per person (officers, then experts), the days already taken.
+    let mut taken = vec![0u64; officers + ctx.instance.experts.len()];
+    let mut day_of = vec![0usize; order.len()];
+    let mut nodes = 0usize;
+    fn place(
+        i: usize,
+        order: &[usize],
+        candidates: &[Candidate],
+        officers: usize,
+        taken: &mut [u64],
+        day_of: &mut [usize],
+        nodes: &mut usize,
+    ) -> bool {
+        let Some(&c) = order.get(i) else {
+            return true;
+        };
+        let candidate = &candidates[c];
+        let people = || {
+            std::iter::once(candidate.officer)
+                .chain(candidate.experts.iter().map(|&e| officers + e))
+        };
+        let busy = people().fold(0u64, |m, p| m | taken[p]);
+        let mut free = candidate.days & !busy;
+        while free != 0 {
+            *nodes += 1;
+            if *nodes > ASSIGN_NODES {
+                return false;
+            }
+            let t = free.trailing_zeros() as usize;
+            free &= free - 1;
+            for p in people() {
+                taken[p] |= 1 << t;
+            }
+            day_of[i] = t;
+            if place(i + 1, order, candidates, officers, taken, day_of, nodes) {
+                return true;
+            }
+            for p in people() {
+                taken[p] &= !(1 << t);
+            }
+        }
+        false
+    }
+    if !place(
+        0,
+        &order,
+        candidates,
+        officers,
+        &mut taken,
+        &mut day_of,
+        &mut nodes,
+    ) {
+        return None;
+    }
+    let mut crews: Vec<ExactCrew> = order
+        .iter()
+        .zip(&day_of)
+        .map(|(&c, &day)| ExactCrew {
+            officer: candidates[c].officer,
+            day,
+            route: candidates[c].route.clone(),
+            experts: candidates[c].experts.clone(),
+        })
+        .collect();
+    crews.sort_by_key(|c| (c.day, c.officer));
+    Some(crews)
+}
+
+/// Search nodes for giving the crew-days their days.
+const ASSIGN_NODES: usize = 100_000;
