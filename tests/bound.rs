@@ -101,3 +101,21 @@ fn the_bound_is_the_same_with_any_thread_count_and_from_any_seed_crews() {
         "seeded {seeded}, unseeded {one}"
     );
 }
+
+#[test]
+fn a_month_closed_before_a_construction_the_clock_cut_short_keeps_its_optimum() {
+    // The close runs on the solve's clock: with a limit it alone uses up, the construction
+    // stops at once, and the roster is the optimum (a valid one with its proven bound),
+    // not an empty month.
+    let instance = tiny(1);
+    let options = sweep_solver::SolveOptions {
+        threads: 2,
+        time_limit: Some(std::time::Duration::from_millis(1)),
+        ..Default::default()
+    };
+    let roster = sweep_solver::solve(&instance, &options).unwrap();
+    let violations = sweep_solver::check(&instance, &roster);
+    assert!(violations.is_empty(), "{violations:#?}");
+    assert_eq!(roster.kpis.mandatory_scheduled, roster.kpis.mandatory_due);
+    assert!(roster.kpis.gap.unwrap() <= 1e-6, "{:?}", roster.kpis);
+}

@@ -34,12 +34,14 @@ fn score(r: &Roster) -> (u32, i64, i64) {
 
 #[test]
 fn a_time_limited_search_repeats_exactly_with_the_iterations_it_reports() {
-    let instance = tiny(7);
+    // Seed 4: a month the exact close does not prove (its integer master runs out of
+    // nodes), so the search runs to the clock.
+    let instance = tiny(4);
     let timed = solved(
         &instance,
         &SolveOptions {
             threads: 2,
-            time_limit: Some(Duration::from_millis(700)),
+            time_limit: Some(Duration::from_millis(2000)),
             iterations: None,
             ..Default::default()
         },
@@ -51,7 +53,7 @@ fn a_time_limited_search_repeats_exactly_with_the_iterations_it_reports() {
     assert!(ran > 0, "the search ran: {}", timed.solver.algorithm);
     assert!(
         timed.solver.algorithm.contains("ended by the time limit"),
-        "the clock ended it (tiny seed 7's bound is not reached): {}",
+        "the clock ended it (tiny seed 4's bound is not reached): {}",
         timed.solver.algorithm
     );
     let again = solved(

@@ -202,10 +202,22 @@ fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
         });
     }
     let value = |c: usize| -> f64 { candidates[c].firms.iter().map(|&f| days.weight[f]).sum() };
+    // Among optima, the cheapest: each crew-day's search cost (on its first possible day)
+    // scaled so that all of a roster's together weigh less than a quarter of the smallest
+    // weight difference (weights are rounded to 0.01), which leaves the order alone.
+    let cost: Vec<f64> = usable
+        .iter()
+        .map(|&c| crew_cost(days, &candidates[c]))
+        .collect();
+    let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
+    let crews_at_most: f64 = days.capacities.officer_days.iter().sum();
+    let dearest = cost.iter().fold(0.0f64, |m, c| m.max(c.abs()));
+    let per_cost = 0.25 * (0.01 / total_weight) / (dearest * crews_at_most + 1.0);
     let mut problem = Problem::new(OptimizationDirection::Maximize);
     let x: Vec<microlp::Variable> = usable
         .iter()
-        .map(|&c| problem.add_binary_var(value(c)))
+        .zip(&cost)
+        .map(|(&c, cost)| problem.add_binary_var(value(c) - per_cost * cost))
         .collect();
     let mut firm_rows: Vec<Vec<microlp::Variable>> = vec![Vec::new(); ctx.due_count()];
     let mut officer_rows: Vec<Vec<microlp::Variable>> =
@@ -235,9 +247,15 @@ fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
         }
     }
     // A node budget, not a clock: the same month gives the same answer on any machine.
-    // A node budget, not a clock: the same month gives the same answer on any machine.
     let mut options = SolveOptions::default();
     options.node_limit = Some(BRANCH_NODES);
+    // Worths differ by multiples of a step, 0.01/W (weights are rounded to 0.01): a node
+    // that cannot gain half a step holds nothing better (the cost tie-break weighs a
+    // quarter step at most), so the branch and bound prunes it. microlp's default, 1e-9
+    // of the objective, is above half a step for a month of very heavy weights, and far
+    // below it otherwise, where it would spend the node budget on the tie-break.
+    let most: f64 = days.weight.iter().sum();
+    options.tolerances.prune_epsilon = 0.5 * (0.01 / total_weight) / most.max(1.0);
     let mut tries = 0;
     loop {
         let solution = problem
@@ -253,8 +271,14 @@ fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
             .map(|(&c, &v)| (c, v))
             .collect();
         let indices: Vec<usize> = chosen.iter().map(|&(c, _)| c).collect();
-        let crews = assign_days(days, candidates, &indices);
+        let given = assign_days(days, candidates, &indices);
         tries += 1;
+        // Days the search could not settle prove nothing either way: no cut, no proof.
+        let proven = proven && !matches!(given, Days::Unknown);
+        let crews = match given {
+            Days::Given(crews) => Some(crews),
+            Days::Impossible | Days::Unknown => None,
+        };
         if crews.is_some() || !proven || tries == DAY_TRIES {
             return Some(Solved {
                 value: indices.iter().map(|&c| value(c)).sum(),
@@ -282,13 +306,37 @@ fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
 /// be given days, before giving up on a month.
 const DAY_TRIES: usize = 20;
 
+/// The objective's search cost of a crew-day on the first day it could run.
+fn crew_cost(days: &CrewDays<'_>, candidate: &Candidate) -> f64 {
+    let ctx = days.ctx;
+    let km = ctx.officer_loc[candidate.officer]
+        .and_then(|base| crate::route::schedule(ctx, base, &candidate.route))
+        .map_or(0.0, |times| times.km);
+    crate::objective::crew_cost(
+        ctx,
+        &crate::objective::CrewView {
+            day: candidate.days.trailing_zeros() as usize,
+            officer: candidate.officer,
+            experts: &candidate.experts,
+            route: &candidate.route,
+            km,
+        },
+    )
+}
+
+/// Whether the chosen crew-days can have days on which nobody is in two crews.
+enum Days {
+    /// They can: the crews with their days.
+    Given(Vec<ExactCrew>),
+    /// They cannot (the search tried every way).
+    Impossible,
+    /// The search ran out of nodes first.
+    Unknown,
+}
+
 /// Days for the chosen crew-days on which no officer or expert is in two crews, found by
-/// a depth-first search (the crew-days with the fewest possible days first), or `None`.
-fn assign_days(
-    days: &CrewDays<'_>,
-    candidates: &[Candidate],
-    chosen: &[usize],
-) -> Option<Vec<ExactCrew>> {
+/// a depth-first search (the crew-days with the fewest possible days first).
+fn assign_days(days: &CrewDays<'_>, candidates: &[Candidate], chosen: &[usize]) -> Days {
     let ctx = days.ctx;
     let mut order = chosen.to_vec();
     order.sort_by_key(|&c| (candidates[c].days.count_ones(), c));
@@ -345,7 +393,11 @@ fn assign_days(
         &mut day_of,
         &mut nodes,
     ) {
-        return None;
+        return if nodes > ASSIGN_NODES {
+            Days::Unknown
+        } else {
+            Days::Impossible
+        };
     }
     let mut crews: Vec<ExactCrew> = order
         .iter()
@@ -358,7 +410,7 @@ fn assign_days(
         })
         .collect();
     crews.sort_by_key(|c| (c.day, c.officer));
-    Some(crews)
+    Days::Given(crews)
 }
 
 /// Search nodes for giving the crew-days their days.

@@ -74,7 +74,8 @@ pub(super) struct Officer<'a> {
     pub open_days: &'a [u64],
     /// Sweep days (bits) the officer is on duty.
     pub duty: u64,
-    /// What a crew-day earns by visiting each due firm (its weight less its price, ≥ 0).
+    /// What a crew-day earns by visiting each due firm: its weight less its price, ≥ 0 when
+    /// pricing, and as it is (negative too) for [`enumerate`].
     pub gain: &'a [f64],
     /// The master's price of one of this officer's days: a crew-day is worth adding only
     /// when its firms' prices less its team's exceed it.

@@ -227,13 +227,13 @@ pub fn improve(
     }
 }
 
-/// The objective of a state from its crews' cached costs (each crew's cost is priced when
-/// the crew changes), term by term only for the priority levels.
 /// The objective's score of `state`, as the search compares rosters.
 pub(super) fn score(ctx: &Context<'_>, state: &State) -> crate::objective::Score {
     quick_breakdown(ctx, state).score()
 }
 
+/// The objective of a state from its crews' cached costs (each crew's cost is priced when
+/// the crew changes), term by term only for the priority levels.
 fn quick_breakdown(ctx: &Context<'_>, state: &State) -> Breakdown {
     let mut b = Breakdown::default();
     for crew in &state.crews {

@@ -28,8 +28,9 @@ pub(crate) fn solve_context(
     with_bound: bool,
 ) -> Roster {
     let instance = ctx.instance;
-    // Two bounds. On a small month the crew-day bound (milliseconds there) comes first:
-    // progress shows the true gap and the search ends once it is at the proven optimum.
+    // Two bounds. On a small month the crew-day bound and the exact close come first
+    // (under a second to a few seconds there, on the same clock as the search): progress
+    // shows the true gap and the search ends once it is at the proven optimum.
     // Otherwise the pattern bound comes first (milliseconds) for progress and the search's
     // done test, and the crew-day bound (seconds at city scale) is proved after the
     // search, from the crews of the construction and of the search's roster; the time
@@ -38,7 +39,8 @@ pub(crate) fn solve_context(
     // The same effort whatever the time limit: a time-limited run given back its
     // iterations as a cap repeats it exactly, bound included.
     let effort = Effort::default();
-    let proves_first = ctx.due_count() <= PROVE_FIRST_UP_TO;
+    // Months small enough to close exactly get the crew-day bound before the search.
+    let proves_first = ctx.due_count() <= crate::bound::CLOSE_UP_TO;
     let first_bound = if with_bound {
         let first = if proves_first {
             effort
@@ -53,21 +55,25 @@ pub(crate) fn solve_context(
         None
     };
     // A small month closed exactly comes with its optimum. When the construction's rules
-    // accept its crews, it is where the search starts, and its coverage is the bound: no
-    // roster schedules more mandatory visits, none that schedules as many reaches more
-    // weight, and the search never trades either away.
-    // An optimum not proven (the integer master's node budget ran out) is only a start.
+    // accept its crews, it is where the search starts, and its coverage is the bound of
+    // every roster that schedules as many mandatory visits (none schedules more); the
+    // search never trades either away. An optimum not proven (the integer master's node
+    // budget ran out) is only a start.
+    let weight_bound = first_bound.as_ref().map(|proven| proven.bound);
     let exact = first_bound.as_ref().and_then(|proven| {
         let optimum = proven.optimum.as_ref()?;
+        let state = state_of(ctx, &optimum.crews)?;
+        let mandatory = lns::score(ctx, &state).mandatory;
         Some((
-            state_of(ctx, &optimum.crews)?,
-            optimum.proven.then_some(optimum.coverage),
+            state,
+            optimum.proven.then_some((mandatory, optimum.coverage)),
         ))
     });
-    let first_bound = match (&exact, first_bound) {
-        // The same margin for rounding as every bound.
-        (Some((_, Some(coverage))), _) => Some((coverage + 1e-9).min(1.0)),
-        (_, proven) => proven.map(|proven| proven.bound),
+    let closed = exact.as_ref().and_then(|(_, closed)| *closed);
+    // The same margin for rounding as every bound.
+    let first_bound = match closed {
+        Some((_, coverage)) => Some((coverage + 1e-9).min(1.0)),
+        None => weight_bound,
     };
     let exact = exact.map(|(state, _)| state);
     let with_gap = |p: Progress| {
@@ -135,11 +141,12 @@ pub(crate) fn solve_context(
     // The exact optimum, where it is better than the construction (it always visits as
     // much; the construction may be cheaper at the same coverage), is where the search
     // starts: the search then only lowers its cost.
+    // A construction cut short by the clock is not a roster yet; the optimum is.
     if let Some(exact) = exact
-        && stopped_at == total
-        && lns::score(ctx, &exact) > lns::score(ctx, &state)
+        && (stopped_at < total || lns::score(ctx, &exact) > lns::score(ctx, &state))
     {
         state = exact;
+        stopped_at = total;
     }
     let outcome = if stopped_at == total {
         let budget = lns::Budget {
@@ -196,6 +203,16 @@ pub(crate) fn solve_context(
             roster.solver.algorithm += &format!(", search seed {seed}");
         }
     }
+    // A closed month's bound holds for rosters with its optimum's mandatory visits, which
+    // the roster has unless a stop cut the search short of its start (then the bound on
+    // weight alone, which holds for every roster).
+    let bound = match closed {
+        Some((mandatory, _)) if roster.kpis.mandatory_scheduled != mandatory => {
+            debug_assert!(roster.kpis.mandatory_scheduled < mandatory, "beat a proof");
+            weight_bound
+        }
+        _ => bound,
+    };
     if let Some(bound) = bound {
         roster.kpis.bound = Some(bound);
         roster.kpis.gap = Some(bound - roster.kpis.weighted_coverage);
@@ -203,9 +220,6 @@ pub(crate) fn solve_context(
     roster.solver.seconds = started.elapsed().as_secs_f64();
     roster
 }
-
-/// Months with at most this many due firms get the crew-day bound before the search.
-const PROVE_FIRST_UP_TO: usize = 150;
 
 /// The crews of the integer master's optimum as a roster being built, if they keep every
 /// rule the construction keeps (the master leaves some out); `None` otherwise.

@@ -144,7 +144,9 @@ pub struct Kpis {
     pub distance_km: f64,
     /// Population standard deviation of expert utilisation (days used / max days).
     pub workload_spread: f64,
-    /// Proven upper bound on weighted coverage, where the solver computes one.
+    /// Proven upper bound on weighted coverage, where the solver computes one: of every
+    /// roster, or, for a month closed exactly, of every roster that schedules as many
+    /// mandatory visits as this one (none schedules more; docs/rules.md "The bound").
     #[serde(default)]
     pub bound: Option<f64>,
     /// `bound - weighted_coverage`, where a bound is known.
