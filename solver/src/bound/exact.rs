@@ -137,7 +137,7 @@ fn candidates(
             let mut out = Vec::new();
             for set in sets {
                 let worth: f64 = set.firms.iter().map(|&f| gain[f]).sum();
-                for (experts, _) in teams.all(&set.need, worth - threshold, MAX_CREW_DAYS)? {
+                for experts in teams.all(&set.need, worth - threshold, MAX_CREW_DAYS)? {
                     let shared = experts
                         .iter()
                         .fold(set.need.days, |d, &e| d & days.expert_duty[e]);

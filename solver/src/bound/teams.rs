@@ -93,16 +93,11 @@ impl<'a> Teams<'a> {
 
     /// Every inclusion-minimal team for `need` (no member can leave and the rest still
     /// serve it) whose members share a day of `need.days` and whose price is at most
-    /// `budget`, as (members sorted, price); `None` if there are more than `limit`.
+    /// `budget`, each sorted; `None` if there are more than `limit`.
     ///
     /// A larger team is never needed where these are: it serves the same firms with more
     /// expert-days.
-    pub(super) fn all(
-        &self,
-        need: &Need,
-        budget: f64,
-        limit: usize,
-    ) -> Option<Vec<(Vec<usize>, f64)>> {
+    pub(super) fn all(&self, need: &Need, budget: f64, limit: usize) -> Option<Vec<Vec<usize>>> {
         let ctx = self.ctx;
         let policy = &ctx.instance.policy;
         let size = need.size.max(policy.min_team) as usize;
@@ -165,7 +160,7 @@ impl<'a> Teams<'a> {
                     }
                     let mut members = team.clone();
                     members.sort_unstable();
-                    found.push((members, price));
+                    found.push(members);
                 }
                 // Any larger team holds this one: not minimal.
                 team.pop();
