@@ -417,6 +417,34 @@ fn strict<T: serde::de::DeserializeOwned>(
     Ok(parsed)
 }
 
+/// Middleware: a request whose header block is over [`crate::server::HEADER_BYTES_LIMIT`] is answered
+/// 431 in the error shape before any handler (or the credentials check) sees it.
+pub async fn limit_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if size > crate::server::HEADER_BYTES_LIMIT {
+        let mut answer = ApiError::new(
+            axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            crate::server::HEADERS_TOO_LARGE,
+        )
+        .into_response();
+        // As hyper does with its own 431: a client that sends such headers is not kept.
+        answer.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+        return answer;
+    }
+    next.run(request).await
+}
+
 /// Middleware: a 4xx or 5xx that some layer below answered in plain text (axum's own
 /// rejections, e.g. a path that is not valid UTF-8) is re-written in the one error shape,
 /// so every error a client sees is `{code, message, details[]}`.

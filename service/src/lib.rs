@@ -124,7 +124,7 @@ pub fn app(state: AppState) -> Router {
             server::REQUEST_TIMEOUT,
         ))
         .layer(axum::middleware::from_fn(error::json_errors))
-        .layer(axum::middleware::from_fn(server::limit_headers))
+        .layer(axum::middleware::from_fn(error::limit_headers))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panicked,
         ))

@@ -16,7 +16,6 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use axum::Router;
-use axum::response::IntoResponse;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -40,40 +39,13 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 ///
 /// hyper's own limit (`max_buf_size`, about 400 KB) bounds its read buffer, not the
 /// headers: when the socket already holds more than that, one read can take it all and
-/// hyper then parses the whole block. [`limit_headers`] holds every request to this
-/// size whatever the reads were.
+/// hyper then parses the whole block. `error::limit_headers` holds every request to
+/// this size whatever the reads were.
 pub const HEADER_BYTES_LIMIT: usize = 64 * 1024;
 
-/// Middleware: a request whose header block is over [`HEADER_BYTES_LIMIT`] is answered
-/// 431 in the error shape before any handler (or the credentials check) sees it.
-pub async fn limit_headers(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let size: usize = request
-        .headers()
-        .iter()
-        .map(|(name, value)| name.as_str().len() + value.len() + 4)
-        .sum();
-    if size > HEADER_BYTES_LIMIT {
-        let mut answer = crate::error::ApiError::new(
-            axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "headers_too_large",
-            HEADERS_TOO_LARGE,
-        )
-        .into_response();
-        // As hyper does with its own 431: a client that sends such headers is not kept.
-        answer.headers_mut().insert(
-            axum::http::header::CONNECTION,
-            axum::http::HeaderValue::from_static("close"),
-        );
-        return answer;
-    }
-    next.run(request).await
-}
-
-/// The sentence for a header block over the limits, from hyper or from [`limit_headers`].
-const HEADERS_TOO_LARGE: &str =
+/// The sentence for a header block over the limits, from hyper or from
+/// `error::limit_headers`.
+pub(crate) const HEADERS_TOO_LARGE: &str =
     "the request's headers are larger than the service accepts (at most 100 headers, 64 KB in all)";
 
 /// How long a shutdown waits for requests in flight before it drops their connections.
