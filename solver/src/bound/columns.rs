@@ -160,10 +160,10 @@ impl Default for Effort {
 pub(super) struct CrewDays<'a> {
     pub ctx: &'a Context<'a>,
     pub possible: &'a [usize],
-    /// What visiting each due firm is worth in the master (see [`Worth`]).
-    pub weight: Vec<f64>,
-    /// Each due firm's share of the month's weight.
+    /// Each due firm's share of the month's weight ([`Worth::Weight`]).
     pub share: Vec<f64>,
+    /// The same, plus [`MANDATORY_WORTH`] for a mandatory visit ([`Worth::MandatoryFirst`]).
+    mandatory_first: Vec<f64>,
     pub officer_duty: Vec<u64>,
     pub expert_duty: Vec<u64>,
     pub open_days: Vec<u64>,
@@ -187,31 +187,30 @@ pub(super) enum Worth {
 pub(super) const MANDATORY_WORTH: f64 = 2.0;
 
 impl<'a> CrewDays<'a> {
-    pub(super) fn new(ctx: &'a Context<'a>, possible: &'a [usize], worth: Worth) -> CrewDays<'a> {
+    pub(super) fn new(ctx: &'a Context<'a>, possible: &'a [usize]) -> CrewDays<'a> {
         let n = ctx.due_count();
         let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
         let days = ctx.days.len().min(MAX_DAYS);
         let bits = |test: &dyn Fn(usize) -> bool| -> u64 {
             (0..days).filter(|&t| test(t)).fold(0, |m, t| m | 1 << t)
         };
+        let share: Vec<f64> = ctx
+            .due
+            .due
+            .iter()
+            .map(|d| d.weight / total_weight)
+            .collect();
         CrewDays {
             ctx,
             possible,
-            weight: ctx
+            mandatory_first: ctx
                 .due
                 .due
                 .iter()
-                .map(|d| {
-                    let mandatory = worth == Worth::MandatoryFirst && d.mandatory;
-                    d.weight / total_weight + if mandatory { MANDATORY_WORTH } else { 0.0 }
-                })
+                .zip(&share)
+                .map(|(d, share)| share + if d.mandatory { MANDATORY_WORTH } else { 0.0 })
                 .collect(),
-            share: ctx
-                .due
-                .due
-                .iter()
-                .map(|d| d.weight / total_weight)
-                .collect(),
+            share,
             officer_duty: (0..ctx.instance.officers.len())
                 .map(|o| bits(&|t| ctx.officer_on_duty(o, t)))
                 .collect(),
@@ -225,6 +224,14 @@ impl<'a> CrewDays<'a> {
                 .into_par_iter()
                 .map(|o| officer_firms(ctx, o, possible))
                 .collect(),
+        }
+    }
+
+    /// What visiting each due firm is worth in the master.
+    pub(super) fn worth(&self, worth: Worth) -> &[f64] {
+        match worth {
+            Worth::Weight => &self.share,
+            Worth::MandatoryFirst => &self.mandatory_first,
         }
     }
 
@@ -291,19 +298,24 @@ impl<'a> CrewDays<'a> {
 /// What the column generation ends with: its bound, and the prices of the round that
 /// gave it, with each officer's `α` in it.
 pub(super) struct Generated {
+    /// What the crew-days were worth.
+    pub worth: Worth,
     pub bound: f64,
     pub prices: Prices,
     pub alpha: Vec<f64>,
 }
 
-/// The crew-day bound on weighted coverage (0–1) over the due firms in `days.possible`
-/// (the others no roster can visit), starting from the crew-days in `seeds`.
+/// The crew-day bound on what rosters are `worth` (with [`Worth::Weight`], weighted
+/// coverage 0–1) over the due firms in `days.possible` (the others no roster can visit),
+/// starting from the crew-days in `seeds`.
 pub(super) fn generate(
     days: &CrewDays<'_>,
+    worth: Worth,
     seeds: &[Column],
     effort: Effort,
 ) -> Result<Generated, BoundError> {
     let ctx = days.ctx;
+    let weight = days.worth(worth);
     let n = ctx.due_count();
     let mut is_possible = vec![false; n];
     for &f in days.possible {
@@ -318,7 +330,7 @@ pub(super) fn generate(
     }
     let mut best: Option<(f64, Prices, Vec<f64>)> = None;
     for _round in 0..effort.rounds {
-        let duals = match solve_master(ctx, &days.weight, &columns, &days.capacities) {
+        let duals = match solve_master(ctx, weight, &columns, &days.capacities) {
             Ok(duals) => duals,
             // Every round's bound is valid: a later master that fails keeps the best one.
             Err(_) if best.is_some() => break,
@@ -326,7 +338,7 @@ pub(super) fn generate(
         };
         let at_lp = Prices {
             gain: (0..n)
-                .map(|f| (days.weight[f] - duals.sigma[f]).max(0.0))
+                .map(|f| (weight[f] - duals.sigma[f]).max(0.0))
                 .collect(),
             sigma: duals.sigma,
             alpha: duals.alpha,
@@ -350,6 +362,7 @@ pub(super) fn generate(
     }
     let (bound, prices, alpha) = best.ok_or_else(|| BoundError("no round was run".into()))?;
     Ok(Generated {
+        worth,
         bound,
         prices,
         alpha,

@@ -74,33 +74,25 @@ pub(super) fn close(days: &CrewDays<'_>, generated: &Generated) -> Option<Closed
     let ctx = days.ctx;
     let prices = &generated.prices;
     // The true gains (negative where a firm's price exceeds its weight).
+    let worth = days.worth(generated.worth);
     let gain: Vec<f64> = (0..ctx.due_count())
-        .map(|f| days.weight[f] - prices.sigma[f])
+        .map(|f| worth[f] - prices.sigma[f])
         .collect();
     let mut margin = FIRST_MARGIN;
     loop {
         // Past the bound every roster is in: the last round.
-        let margin_all = margin >= generated.bound;
-        let margin_now = if margin_all {
-            generated.bound + 1e-6
-        } else {
-            margin
-        };
-        let candidates = candidates(days, generated, &gain, margin_now)?;
-        let solved = solve(days, &candidates)?;
-        if !solved.proven {
-            // Not proven: no bound, but a roster that may beat the search's start.
-            return Some(Closed {
-                coverage: solved.coverage,
-                crews: solved.crews,
-                proven: false,
-            });
+        let every_roster = margin >= generated.bound;
+        if every_roster {
+            margin = generated.bound + 1e-6;
         }
-        if margin_all || solved.value > generated.bound - margin_now {
+        let candidates = candidates(days, generated, &gain, margin)?;
+        let solved = solve(days, worth, &candidates)?;
+        // Not proven: no bound, but a roster that may beat the search's start.
+        if !solved.proven || every_roster || solved.value > generated.bound - margin {
             return Some(Closed {
                 coverage: solved.coverage,
                 crews: solved.crews,
-                proven: true,
+                proven: solved.proven,
             });
         }
         margin *= WIDEN;
@@ -111,8 +103,8 @@ pub(super) fn close(days: &CrewDays<'_>, generated: &Generated) -> Option<Closed
 /// could run on.
 struct Candidate {
     officer: usize,
+    /// Its firms in visiting order.
     route: Vec<usize>,
-    firms: Vec<usize>,
     experts: Vec<usize>,
     days: u64,
 }
@@ -144,7 +136,6 @@ fn candidates(
                     out.push(Candidate {
                         officer: o,
                         route: set.route.clone(),
-                        firms: set.firms.clone(),
                         experts,
                         days: shared,
                     });
@@ -188,7 +179,8 @@ const BRANCH_NODES: u64 = 2_000;
 /// The programme sums the days over the horizon (the column generation's master, in
 /// integers); the days come after, by a search over each crew-day's possible days. The
 /// optimum bounds the day-by-day programme as well, so it is a bound either way.
-fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
+/// `worth`: what each due firm is worth in the master.
+fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option<Solved> {
     let ctx = days.ctx;
     let usable: Vec<usize> = (0..candidates.len())
         .filter(|&c| candidates[c].days != 0)
@@ -201,7 +193,7 @@ fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
             crews: Some(Vec::new()),
         });
     }
-    let value = |c: usize| -> f64 { candidates[c].firms.iter().map(|&f| days.weight[f]).sum() };
+    let value = |c: usize| -> f64 { candidates[c].route.iter().map(|&f| worth[f]).sum() };
     // Among optima, the cheapest: each crew-day's search cost (on its first possible day)
     // scaled so that all of a roster's together weigh less than a quarter of the smallest
     // weight difference (weights are rounded to 0.01), which leaves the order alone.
@@ -225,7 +217,7 @@ fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
     let mut expert_rows: Vec<Vec<microlp::Variable>> = vec![Vec::new(); ctx.instance.experts.len()];
     for (&c, &v) in usable.iter().zip(&x) {
         let candidate = &candidates[c];
-        for &f in &candidate.firms {
+        for &f in &candidate.route {
             firm_rows[f].push(v);
         }
         officer_rows[candidate.officer].push(v);
@@ -254,7 +246,7 @@ fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
     // quarter step at most), so the branch and bound prunes it. microlp's default, 1e-9
     // of the objective, is above half a step for a month of very heavy weights, and far
     // below it otherwise, where it would spend the node budget on the tie-break.
-    let most: f64 = days.weight.iter().sum();
+    let most: f64 = worth.iter().sum();
     options.tolerances.prune_epsilon = 0.5 * (0.01 / total_weight) / most.max(1.0);
     let mut tries = 0;
     loop {
@@ -284,7 +276,7 @@ fn solve(days: &CrewDays<'_>, candidates: &[Candidate]) -> Option<Solved> {
                 value: indices.iter().map(|&c| value(c)).sum(),
                 coverage: indices
                     .iter()
-                    .flat_map(|&c| &candidates[c].firms)
+                    .flat_map(|&c| &candidates[c].route)
                     .map(|&f| days.share[f])
                     .sum(),
                 proven,

@@ -105,8 +105,8 @@ fn bound_with(
     if ctx.days.len() > columns::MAX_DAYS {
         return Ok(just(patterns));
     }
-    let by_weight = columns::CrewDays::new(ctx, &possible, columns::Worth::Weight);
-    let Ok(generated) = columns::generate(&by_weight, seeds, effort) else {
+    let crew_days = columns::CrewDays::new(ctx, &possible);
+    let Ok(generated) = columns::generate(&crew_days, columns::Worth::Weight, seeds, effort) else {
         return Ok(just(patterns));
     };
     // Sums of up to thousands of rounded prices: a margin for their rounding.
@@ -116,10 +116,9 @@ fn bound_with(
     }
     // The objective puts mandatory visits first: closing works on that order, from its own
     // column generation, so that the optimum is the objective's.
-    let in_order = columns::CrewDays::new(ctx, &possible, columns::Worth::MandatoryFirst);
-    let optimum = columns::generate(&in_order, seeds, effort)
+    let optimum = columns::generate(&crew_days, columns::Worth::MandatoryFirst, seeds, effort)
         .ok()
-        .and_then(|generated| exact::close(&in_order, &generated))
+        .and_then(|generated| exact::close(&crew_days, &generated))
         .and_then(|closed| {
             Some(Optimum {
                 coverage: closed.coverage,

@@ -261,32 +261,27 @@ fn state_of(ctx: &Context<'_>, crews: &[crate::bound::ExactCrew]) -> Option<gree
         });
     }
     let state = greedy::State::rebuild(ctx, built);
-    // One crew a day per person, and days within each person's most.
+    // One crew a day per person, each firm once, and days within each person's most.
     let booked_once = (0..ctx.days.len()).all(|t| {
-        let mut people: Vec<(bool, usize)> = state.by_day[t]
-            .iter()
-            .flat_map(|&c| {
-                let crew = &state.crews[c];
-                std::iter::once((true, crew.officer))
-                    .chain(crew.experts.iter().map(|&e| (false, e)))
-            })
-            .collect();
-        let all = people.len();
-        people.sort_unstable();
-        people.dedup();
-        people.len() == all
+        distinct(state.by_day[t].iter().flat_map(|&c| {
+            let crew = &state.crews[c];
+            std::iter::once((true, crew.officer)).chain(crew.experts.iter().map(|&e| (false, e)))
+        }))
     });
+    let placed_once = distinct(crews.iter().flat_map(|c| c.route.iter().copied()));
     let within_days = (0..ctx.instance.experts.len())
         .all(|e| state.expert_used[e] <= ctx.expert_max[e])
         && (0..ctx.instance.officers.len()).all(|o| state.officer_used[o] <= ctx.officer_max[o]);
-    let placed_once = {
-        let mut firms: Vec<usize> = crews.iter().flat_map(|c| c.route.iter().copied()).collect();
-        let all = firms.len();
-        firms.sort_unstable();
-        firms.dedup();
-        firms.len() == all
-    };
     (booked_once && within_days && placed_once).then_some(state)
+}
+
+/// Whether no item comes twice.
+fn distinct<T: Ord>(items: impl Iterator<Item = T>) -> bool {
+    let mut items: Vec<T> = items.collect();
+    let all = items.len();
+    items.sort_unstable();
+    items.dedup();
+    items.len() == all
 }
 
 /// The crews of `state` as crew-days for the bound's column generation.
