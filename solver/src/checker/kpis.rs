@@ -106,7 +106,7 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     real(
         "workload_spread",
         k.workload_spread,
-        crate::objective::std_dev(&utilisation),
+        population_std_dev(&utilisation),
         1e-6,
     );
     match (k.bound, k.gap) {
@@ -135,4 +135,16 @@ fn distinct(ids: &[String]) -> usize {
         .enumerate()
         .filter(|(i, id)| !ids[..*i].contains(id))
         .count()
+}
+
+/// The population standard deviation (docs/rules.md: `workload_spread`), worked out here
+/// rather than borrowed from the solver so a wrong spread there shows up as a mismatch.
+fn population_std_dev(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    variance.sqrt()
 }

@@ -4,7 +4,9 @@
 //! one module per rule family (hard rules 1–8 of DOMAIN.md, due/unscheduled accounting,
 //! KPI recomputation), each finding every violation it can. It shares only the rule
 //! definitions with the solver (calendar, requirements, due list, travel model, the soft
-//! terms' prices), which are the specification itself.
+//! terms' prices), which are the specification itself: `tests/derivations.rs` pins them to
+//! values worked out by hand from docs/rules.md, and `tests/travel.rs` the travel model.
+//! No decision of the solver's (teams, days, routes, the objective's sums) is reused.
 //!
 //! Violation codes are stable; docs/codes.md lists them all.
 
