@@ -1,10 +1,13 @@
 //! Timing of one crew's day: leave the base, visit the firms in order, come back.
 //!
 //! Crews drive straight from stop to stop and wait on site for opening time; departure
-//! is pushed as late as the first visit allows, so nobody waits at the first gate.
+//! is pushed as late as the first visit allows, so nobody waits at the first gate. The
+//! timing is the routing engine's ([`crate::vrptw::Route`], the one `bench solomon`
+//! measures) over the crew-day's stops ([`CrewDayStops`]).
 
 use crate::context::Context;
 use crate::travel::round_km;
+use crate::vrptw::{Route, Stops};
 
 /// Times of one visit, minutes since midnight.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,62 +35,164 @@ pub struct DayTimes {
     pub km: f64,
     /// One entry per visit, in route order.
     pub visits: Vec<TimedVisit>,
+    /// The routing engine's route of the day (stops as [`CrewDayStops`]), which scores
+    /// the next insertion in O(1).
+    pub path: Route,
+}
+
+impl DayTimes {
+    /// The due firms of the day in visiting order.
+    pub fn firms(&self) -> Vec<usize> {
+        self.path.customers().iter().map(|&s| s - 1).collect()
+    }
 }
 
 /// Start and end of a visit to due firm `d` by a crew arriving at `arrive` (minutes since
 /// midnight): it waits for opening, and must finish within the firm's hours and the day.
 pub fn visit_at(ctx: &Context<'_>, d: usize, arrive: u32) -> Option<(u32, u32)> {
+    let (open, latest_start) = check_window(ctx, d);
+    let start = arrive.max(open);
+    (i64::from(start) <= latest_start).then_some((start, start + ctx.reqs[d].duration_min))
+}
+
+/// The window for the start of the check at due firm `d`: from its opening time to the
+/// latest start that still ends within its hours and the policy's day.
+fn check_window(ctx: &Context<'_>, d: usize) -> (u32, i64) {
     let req = &ctx.reqs[d];
-    let start = arrive.max(req.hours.open.minutes());
-    let end = start + req.duration_min;
-    (end <= req.hours.close.minutes() && end <= ctx.instance.policy.day_end.minutes())
-        .then_some((start, end))
+    let close = req
+        .hours
+        .close
+        .minutes()
+        .min(ctx.instance.policy.day_end.minutes());
+    (
+        req.hours.open.minutes(),
+        i64::from(close) - i64::from(req.duration_min),
+    )
+}
+
+/// A crew-day's stops as the routing engine ([`crate::vrptw::Route`]) sees them: stop 0 is
+/// the officer's base, stop `d + 1` is due firm `d`. The base's window is the policy's day
+/// (leave no earlier than `day_start`, back by `day_end`); a firm's window for the start
+/// of its check ends early enough that the check ends within its hours and the day.
+pub struct CrewDayStops<'c, 'a> {
+    ctx: &'c Context<'a>,
+    base: usize,
+}
+
+impl<'c, 'a> CrewDayStops<'c, 'a> {
+    /// The stops of a crew leaving from location `base`.
+    pub fn new(ctx: &'c Context<'a>, base: usize) -> Self {
+        CrewDayStops { ctx, base }
+    }
+
+    /// The engine's stop of due firm `d`.
+    pub fn of_firm(d: usize) -> usize {
+        d + 1
+    }
+
+    fn location(&self, s: usize) -> usize {
+        if s == 0 {
+            self.base
+        } else {
+            self.ctx.firm_loc[s - 1]
+        }
+    }
+}
+
+impl Stops for CrewDayStops<'_, '_> {
+    #[inline]
+    fn leg(&self, a: usize, b: usize) -> Option<(f64, f64)> {
+        let leg = self.ctx.leg(self.location(a), self.location(b))?;
+        Some((f64::from(leg.minutes), leg.km))
+    }
+
+    fn ready(&self, s: usize) -> f64 {
+        match s {
+            0 => f64::from(self.ctx.instance.policy.day_start.minutes()),
+            _ => f64::from(check_window(self.ctx, s - 1).0),
+        }
+    }
+
+    fn latest_start(&self, s: usize) -> f64 {
+        match s {
+            0 => f64::from(self.ctx.instance.policy.day_end.minutes()),
+            _ => check_window(self.ctx, s - 1).1 as f64,
+        }
+    }
+
+    fn service(&self, s: usize) -> f64 {
+        match s {
+            0 => 0.0,
+            _ => f64::from(self.ctx.reqs[s - 1].duration_min),
+        }
+    }
 }
 
 /// Times the route `due_firms` (due-list indices) from the base at location `base`, or
 /// `None` if it breaks the day window, an opening window, or a leg has no road.
 pub fn schedule(ctx: &Context<'_>, base: usize, due_firms: &[usize]) -> Option<DayTimes> {
-    let policy = &ctx.instance.policy;
-    let (day_start, day_end) = (policy.day_start.minutes(), policy.day_end.minutes());
-    let mut visits = Vec::with_capacity(due_firms.len());
-    let mut at = base;
-    let mut clock = day_start;
-    let mut km = 0.0;
-    for &d in due_firms {
-        let leg = ctx.leg(at, ctx.firm_loc[d])?;
-        let arrive = clock + leg.minutes;
-        let (start, end) = visit_at(ctx, d, arrive)?;
+    let stops = CrewDayStops::new(ctx, base);
+    let nodes: Vec<usize> = due_firms
+        .iter()
+        .map(|&d| CrewDayStops::of_firm(d))
+        .collect();
+    let path = Route::new(&stops, &nodes)?;
+    Some(times_of(ctx, path))
+}
+
+/// The clock times of a feasible engine route (whole minutes: every leg, window and
+/// duration is a whole number of minutes, so the engine's sums are exact).
+fn times_of(ctx: &Context<'_>, path: Route) -> DayTimes {
+    let firms = path.customers();
+    let mut visits = Vec::with_capacity(firms.len());
+    let mut free_at = ctx.instance.policy.day_start.minutes();
+    for (k, &s) in firms.iter().enumerate() {
+        let (travel, km) = path.leg_into(k + 1);
+        let travel_min = travel as u32;
+        let start = path.start(k + 1) as u32;
+        let end = start + ctx.reqs[s - 1].duration_min;
         visits.push(TimedVisit {
-            arrive,
+            arrive: free_at + travel_min,
             start,
             end,
-            travel_min: leg.minutes,
-            km: leg.km,
+            travel_min,
+            km,
         });
-        km += leg.km;
-        clock = end;
-        at = ctx.firm_loc[d];
+        free_at = end;
     }
-    let back = ctx.leg(at, base)?;
-    let ret = clock + back.minutes;
-    if ret > day_end {
-        return None;
-    }
-    km += back.km;
+    let ret = path.start(firms.len() + 1) as u32;
     // Leave as late as the first visit allows: no waiting at the first firm's gate.
     let depart = match visits.first_mut() {
         Some(first) => {
             first.arrive = first.start;
             first.start - first.travel_min
         }
-        None => day_start,
+        None => ctx.instance.policy.day_start.minutes(),
     };
-    Some(DayTimes {
+    DayTimes {
         depart,
         ret,
-        km: round_km(km),
+        km: round_km(path.distance),
         visits,
-    })
+        path,
+    }
+}
+
+/// The crew's day with due firm `d` added where it costs the fewest km (then where the
+/// crew is back soonest), scored in O(1) per position from the day's engine route, and the visits
+/// then reordered by the engine's intra-route improvement; `None` if it fits nowhere.
+pub fn best_insertion(
+    ctx: &Context<'_>,
+    base: usize,
+    day: &DayTimes,
+    d: usize,
+) -> Option<DayTimes> {
+    let stops = CrewDayStops::new(ctx, base);
+    let (position, _) = day.path.best_insertion(&stops, CrewDayStops::of_firm(d))?;
+    let mut path = day.path.clone();
+    path.insert(&stops, CrewDayStops::of_firm(d), position);
+    path.improve(&stops);
+    Some(times_of(ctx, path))
 }
 
 /// Whether a crew from location `base` can visit due firm `d` alone within the day.

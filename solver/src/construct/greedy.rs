@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::context::{Context, SpecialtyMask};
 use crate::objective::{self, CrewView, rotation, tier_scarcity};
-use crate::route::{DayTimes, schedule};
+use crate::route::{DayTimes, best_insertion, schedule};
 
 /// One crew on one day.
 #[derive(Debug, Clone)]
@@ -79,7 +79,6 @@ pub struct Move {
 enum MoveKind {
     Insert {
         crew: usize,
-        position: usize,
         added: Vec<usize>,
         /// Members who must avoid the firm, released from the crew for the day.
         removed: Vec<usize>,
@@ -148,7 +147,6 @@ impl State {
         let crew_index = match mv.kind {
             MoveKind::Insert {
                 crew,
-                position,
                 added,
                 removed,
             } => {
@@ -162,7 +160,7 @@ impl State {
                 let c = &mut self.crews[crew];
                 c.experts.retain(|e| !removed.contains(e));
                 c.experts.extend(added);
-                c.route.insert(position, d);
+                c.route = mv.times.firms();
                 c.times = mv.times;
                 c.cost = mv.crew_cost;
                 crew
@@ -251,11 +249,10 @@ fn moves_on_day(
             continue;
         };
         // Timing first: it is cheap and rules out most crews.
-        let Some((position, times)) = best_insertion(ctx, base, &crew.route, d) else {
+        let Some(times) = best_insertion(ctx, base, &crew.times, d) else {
             continue;
         };
-        let mut route = crew.route.clone();
-        route.insert(position, d);
+        let route = times.firms();
         let (kept, removed): (Vec<usize>, Vec<usize>) =
             crew.experts.iter().partition(|&&e| !ctx.avoids(e, d));
         let added = if removed.is_empty() {
@@ -284,7 +281,6 @@ fn moves_on_day(
             day,
             kind: MoveKind::Insert {
                 crew: c,
-                position,
                 added,
                 removed,
             },
@@ -332,31 +328,6 @@ fn moves_on_day(
             times,
         });
     }
-}
-
-/// The cheapest insertion position of `d` into `route`, with the new timing.
-fn best_insertion(
-    ctx: &Context<'_>,
-    base: usize,
-    route: &[usize],
-    d: usize,
-) -> Option<(usize, DayTimes)> {
-    let mut best: Option<(usize, DayTimes)> = None;
-    let mut candidate = Vec::with_capacity(route.len() + 1);
-    for position in 0..=route.len() {
-        candidate.clear();
-        candidate.extend_from_slice(&route[..position]);
-        candidate.push(d);
-        candidate.extend_from_slice(&route[position..]);
-        if let Some(times) = schedule(ctx, base, &candidate)
-            && best
-                .as_ref()
-                .is_none_or(|(_, b)| times.km < b.km || (times.km == b.km && times.ret < b.ret))
-        {
-            best = Some((position, times));
-        }
-    }
-    best
 }
 
 /// The experts to add to `kept` so that the crew qualifies for every firm of `route` and

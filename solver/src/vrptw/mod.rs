@@ -7,12 +7,15 @@
 //! 2020): ruin a few strings of consecutive visits in routes near a random seed visit,
 //! recreate by cheapest insertion with "blinks" (insertion points skipped at random),
 //! accept by simulated annealing. Insertion is scored in O(1) from each route's forward
-//! earliest-start and backward latest-start arrays ([`route::Route`]); scoring never
-//! mutates a route.
+//! earliest-start and backward latest-start arrays ([`Route`]); scoring never
+//! mutates a route. The same [`Route`], over the product's stops ([`Stops`]), times and
+//! builds every crew-day of a roster (`crate::route`), so this benchmark measures the
+//! engine planners get.
 
 mod route;
 mod search;
 
+pub use route::{Insertion, Route, Stops};
 pub use search::{VrptwOptions, solve};
 
 /// A VRPTW instance. Node 0 is the depot; its `due` is the time every route must be back.

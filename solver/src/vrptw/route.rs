@@ -2,10 +2,42 @@
 //! the earliest service start given everything before it (forward) and the latest
 //! service start that keeps everything after it on time (backward), plus load and
 //! distance. Scoring ([`Route::insertion`]) reads these; only [`Route::refresh`] writes.
+//!
+//! The route knows its stops only through [`Stops`], so the same machinery times the
+//! Solomon benchmark's vehicles (Euclidean legs, [`Model`]) and the product's crew-days
+//! (the officer's base as depot, opening hours as windows, the instance's road legs:
+//! `crate::route`).
 
 use super::{EPS, Vrptw};
 
-/// The instance with its distance matrix computed once (the search reads it millions of times).
+/// Costs closer than this are equal when choosing an insertion point (a product leg's km
+/// is given to 0.01).
+const TIE: f64 = 1e-6;
+
+/// What a route needs to know of its stops. Stop 0 is the depot; the others are
+/// customers, each with a window for the start of its service.
+pub trait Stops {
+    /// Travel time and cost (distance) of the leg from stop `a` to stop `b`, or `None`
+    /// when there is no way from one to the other.
+    fn leg(&self, a: usize, b: usize) -> Option<(f64, f64)>;
+    /// Earliest start of service at `s` (for the depot: the earliest departure).
+    fn ready(&self, s: usize) -> f64;
+    /// Latest start of service at `s` (for the depot: the latest return).
+    fn latest_start(&self, s: usize) -> f64;
+    /// Time spent at `s`.
+    fn service(&self, s: usize) -> f64;
+    /// Load `s` adds to the vehicle.
+    fn demand(&self, _s: usize) -> f64 {
+        0.0
+    }
+    /// Load a vehicle can carry.
+    fn capacity(&self) -> f64 {
+        f64::INFINITY
+    }
+}
+
+/// A Solomon instance with its distance matrix computed once (the search reads it
+/// millions of times). Travel time equals distance.
 pub(super) struct Model<'a> {
     pub p: &'a Vrptw,
     n: usize,
@@ -25,22 +57,88 @@ impl<'a> Model<'a> {
     }
 }
 
-#[derive(Debug, Clone)]
-pub(super) struct Route {
+impl Stops for Model<'_> {
+    #[inline]
+    fn leg(&self, a: usize, b: usize) -> Option<(f64, f64)> {
+        let d = self.d(a, b);
+        Some((d, d))
+    }
+    #[inline]
+    fn ready(&self, s: usize) -> f64 {
+        self.p.ready[s]
+    }
+    #[inline]
+    fn latest_start(&self, s: usize) -> f64 {
+        self.p.due[s]
+    }
+    #[inline]
+    fn service(&self, s: usize) -> f64 {
+        self.p.service[s]
+    }
+    #[inline]
+    fn demand(&self, s: usize) -> f64 {
+        self.p.demand[s]
+    }
+    #[inline]
+    fn capacity(&self) -> f64 {
+        self.p.capacity
+    }
+}
+
+/// A route: the depot, its customers in order, the depot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
     /// Depot, customers, depot.
     pub nodes: Vec<usize>,
     earliest: Vec<f64>,
     latest: Vec<f64>,
+    /// Travel time of each leg into a position (0 for the first depot).
+    travel: Vec<f64>,
+    /// Cost of each leg into a position (0 for the first depot).
+    cost: Vec<f64>,
+    /// Load of the customers.
     pub load: f64,
+    /// Sum of the legs' costs.
     pub distance: f64,
 }
 
+/// What inserting a customer changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Insertion {
+    /// Added cost (distance).
+    pub cost: f64,
+    /// Added travel time.
+    pub travel: f64,
+}
+
 impl Route {
-    pub fn empty(m: &Model) -> Self {
+    /// The route through `customers` in this order, or `None` when a leg is missing, a
+    /// window is missed, the load is too high or the vehicle is back too late.
+    pub fn new(m: &impl Stops, customers: &[usize]) -> Option<Self> {
+        let mut nodes = Vec::with_capacity(customers.len() + 2);
+        nodes.push(0);
+        nodes.extend_from_slice(customers);
+        nodes.push(0);
+        let mut route = Route {
+            nodes,
+            earliest: Vec::new(),
+            latest: Vec::new(),
+            travel: Vec::new(),
+            cost: Vec::new(),
+            load: 0.0,
+            distance: 0.0,
+        };
+        route.refresh(m).then_some(route)
+    }
+
+    /// A route with no customers (always feasible: the depot's own window).
+    pub fn empty(m: &impl Stops) -> Self {
         let mut route = Route {
             nodes: vec![0, 0],
             earliest: Vec::new(),
             latest: Vec::new(),
+            travel: Vec::new(),
+            cost: Vec::new(),
             load: 0.0,
             distance: 0.0,
         };
@@ -48,57 +146,282 @@ impl Route {
         route
     }
 
+    /// The customers in order.
     pub fn customers(&self) -> &[usize] {
         &self.nodes[1..self.nodes.len() - 1]
     }
 
+    /// Whether the route has no customers.
     pub fn is_empty(&self) -> bool {
         self.nodes.len() == 2
     }
 
-    /// Recomputes the forward and backward arrays after the nodes changed. O(length).
-    pub fn refresh(&mut self, m: &Model) {
+    /// Earliest start of service at position `i` (0: the departure; the last: the return).
+    pub fn start(&self, i: usize) -> f64 {
+        self.earliest[i]
+    }
+
+    /// Travel time and cost of the leg into position `i` (`i` ≥ 1).
+    pub fn leg_into(&self, i: usize) -> (f64, f64) {
+        (self.travel[i], self.cost[i])
+    }
+
+    /// Recomputes the forward and backward arrays after the nodes changed, O(length);
+    /// `false` when the route is not feasible (the arrays then mean nothing).
+    pub fn refresh(&mut self, m: &impl Stops) -> bool {
         let n = self.nodes.len();
         self.earliest.resize(n, 0.0);
         self.latest.resize(n, 0.0);
-        self.earliest[0] = m.p.ready[0];
+        self.travel.resize(n, 0.0);
+        self.cost.resize(n, 0.0);
+        self.earliest[0] = m.ready(0);
         self.load = 0.0;
         self.distance = 0.0;
+        let mut feasible = true;
         for i in 1..n {
             let (a, b) = (self.nodes[i - 1], self.nodes[i]);
-            let leg = m.d(a, b);
-            self.distance += leg;
-            self.load += m.p.demand[b];
-            self.earliest[i] = (self.earliest[i - 1] + m.p.service[a] + leg).max(m.p.ready[b]);
+            let Some((time, cost)) = m.leg(a, b) else {
+                self.travel[i] = f64::INFINITY;
+                self.earliest[i] = f64::INFINITY;
+                feasible = false;
+                continue;
+            };
+            self.travel[i] = time;
+            self.cost[i] = cost;
+            self.distance += cost;
+            self.load += m.demand(b);
+            self.earliest[i] = (self.earliest[i - 1] + m.service(a) + time).max(m.ready(b));
+            feasible &= self.earliest[i] <= m.latest_start(b) + EPS;
         }
-        self.latest[n - 1] = m.p.due[0];
+        self.latest[n - 1] = m.latest_start(0);
         for i in (0..n - 1).rev() {
-            let (a, b) = (self.nodes[i], self.nodes[i + 1]);
-            self.latest[i] = m.p.due[a].min(self.latest[i + 1] - m.d(a, b) - m.p.service[a]);
+            let a = self.nodes[i];
+            self.latest[i] = m
+                .latest_start(a)
+                .min(self.latest[i + 1] - self.travel[i + 1] - m.service(a));
         }
+        feasible && self.load <= m.capacity() + EPS
     }
 
-    /// The added distance of inserting `c` between positions `i` and `i + 1`, or `None`
-    /// when that breaks a time window or the capacity.
-    pub fn insertion(&self, m: &Model, c: usize, i: usize) -> Option<f64> {
-        if self.load + m.p.demand[c] > m.p.capacity + EPS {
+    /// What inserting `c` between positions `i` and `i + 1` adds, or `None` when that
+    /// breaks a time window or the capacity, or a leg is missing. O(1).
+    #[inline]
+    pub fn insertion(&self, m: &impl Stops, c: usize, i: usize) -> Option<Insertion> {
+        if self.load + m.demand(c) > m.capacity() + EPS {
             return None;
         }
         let (a, b) = (self.nodes[i], self.nodes[i + 1]);
-        let (to_c, from_c) = (m.d(a, c), m.d(c, b));
-        let start = (self.earliest[i] + m.p.service[a] + to_c).max(m.p.ready[c]);
-        if start > m.p.due[c] + EPS {
+        let (to_time, to_cost) = m.leg(a, c)?;
+        let start = (self.earliest[i] + m.service(a) + to_time).max(m.ready(c));
+        if start > m.latest_start(c) + EPS {
             return None;
         }
-        let next = (start + m.p.service[c] + from_c).max(m.p.ready[b]);
+        let (from_time, from_cost) = m.leg(c, b)?;
+        let next = (start + m.service(c) + from_time).max(m.ready(b));
         if next > self.latest[i + 1] + EPS {
             return None;
         }
-        Some(to_c + from_c - m.d(a, b))
+        Some(Insertion {
+            cost: to_cost + from_cost - self.cost[i + 1],
+            travel: to_time + from_time - self.travel[i + 1],
+        })
     }
 
-    pub fn insert(&mut self, m: &Model, c: usize, i: usize) {
+    /// Inserts `c` between positions `i` and `i + 1` (a feasible insertion).
+    pub fn insert(&mut self, m: &impl Stops, c: usize, i: usize) {
         self.nodes.insert(i + 1, c);
         self.refresh(m);
+    }
+
+    /// The cheapest feasible insertion point of `c`, with what it adds: by added cost;
+    /// among equal costs (a symmetric leg makes both sides of a lone customer equal), the
+    /// one that brings the vehicle back soonest, which leaves the most room for the next
+    /// insertion; then the earliest position.
+    pub fn best_insertion(&self, m: &impl Stops, c: usize) -> Option<(usize, Insertion)> {
+        let mut best: Option<(usize, Insertion)> = None;
+        for i in 0..self.nodes.len() - 1 {
+            let Some(add) = self.insertion(m, c, i) else {
+                continue;
+            };
+            let better = match best {
+                None => true,
+                Some((_, b)) if add.cost < b.cost - TIE => true,
+                Some((j, b)) if add.cost <= b.cost + TIE => {
+                    self.return_after(m, c, i) < self.return_after(m, c, j) - EPS
+                }
+                Some(_) => false,
+            };
+            if better {
+                best = Some((i, add));
+            }
+        }
+        best
+    }
+
+    /// When the vehicle is back at the depot after inserting `c` between positions `i`
+    /// and `i + 1` (a feasible insertion), timed forward from there: O(length − i), which
+    /// only ties of [`Route::best_insertion`] pay.
+    fn return_after(&self, m: &impl Stops, c: usize, i: usize) -> f64 {
+        let a = self.nodes[i];
+        let leg = |x, y| m.leg(x, y).map_or(f64::INFINITY, |(time, _)| time);
+        let mut clock = (self.earliest[i] + m.service(a) + leg(a, c)).max(m.ready(c));
+        let mut at = c;
+        for &next in &self.nodes[i + 1..] {
+            clock = (clock + m.service(at) + leg(at, next)).max(m.ready(next));
+            at = next;
+        }
+        clock
+    }
+
+    /// Intra-route improvement: moves one customer at a time to its cheapest point in the
+    /// rest of the route while that lowers the cost (first improvement, customers in
+    /// route order, so the result depends only on the route). `true` if it changed.
+    pub fn improve(&mut self, m: &impl Stops) -> bool {
+        let mut changed = false;
+        'pass: loop {
+            for k in 1..self.nodes.len() - 1 {
+                let c = self.nodes[k];
+                let mut rest = self.clone();
+                rest.nodes.remove(k);
+                if !rest.refresh(m) {
+                    continue; // a leg the route needs only through c
+                }
+                if let Some((i, add)) = rest.best_insertion(m, c)
+                    && rest.distance + add.cost < self.distance - 1e-6
+                {
+                    rest.insert(m, c, i);
+                    *self = rest;
+                    changed = true;
+                    continue 'pass;
+                }
+            }
+            return changed;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    /// A random instance: customers on a 100 × 100 square, windows of random width.
+    fn random(n: usize, seed: u64) -> Vrptw {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut p = Vrptw {
+            coords: vec![(50.0, 50.0)],
+            demand: vec![0.0],
+            ready: vec![0.0],
+            due: vec![400.0],
+            service: vec![0.0],
+            capacity: 60.0,
+            vehicles: n,
+        };
+        for _ in 0..n {
+            p.coords
+                .push((rng.random_range(0.0..100.0), rng.random_range(0.0..100.0)));
+            p.demand.push(rng.random_range(1.0..20.0));
+            let ready = rng.random_range(0.0..250.0);
+            p.ready.push(ready);
+            p.due.push(ready + rng.random_range(10.0..150.0));
+            p.service.push(10.0);
+        }
+        p
+    }
+
+    #[test]
+    fn an_insertion_scored_in_constant_time_agrees_with_timing_the_whole_route() {
+        for seed in 0..40 {
+            let p = random(8, seed);
+            let m = Model::new(&p);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed + 1000);
+            // A feasible route built customer by customer, then every insertion of every
+            // other customer compared with the route re-timed from scratch.
+            let mut route = Route::empty(&m);
+            for c in 1..=8 {
+                if rng.random::<f64>() < 0.6
+                    && let Some((i, _)) = route.best_insertion(&m, c)
+                {
+                    route.insert(&m, c, i);
+                }
+            }
+            assert!(Route::new(&m, route.customers()).is_some());
+            for c in (1..=8).filter(|c| !route.customers().contains(c)) {
+                for i in 0..route.nodes.len() - 1 {
+                    let mut customers = route.customers().to_vec();
+                    customers.insert(i, c);
+                    let whole = Route::new(&m, &customers);
+                    let quick = route.insertion(&m, c, i);
+                    assert_eq!(whole.is_some(), quick.is_some(), "seed {seed}: {c} at {i}");
+                    if let (Some(whole), Some(quick)) = (whole, quick) {
+                        assert!((whole.distance - route.distance - quick.cost).abs() < 1e-9);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn improving_a_route_keeps_it_feasible_and_never_longer() {
+        let mut shortened = 0;
+        for seed in 0..40 {
+            let p = random(6, seed);
+            let m = Model::new(&p);
+            let mut p_wide = p.clone();
+            // Wide windows, so that many orders are feasible and the order matters.
+            for c in 1..=6 {
+                p_wide.ready[c] = 0.0;
+                p_wide.due[c] = 1000.0;
+            }
+            p_wide.due[0] = 2000.0;
+            p_wide.capacity = 1000.0;
+            let wide = Model::new(&p_wide);
+            for (m, label) in [(&m, "tight"), (&wide, "wide")] {
+                let customers: Vec<usize> = (1..=6).collect();
+                let Some(mut route) = Route::new(m, &customers) else {
+                    continue;
+                };
+                let before = route.distance;
+                if route.improve(m) {
+                    shortened += 1;
+                    assert!(route.distance < before, "{label} seed {seed}");
+                }
+                let mut sorted = route.customers().to_vec();
+                sorted.sort_unstable();
+                assert_eq!(
+                    sorted, customers,
+                    "{label} seed {seed}: every customer kept"
+                );
+                let again = Route::new(m, route.customers()).expect("still feasible");
+                assert!((again.distance - route.distance).abs() < 1e-9);
+            }
+        }
+        assert!(shortened > 10, "only {shortened} routes were shortened");
+    }
+
+    #[test]
+    fn a_missing_leg_makes_a_route_infeasible() {
+        struct NoWayTo2;
+        impl Stops for NoWayTo2 {
+            fn leg(&self, a: usize, b: usize) -> Option<(f64, f64)> {
+                (a != 2 && b != 2).then_some((1.0, 1.0))
+            }
+            fn ready(&self, _: usize) -> f64 {
+                0.0
+            }
+            fn latest_start(&self, _: usize) -> f64 {
+                100.0
+            }
+            fn service(&self, _: usize) -> f64 {
+                1.0
+            }
+        }
+        assert!(Route::new(&NoWayTo2, &[1, 3]).is_some());
+        assert!(Route::new(&NoWayTo2, &[1, 2]).is_none());
+        let route = Route::new(&NoWayTo2, &[1]).unwrap();
+        assert_eq!(route.best_insertion(&NoWayTo2, 2), None);
+        assert!(route.best_insertion(&NoWayTo2, 3).is_some());
     }
 }

@@ -237,6 +237,7 @@ impl<'a> Search<'a> {
             );
             keep.push(0);
             route.nodes = keep;
+            // Dropping visits keeps a Euclidean route on time (the triangle inequality).
             route.refresh(self.m);
             ruined.push(r);
         }
@@ -288,7 +289,7 @@ impl<'a> Search<'a> {
                     if self.rng.random::<f64>() < BLINK_RATE {
                         continue;
                     }
-                    if let Some(delta) = route.insertion(self.m, c, i)
+                    if let Some(delta) = route.insertion(self.m, c, i).map(|add| add.cost)
                         && best.is_none_or(|(b, _, _)| delta < b)
                     {
                         best = Some((delta, r, i));
@@ -297,7 +298,7 @@ impl<'a> Search<'a> {
             }
             if state.routes.len() < p.vehicles {
                 let fresh = Route::empty(self.m);
-                if let Some(delta) = fresh.insertion(self.m, c, 0)
+                if let Some(delta) = fresh.insertion(self.m, c, 0).map(|add| add.cost)
                     && best.is_none_or(|(b, _, _)| delta < b)
                 {
                     state.routes.push(fresh);
