@@ -64,8 +64,9 @@ folders=()
 for dir in "${DIRS[@]}"; do
   dir=$(realpath "$dir"); tag=$(basename "$dir"); folders+=("$dir")
   W="$OUT/$tag"; rm -rf "$W"; mkdir -p "$W/ours/sol" "$W/pyvrp/sol" "$W/log" "$W/data"
-  mapfile -t files < <(find "$dir" -maxdepth 1 -type f \( -name '*.txt' -o -name '*.TXT' \) | sort)
+  mapfile -t files < <(find -L "$dir" -maxdepth 1 -type f \( -name '*.txt' -o -name '*.TXT' \) | sort)
   echo "== $tag: ${#files[@]} instances, $LIMIT s each, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  [ ${#files[@]} -gt 0 ] || { echo "  no *.txt instance in $dir" >&2; failed=1; }
   i=0
   for f in "${files[@]}"; do
     name=$(basename "${f%.*}")
