@@ -9,6 +9,10 @@
 //!   at its cap is excluded with code `annual_cap`, even when a follow-up is pending.
 //! - Only firms that would otherwise be due are listed in `excluded`; firms not due at all
 //!   are not listed (there are thousands).
+//! - Days overdue are counted at the horizon's start from the last sweep plus the
+//!   frequency, for follow-ups too; a firm never swept has no date to count from and
+//!   counts 0 days (it is overdue, and mandatory, all the same).
+//! - The due list is ordered mandatory first, then by weight, then by firm id.
 
 use std::collections::HashMap;
 
@@ -124,14 +128,18 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
                 .and_then(|h| h.last_sweep)
                 .and_then(|last| last.checked_add_months(Months::new(months)))
         });
-        let (reason, overdue_days) = match (follow_up_deadline, next_due) {
-            (Some(_), _) => (Some(DueReason::FollowUp), 0),
-            (None, Some(None)) => (Some(DueReason::Overdue), 0),
-            (None, Some(Some(next))) if next < horizon.start => {
-                (Some(DueReason::Overdue), (horizon.start - next).num_days())
-            }
-            (None, Some(Some(next))) if next <= horizon.end => (Some(DueReason::Frequency), 0),
-            _ => (None, 0),
+        // Days overdue at the horizon's start, whatever makes the firm due: an open finding
+        // must not make an overdue firm weigh less than it would without one.
+        let overdue_days = match next_due {
+            Some(Some(next)) if next < horizon.start => (horizon.start - next).num_days(),
+            _ => 0,
+        };
+        let reason = match (follow_up_deadline, next_due) {
+            (Some(_), _) => Some(DueReason::FollowUp),
+            (None, Some(None)) => Some(DueReason::Overdue),
+            (None, Some(Some(next))) if next < horizon.start => Some(DueReason::Overdue),
+            (None, Some(Some(next))) if next <= horizon.end => Some(DueReason::Frequency),
+            _ => None,
         };
 
         let exclusion = exclusion(instance, firm, firm_history, &sweep_days);
