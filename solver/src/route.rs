@@ -2,8 +2,8 @@
 //!
 //! Crews drive straight from stop to stop and wait on site for opening time; departure
 //! is pushed as late as the first visit allows, so nobody waits at the first gate. The
-//! timing is the routing engine's ([`crate::vrptw::Route`], the one `bench solomon`
-//! measures) over the crew-day's stops ([`CrewDayStops`]).
+//! timing is the routing engine's ([`crate::vrptw::Route`], whose timing and insertion
+//! scoring `bench solomon` also runs) over the crew-day's stops ([`CrewDayStops`]).
 
 use crate::context::Context;
 use crate::travel::round_km;

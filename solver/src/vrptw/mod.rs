@@ -1,16 +1,18 @@
-//! The routing core on its own: the vehicle routing problem with time windows (one depot,
-//! a vehicle capacity, service times, a fleet limit) minimising total distance. The
-//! Solomon benchmark (`hazard-sweep bench solomon`) measures it against the best known
-//! results.
+//! The routing engine: routes with time windows ([`Route`] over any [`Stops`]), and the
+//! vehicle routing problem with time windows (one depot, a vehicle capacity, service
+//! times, a fleet limit) minimising total distance, which the Solomon benchmark
+//! (`hazard-sweep bench solomon`) measures against the best known results.
 //!
 //! Method ([`search`]): slack induction by string removals (Christiaens & Vanden Berghe,
 //! 2020): ruin a few strings of consecutive visits in routes near a random seed visit,
 //! recreate by cheapest insertion with "blinks" (insertion points skipped at random),
 //! accept by simulated annealing. Insertion is scored in O(1) from each route's forward
 //! earliest-start and backward latest-start arrays ([`Route`]); scoring never
-//! mutates a route. The same [`Route`], over the product's stops ([`Stops`]), times and
-//! builds every crew-day of a roster (`crate::route`), so this benchmark measures the
-//! engine planners get.
+//! mutates a route. The same [`Route`] (its timing and O(1) insertion scoring), over the
+//! product's stops, times and builds every crew-day of a roster (`crate::route`), where
+//! the cheapest insertion ([`Route::best_insertion`]) and the relocate improvement
+//! ([`Route::improve`]) choose the order; the benchmark's string-removal search is its
+//! own, for fleets of many routes.
 
 mod route;
 mod search;
@@ -46,7 +48,8 @@ pub struct VrptwSolution {
     pub distance: f64,
 }
 
-/// Tolerance for comparing times, which are sums of irrational distances.
+/// Tolerance for comparing times (Solomon's are sums of irrational distances; a
+/// crew-day's are whole minutes).
 const EPS: f64 = 1e-9;
 
 impl Vrptw {

@@ -107,8 +107,6 @@ pub struct Route {
 pub struct Insertion {
     /// Added cost (distance).
     pub cost: f64,
-    /// Added travel time.
-    pub travel: f64,
 }
 
 impl Route {
@@ -131,7 +129,8 @@ impl Route {
         route.refresh(m).then_some(route)
     }
 
-    /// A route with no customers (always feasible: the depot's own window).
+    /// A route with no customers (feasible when the depot has a leg to itself, as every
+    /// [`Stops`] the solver builds does).
     pub fn empty(m: &impl Stops) -> Self {
         let mut route = Route {
             nodes: vec![0, 0],
@@ -182,6 +181,7 @@ impl Route {
             let (a, b) = (self.nodes[i - 1], self.nodes[i]);
             let Some((time, cost)) = m.leg(a, b) else {
                 self.travel[i] = f64::INFINITY;
+                self.cost[i] = f64::INFINITY;
                 self.earliest[i] = f64::INFINITY;
                 feasible = false;
                 continue;
@@ -223,7 +223,6 @@ impl Route {
         }
         Some(Insertion {
             cost: to_cost + from_cost - self.cost[i + 1],
-            travel: to_time + from_time - self.travel[i + 1],
         })
     }
 
@@ -361,6 +360,110 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Stops like a crew-day's: asymmetric legs whose time is not their cost, some legs
+    /// missing, windows for the start of service.
+    struct Roads {
+        time: Vec<Vec<Option<f64>>>,
+        km: Vec<Vec<f64>>,
+        ready: Vec<f64>,
+        latest: Vec<f64>,
+        service: Vec<f64>,
+    }
+
+    impl Stops for Roads {
+        fn leg(&self, a: usize, b: usize) -> Option<(f64, f64)> {
+            self.time[a][b].map(|t| (t, self.km[a][b]))
+        }
+        fn ready(&self, s: usize) -> f64 {
+            self.ready[s]
+        }
+        fn latest_start(&self, s: usize) -> f64 {
+            self.latest[s]
+        }
+        fn service(&self, s: usize) -> f64 {
+            self.service[s]
+        }
+    }
+
+    fn roads(n: usize, seed: u64) -> Roads {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let stops = n + 1;
+        let mut time = vec![vec![None; stops]; stops];
+        let mut km = vec![vec![0.0; stops]; stops];
+        for a in 0..stops {
+            for b in 0..stops {
+                if a == b {
+                    time[a][b] = Some(0.0);
+                } else if rng.random::<f64>() > 0.1 {
+                    time[a][b] = Some(rng.random_range(5..60) as f64);
+                    km[a][b] = rng.random_range(1..80) as f64 * 0.5;
+                }
+            }
+        }
+        let mut ready = vec![480.0];
+        let mut latest = vec![1080.0];
+        let mut service = vec![0.0];
+        for _ in 0..n {
+            let open = rng.random_range(480..700) as f64;
+            ready.push(open);
+            latest.push(open + rng.random_range(60..400) as f64);
+            service.push(rng.random_range(30..200) as f64);
+        }
+        Roads {
+            time,
+            km,
+            ready,
+            latest,
+            service,
+        }
+    }
+
+    #[test]
+    fn on_asymmetric_roads_with_gaps_an_insertion_agrees_with_timing_the_whole_route() {
+        let mut checked = 0;
+        for seed in 0..60 {
+            let m = roads(6, seed);
+            let mut route = Route::empty(&m);
+            for c in 1..=6 {
+                if c % 2 == 0
+                    && let Some((i, _)) = route.best_insertion(&m, c)
+                {
+                    route.insert(&m, c, i);
+                }
+            }
+            for c in (1..=6).filter(|c| !route.customers().contains(c)) {
+                for i in 0..route.nodes.len() - 1 {
+                    let mut customers = route.customers().to_vec();
+                    customers.insert(i, c);
+                    let whole = Route::new(&m, &customers);
+                    let quick = route.insertion(&m, c, i);
+                    assert_eq!(whole.is_some(), quick.is_some(), "seed {seed}: {c} at {i}");
+                    if let (Some(whole), Some(quick)) = (whole, quick) {
+                        assert!((whole.distance - route.distance - quick.cost).abs() < 1e-9);
+                        checked += 1;
+                    }
+                }
+            }
+            // The chosen point is the cheapest of the feasible ones, re-timed in full.
+            for c in (1..=6).filter(|c| !route.customers().contains(c)) {
+                let cheapest = (0..route.nodes.len() - 1)
+                    .filter_map(|i| {
+                        let mut customers = route.customers().to_vec();
+                        customers.insert(i, c);
+                        Route::new(&m, &customers).map(|r| r.distance)
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                match route.best_insertion(&m, c) {
+                    Some((_, add)) => {
+                        assert!((route.distance + add.cost - cheapest).abs() < 1e-9)
+                    }
+                    None => assert!(cheapest.is_infinite()),
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} feasible insertions compared");
     }
 
     #[test]

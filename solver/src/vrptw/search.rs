@@ -93,10 +93,45 @@ fn neighbours(m: &Model) -> Vec<Vec<usize>> {
         .collect()
 }
 
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct State {
+    /// Routes, some of them empty (a route emptied by a ruin keeps its place, so that the
+    /// journal's indices stay valid).
     routes: Vec<Route>,
     unassigned: Vec<usize>,
+}
+
+/// What one iteration changed, to undo it: the routes it touched as they were, how many
+/// routes there were, and the unassigned customers.
+struct Journal {
+    saved: Vec<(usize, Route)>,
+    routes: usize,
+    unassigned: Vec<usize>,
+}
+
+impl Journal {
+    fn new(state: &State) -> Self {
+        Journal {
+            saved: Vec::new(),
+            routes: state.routes.len(),
+            unassigned: state.unassigned.clone(),
+        }
+    }
+
+    /// Keeps route `r` as it is now, before its first change.
+    fn touch(&mut self, state: &State, r: usize) {
+        if r < self.routes && !self.saved.iter().any(|&(i, _)| i == r) {
+            self.saved.push((r, state.routes[r].clone()));
+        }
+    }
+
+    fn undo(self, state: &mut State) {
+        state.routes.truncate(self.routes);
+        for (r, route) in self.saved {
+            state.routes[r] = route;
+        }
+        state.unassigned = self.unassigned;
+    }
 }
 
 impl State {
@@ -138,7 +173,7 @@ impl<'a> Search<'a> {
             unassigned: (1..self.m.p.coords.len()).collect(),
         };
         let all = std::mem::take(&mut current.unassigned);
-        self.recreate(&mut current, all);
+        self.recreate(&mut current, all, &mut Journal::new(&State::default()));
         let mut best = current.clone();
         let mut current_cost = current.cost();
         let mut iteration = 0usize;
@@ -154,19 +189,23 @@ impl<'a> Search<'a> {
             };
             let temperature =
                 START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE).powf(progress);
-            let mut candidate = current.clone();
-            let removed = self.ruin(&mut candidate);
-            self.recreate(&mut candidate, removed);
-            let cost = candidate.cost();
+            // The candidate is the current solution changed in place; the journal keeps
+            // the routes it changed, so a rejected candidate is undone without copying
+            // the routes it left alone.
+            let mut journal = Journal::new(&current);
+            let removed = self.ruin(&mut current, &mut journal);
+            self.recreate(&mut current, removed, &mut journal);
+            let cost = current.cost();
             // Annealing: accept anything better than the current cost plus a random slack.
             let threshold =
                 current_cost - temperature * self.rng.random::<f64>().max(f64::MIN_POSITIVE).ln();
             if cost < threshold {
-                current = candidate;
                 current_cost = cost;
                 if current_cost < best.cost() - 1e-9 {
                     best = current.clone();
                 }
+            } else {
+                journal.undo(&mut current);
             }
             iteration += 1;
         }
@@ -174,7 +213,7 @@ impl<'a> Search<'a> {
     }
 
     /// Removes strings of consecutive customers from routes near a random seed customer.
-    fn ruin(&mut self, state: &mut State) -> Vec<usize> {
+    fn ruin(&mut self, state: &mut State, journal: &mut Journal) -> Vec<usize> {
         let used: Vec<usize> = (0..state.routes.len())
             .filter(|&r| !state.routes[r].is_empty())
             .collect();
@@ -222,6 +261,7 @@ impl<'a> Search<'a> {
                 let start = self.string_start(customers.len(), length, at);
                 (start..start + length).collect()
             };
+            journal.touch(state, r);
             let route = &mut state.routes[r];
             for &i in &take {
                 removed.push(customers[i]);
@@ -268,7 +308,7 @@ impl<'a> Search<'a> {
 
     /// Reinserts customers one by one at their cheapest feasible point, in an order
     /// chosen at random among: random, largest demand, farthest from the depot, nearest.
-    fn recreate(&mut self, state: &mut State, mut removed: Vec<usize>) {
+    fn recreate(&mut self, state: &mut State, mut removed: Vec<usize>, journal: &mut Journal) {
         removed.append(&mut state.unassigned);
         let p = self.m.p;
         match self.rng.random_range(0..11) {
@@ -281,10 +321,13 @@ impl<'a> Search<'a> {
                 removed.sort_by(|&a, &b| self.m.d(0, a).total_cmp(&self.m.d(0, b)).then(a.cmp(&b)))
             }
         }
-        state.routes.retain(|r| !r.is_empty());
+        let mut used = state.routes.iter().filter(|r| !r.is_empty()).count();
         for c in removed {
             let mut best: Option<(f64, usize, usize)> = None;
             for (r, route) in state.routes.iter().enumerate() {
+                if route.is_empty() {
+                    continue; // an empty route is the fresh one below
+                }
                 for i in 0..route.nodes.len() - 1 {
                     if self.rng.random::<f64>() < BLINK_RATE {
                         continue;
@@ -296,17 +339,30 @@ impl<'a> Search<'a> {
                     }
                 }
             }
-            if state.routes.len() < p.vehicles {
+            if used < p.vehicles {
                 let fresh = Route::empty(self.m);
                 if let Some(delta) = fresh.insertion(self.m, c, 0).map(|add| add.cost)
                     && best.is_none_or(|(b, _, _)| delta < b)
                 {
-                    state.routes.push(fresh);
-                    best = Some((delta, state.routes.len() - 1, 0));
+                    // The first empty route, or a new one.
+                    let r = match state.routes.iter().position(Route::is_empty) {
+                        Some(r) => r,
+                        None => {
+                            state.routes.push(fresh);
+                            state.routes.len() - 1
+                        }
+                    };
+                    best = Some((delta, r, 0));
                 }
             }
             match best {
-                Some((_, r, i)) => state.routes[r].insert(self.m, c, i),
+                Some((_, r, i)) => {
+                    if state.routes[r].is_empty() {
+                        used += 1;
+                    }
+                    journal.touch(state, r);
+                    state.routes[r].insert(self.m, c, i);
+                }
                 None => state.unassigned.push(c),
             }
         }
