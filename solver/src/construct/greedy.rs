@@ -363,7 +363,6 @@ pub fn complete_team(
     route_firms: &[usize],
 ) -> Option<Vec<usize>> {
     let req = &ctx.reqs[d];
-    let max_team = ctx.instance.policy.max_team as usize;
     let mut missing: SpecialtyMask =
         ctx.req_masks[d] & !current.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
     let mut need_lead = current.iter().all(|&e| ctx.tier(e) < req.min_tier);
@@ -445,6 +444,8 @@ pub fn complete_team(
         take(next, &mut candidates, &mut missing)?;
         size += 1;
     }
-    debug_assert!(!need_lead);
-    (size <= max_team).then_some(added)
+    debug_assert!(!need_lead && size == current.len() + added.len());
+    // The builder proposes; whether the team may make the visit is the one rule's.
+    let team: Vec<usize> = current.iter().chain(&added).copied().collect();
+    ctx.team_qualifies(&team, d).then_some(added)
 }
