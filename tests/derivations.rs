@@ -558,3 +558,40 @@ fn annual_caps_by_sector_and_standardisation_grade() {
         );
     }
 }
+
+#[test]
+fn opening_hours_and_team_size_follow_the_firm_then_the_policy() {
+    let mut instance = week(
+        vec![
+            firm(
+                "OWN-HOURS",
+                "fireworks",
+                "yellow",
+                json!({ "hours": { "open": "13:00", "close": "16:30" } }),
+            ),
+            firm("POLICY-HOURS", "fireworks", "yellow", json!({})),
+            firm("THREE-SPECS", "hazardous_chemicals", "yellow", json!({})),
+        ],
+        vec![],
+        vec![],
+    );
+    // A bureau whose firms open 09:00–17:00 and whose crews have at least three experts.
+    instance.policy.default_hours.open = "09:00".parse().unwrap();
+    instance.policy.default_hours.close = "17:00".parse().unwrap();
+    instance.policy.min_team = 3;
+    fn need(instance: &Instance, id: &str) -> requirements::Requirement {
+        let firm = instance.enterprises.iter().find(|f| f.id == id).unwrap();
+        requirements::derive(instance, firm)
+    }
+    let hours = |id: &str| {
+        let h = need(&instance, id).hours;
+        (h.open.to_string(), h.close.to_string())
+    };
+    assert_eq!(hours("OWN-HOURS"), ("13:00".into(), "16:30".into()));
+    assert_eq!(hours("POLICY-HOURS"), ("09:00".into(), "17:00".into()));
+    // One specialty, min_team 3: three experts; three specialties: three as well.
+    assert_eq!(need(&instance, "POLICY-HOURS").team_size, 3);
+    assert_eq!(need(&instance, "THREE-SPECS").team_size, 3);
+    instance.policy.min_team = 4;
+    assert_eq!(need(&instance, "THREE-SPECS").team_size, 4);
+}
