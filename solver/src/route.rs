@@ -199,3 +199,88 @@ pub fn best_insertion(
 pub fn schedule_single(ctx: &Context<'_>, base: usize, d: usize) -> bool {
     schedule(ctx, base, &[d]).is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Clock, Instance};
+
+    fn two_firms() -> Instance {
+        serde_json::from_str(crate::examples::TWO_FIRMS).expect("the example reads")
+    }
+
+    /// Due-list index of firm `id`.
+    fn due(ctx: &Context<'_>, id: &str) -> usize {
+        ctx.due.due.iter().position(|d| d.enterprise == id).unwrap()
+    }
+
+    #[test]
+    fn a_day_is_timed_leg_by_leg_with_waiting_for_opening_and_a_late_departure() {
+        let mut instance = two_firms();
+        // F1 opens at 10:00; both checks take 150 minutes (not chemical, not mining).
+        instance.enterprises[0].hours = Some(crate::model::Hours {
+            open: Clock(600),
+            close: Clock(1050),
+        });
+        let ctx = Context::new(&instance).unwrap();
+        let base = ctx.officer_loc[0].unwrap();
+        let (f1, f2) = (due(&ctx, "F1"), due(&ctx, "F2"));
+        let leg = |a: usize, b: usize| ctx.leg(a, b).unwrap();
+        let (l1, l12, l2) = (
+            leg(base, ctx.firm_loc[f1]),
+            leg(ctx.firm_loc[f1], ctx.firm_loc[f2]),
+            leg(ctx.firm_loc[f2], base),
+        );
+        let day = schedule(&ctx, base, &[f1, f2]).expect("fits in the day");
+        // Leave as late as reaching F1 at its opening allows.
+        assert_eq!(day.depart, 600 - l1.minutes);
+        assert_eq!(
+            (day.visits[0].arrive, day.visits[0].start, day.visits[0].end),
+            (600, 600, 750)
+        );
+        // F2 (open from 08:30) is started on arrival.
+        let arrive = 750 + l12.minutes;
+        assert_eq!(
+            (day.visits[1].arrive, day.visits[1].start, day.visits[1].end),
+            (arrive, arrive, arrive + 150)
+        );
+        assert_eq!(day.ret, arrive + 150 + l2.minutes);
+        assert!((day.km - round_km(l1.km + l12.km + l2.km)).abs() < 1e-9);
+        assert_eq!(day.firms(), vec![f1, f2]);
+        // The checks no longer fit when F2 must be done by 13:00 (it would start after
+        // 12:30), nor when the day ends before the crew is back.
+        instance.enterprises[1].hours = Some(crate::model::Hours {
+            open: Clock(510),
+            close: Clock(780),
+        });
+        let ctx = Context::new(&instance).unwrap();
+        assert!(schedule(&ctx, base, &[f1, f2]).is_none());
+        assert!(schedule(&ctx, base, &[f2, f1]).is_some());
+        let mut short_day = two_firms();
+        short_day.policy.day_end = Clock(arrive + 150 + l2.minutes - 1);
+        short_day.enterprises[0].hours = instance.enterprises[0].hours;
+        let ctx = Context::new(&short_day).unwrap();
+        assert!(schedule(&ctx, base, &[f1, f2]).is_none());
+        assert!(schedule(&ctx, base, &[f1]).is_some());
+    }
+
+    #[test]
+    fn a_firm_joins_where_it_adds_the_fewest_km_and_the_day_is_reordered() {
+        let instance = two_firms();
+        let ctx = Context::new(&instance).unwrap();
+        let base = ctx.officer_loc[0].unwrap();
+        let (f1, f2) = (due(&ctx, "F1"), due(&ctx, "F2"));
+        let alone = schedule(&ctx, base, &[f1]).unwrap();
+        let joined = best_insertion(&ctx, base, &alone, f2).expect("both fit in a day");
+        let best = [vec![f1, f2], vec![f2, f1]]
+            .iter()
+            .filter_map(|r| schedule(&ctx, base, r))
+            .map(|d| d.km)
+            .fold(f64::INFINITY, f64::min);
+        assert!((joined.km - best).abs() < 1e-9);
+        assert_eq!(
+            Some(&joined),
+            schedule(&ctx, base, &joined.firms()).as_ref()
+        );
+    }
+}
