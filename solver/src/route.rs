@@ -43,7 +43,11 @@ pub struct DayTimes {
 impl DayTimes {
     /// The due firms of the day in visiting order.
     pub fn firms(&self) -> Vec<usize> {
-        self.path.customers().iter().map(|&s| s - 1).collect()
+        self.path
+            .customers()
+            .iter()
+            .map(|&s| CrewDayStops::firm_of(s))
+            .collect()
     }
 }
 
@@ -90,11 +94,16 @@ impl<'c, 'a> CrewDayStops<'c, 'a> {
         d + 1
     }
 
+    /// The due firm of the engine's stop `s` (not the base, stop 0).
+    pub fn firm_of(s: usize) -> usize {
+        s - 1
+    }
+
     fn location(&self, s: usize) -> usize {
         if s == 0 {
             self.base
         } else {
-            self.ctx.firm_loc[s - 1]
+            self.ctx.firm_loc[Self::firm_of(s)]
         }
     }
 }
@@ -109,21 +118,21 @@ impl Stops for CrewDayStops<'_, '_> {
     fn ready(&self, s: usize) -> f64 {
         match s {
             0 => f64::from(self.ctx.instance.policy.day_start.minutes()),
-            _ => f64::from(check_window(self.ctx, s - 1).0),
+            _ => f64::from(check_window(self.ctx, Self::firm_of(s)).0),
         }
     }
 
     fn latest_start(&self, s: usize) -> f64 {
         match s {
             0 => f64::from(self.ctx.instance.policy.day_end.minutes()),
-            _ => check_window(self.ctx, s - 1).1 as f64,
+            _ => check_window(self.ctx, Self::firm_of(s)).1 as f64,
         }
     }
 
     fn service(&self, s: usize) -> f64 {
         match s {
             0 => 0.0,
-            _ => f64::from(self.ctx.reqs[s - 1].duration_min),
+            _ => f64::from(self.ctx.reqs[Self::firm_of(s)].duration_min),
         }
     }
 }
@@ -150,7 +159,7 @@ fn times_of(ctx: &Context<'_>, path: Route) -> DayTimes {
         let (travel, km) = path.leg_into(k + 1);
         let travel_min = travel as u32;
         let start = path.start(k + 1) as u32;
-        let end = start + ctx.reqs[s - 1].duration_min;
+        let end = start + ctx.reqs[CrewDayStops::firm_of(s)].duration_min;
         visits.push(TimedVisit {
             arrive: free_at + travel_min,
             start,

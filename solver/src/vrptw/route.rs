@@ -279,20 +279,21 @@ impl Route {
         let mut changed = false;
         'pass: loop {
             for k in 1..self.nodes.len() - 1 {
-                let c = self.nodes[k];
-                let mut rest = self.clone();
-                rest.nodes.remove(k);
-                if !rest.refresh(m) {
-                    continue; // a leg the route needs only through c
-                }
-                if let Some((i, add)) = rest.best_insertion(m, c)
-                    && rest.distance + add.cost < self.distance - 1e-6
+                // Take c out in place (no copy of the route), and put it back where it
+                // was unless a cheaper point is found.
+                let before = self.distance;
+                let c = self.nodes.remove(k);
+                // A route that needs c for a leg cannot lose it.
+                if self.refresh(m)
+                    && let Some((i, add)) = self.best_insertion(m, c)
+                    && self.distance + add.cost < before - 1e-6
                 {
-                    rest.insert(m, c, i);
-                    *self = rest;
+                    self.insert(m, c, i);
                     changed = true;
                     continue 'pass;
                 }
+                self.nodes.insert(k, c);
+                self.refresh(m);
             }
             return changed;
         }
