@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 
 use crate::calendar;
 use crate::due::{self, DueList, FirmHistory};
@@ -304,40 +304,14 @@ impl<'a> Context<'a> {
         self.due.due.len()
     }
 
-    /// Whether due firm `d` may be visited on sweep day `day`: open, and room under its cap.
-    pub fn firm_open(&self, d: usize, day: usize) -> bool {
-        let firm = &self.instance.enterprises[self.due.enterprise_index[d]];
-        let date = self.days[day];
-        !firm.closed_dates.contains(&date)
-            && due::cap_room(firm, self.history.get(firm.id.as_str()), date.year())
-    }
-
-    /// Whether expert `e` may work on sweep day `day`: certified and not unavailable.
-    pub fn expert_on_duty(&self, e: usize, day: usize) -> bool {
-        let expert = &self.instance.experts[e];
-        let date = self.days[day];
-        expert.certified_until >= date && !expert.unavailable.contains(&date)
-    }
-
-    /// Whether officer `o` may work on sweep day `day`.
-    pub fn officer_on_duty(&self, o: usize, day: usize) -> bool {
-        let officer = &self.instance.officers[o];
-        self.officer_loc[o].is_some() && !officer.unavailable.contains(&self.days[day])
-    }
-
-    /// Whether officer `o` may visit due firm `d` (district rule).
-    pub fn officer_serves(&self, o: usize, d: usize) -> bool {
-        self.officer_district[o].is_none_or(|district| district == self.firm_district[d])
+    /// The enterprise record of due firm `d`.
+    pub fn firm(&self, d: usize) -> &'a crate::model::Enterprise {
+        &self.instance.enterprises[self.due.enterprise_index[d]]
     }
 
     /// Whether expert `e` checked due firm `d` within the rotation window.
     pub fn recently_checked(&self, e: usize, d: usize) -> bool {
         self.recent[d].binary_search(&e).is_ok()
-    }
-
-    /// Whether expert `e` must not check due firm `d`.
-    pub fn avoids(&self, e: usize, d: usize) -> bool {
-        self.avoids[d].binary_search(&e).is_ok()
     }
 
     /// The leg between two place indices.
@@ -348,17 +322,5 @@ impl<'a> Context<'a> {
     /// Tier of expert `e`.
     pub fn tier(&self, e: usize) -> Tier {
         self.instance.experts[e].tier
-    }
-
-    /// Whether `experts` (distinct) qualify as a team for due firm `d`: they cover its
-    /// specialties, one reaches its lead tier, and they number at least its team size and
-    /// at most the policy's `max_team`.
-    pub fn team_qualifies(&self, experts: &[usize], d: usize) -> bool {
-        let req = &self.reqs[d];
-        let held = experts.iter().fold(0, |m, &e| m | self.expert_masks[e]);
-        held & self.req_masks[d] == self.req_masks[d]
-            && experts.iter().any(|&e| self.tier(e) >= req.min_tier)
-            && experts.len() >= req.team_size as usize
-            && experts.len() <= self.instance.policy.max_team as usize
     }
 }

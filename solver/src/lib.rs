@@ -33,6 +33,7 @@ pub mod options;
 pub mod portfolios;
 pub mod requirements;
 pub mod route;
+pub mod rules;
 pub mod solve;
 pub mod travel;
 pub mod validate;

@@ -6,6 +6,7 @@
 //! scoring `bench solomon` also runs) over the crew-day's stops ([`CrewDayStops`]).
 
 use crate::context::Context;
+use crate::rules::timing::{self, check_window};
 use crate::travel::round_km;
 use crate::vrptw::{Route, Stops};
 
@@ -51,29 +52,6 @@ impl DayTimes {
     }
 }
 
-/// Start and end of a visit to due firm `d` by a crew arriving at `arrive` (minutes since
-/// midnight): it waits for opening, and must finish within the firm's hours and the day.
-pub fn visit_at(ctx: &Context<'_>, d: usize, arrive: u32) -> Option<(u32, u32)> {
-    let (open, latest_start) = check_window(ctx, d);
-    let start = arrive.max(open);
-    (i64::from(start) <= latest_start).then_some((start, start + ctx.reqs[d].duration_min))
-}
-
-/// The window for the start of the check at due firm `d`: from its opening time to the
-/// latest start that still ends within its hours and the policy's day.
-fn check_window(ctx: &Context<'_>, d: usize) -> (u32, i64) {
-    let req = &ctx.reqs[d];
-    let close = req
-        .hours
-        .close
-        .minutes()
-        .min(ctx.instance.policy.day_end.minutes());
-    (
-        req.hours.open.minutes(),
-        i64::from(close) - i64::from(req.duration_min),
-    )
-}
-
 /// A crew-day's stops as the routing engine ([`crate::vrptw::Route`]) sees them: stop 0 is
 /// the officer's base, stop `d + 1` is due firm `d`. The base's window is the policy's day
 /// (leave no earlier than `day_start`, back by `day_end`); a firm's window for the start
@@ -117,14 +95,14 @@ impl Stops for CrewDayStops<'_, '_> {
 
     fn ready(&self, s: usize) -> f64 {
         match s {
-            0 => f64::from(self.ctx.instance.policy.day_start.minutes()),
+            0 => f64::from(timing::day_start(self.ctx)),
             _ => f64::from(check_window(self.ctx, Self::firm_of(s)).0),
         }
     }
 
     fn latest_start(&self, s: usize) -> f64 {
         match s {
-            0 => f64::from(self.ctx.instance.policy.day_end.minutes()),
+            0 => f64::from(timing::back_by(self.ctx)),
             _ => check_window(self.ctx, Self::firm_of(s)).1 as f64,
         }
     }
@@ -154,7 +132,7 @@ pub fn schedule(ctx: &Context<'_>, base: usize, due_firms: &[usize]) -> Option<D
 fn times_of(ctx: &Context<'_>, path: Route) -> DayTimes {
     let firms = path.customers();
     let mut visits = Vec::with_capacity(firms.len());
-    let mut free_at = ctx.instance.policy.day_start.minutes();
+    let mut free_at = timing::day_start(ctx);
     for (k, &s) in firms.iter().enumerate() {
         let (travel, km) = path.leg_into(k + 1);
         let travel_min = travel as u32;
@@ -176,7 +154,7 @@ fn times_of(ctx: &Context<'_>, path: Route) -> DayTimes {
             first.arrive = first.start;
             first.start - first.travel_min
         }
-        None => ctx.instance.policy.day_start.minutes(),
+        None => timing::day_start(ctx),
     };
     DayTimes {
         depart,
@@ -202,11 +180,6 @@ pub fn best_insertion(
     path.insert(&stops, CrewDayStops::of_firm(d), position);
     path.improve(&stops);
     Some(times_of(ctx, path))
-}
-
-/// Whether a crew from location `base` can visit due firm `d` alone within the day.
-pub fn schedule_single(ctx: &Context<'_>, base: usize, d: usize) -> bool {
-    schedule(ctx, base, &[d]).is_some()
 }
 
 #[cfg(test)]

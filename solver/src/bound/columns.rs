@@ -46,6 +46,7 @@ use super::pricing::{self, Officer};
 use super::teams::Teams;
 use crate::context::{Context, positions};
 use crate::model::Roster;
+use crate::rules;
 
 /// One crew-day of the master: an officer, the firms (due indices, sorted) and the team
 /// (expert indices, sorted).
@@ -212,12 +213,14 @@ impl<'a> CrewDays<'a> {
                 .collect(),
             share,
             officer_duty: (0..ctx.instance.officers.len())
-                .map(|o| bits(&|t| ctx.officer_on_duty(o, t)))
+                .map(|o| bits(&|t| rules::people::officer_on_duty(ctx, o, t)))
                 .collect(),
             expert_duty: (0..ctx.instance.experts.len())
-                .map(|e| bits(&|t| ctx.expert_on_duty(e, t)))
+                .map(|e| bits(&|t| rules::people::expert_on_duty(ctx, e, t)))
                 .collect(),
-            open_days: (0..n).map(|f| bits(&|t| ctx.firm_open(f, t))).collect(),
+            open_days: (0..n)
+                .map(|f| bits(&|t| rules::may_visit_on(ctx, f, t)))
+                .collect(),
             capacities: super::capacities(ctx),
             // Each officer's firms, and the shortest leg into each from its base or another.
             reach: (0..ctx.instance.officers.len())
@@ -394,7 +397,7 @@ fn officer_firms(ctx: &Context<'_>, o: usize, possible: &[usize]) -> Reach {
     let firms: Vec<usize> = possible
         .iter()
         .copied()
-        .filter(|&f| super::reaches(ctx, o, f))
+        .filter(|&f| rules::timing::officer_reaches(ctx, o, f))
         .collect();
     let places: Vec<usize> = std::iter::once(base)
         .chain(firms.iter().map(|&f| ctx.firm_loc[f]))

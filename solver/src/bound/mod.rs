@@ -11,7 +11,7 @@
 //! On a small month, `exact` then closes what is left between the crew-day bound and a
 //! roster: an integer master over every crew-day that could be in a better one.
 //!
-//! `possible_firms` holds the exact tests of whether a due firm can be visited at all.
+//! `possible_firms` keeps the due firms no rule rules out alone (`crate::rules::never`).
 
 mod columns;
 mod exact;
@@ -26,7 +26,7 @@ pub use exact::ExactCrew;
 pub const CLOSE_UP_TO: usize = 150;
 
 use crate::context::Context;
-use crate::route::schedule_single;
+use crate::rules;
 
 /// Why no bound could be computed.
 #[derive(Debug, thiserror::Error)]
@@ -143,54 +143,32 @@ pub(crate) fn capacities(ctx: &Context<'_>) -> Capacities {
     };
     Capacities {
         officer_days: (0..ctx.instance.officers.len())
-            .map(|o| count(&|t| ctx.officer_on_duty(o, t), ctx.officer_max[o]))
+            .map(|o| {
+                count(
+                    &|t| rules::people::officer_on_duty(ctx, o, t),
+                    ctx.officer_max[o],
+                )
+            })
             .collect(),
         expert_days: (0..ctx.instance.experts.len())
-            .map(|e| count(&|t| ctx.expert_on_duty(e, t), ctx.expert_max[e]))
+            .map(|e| {
+                count(
+                    &|t| rules::people::expert_on_duty(ctx, e, t),
+                    ctx.expert_max[e],
+                )
+            })
             .collect(),
     }
 }
 
-/// The due firms some valid roster could visit: the others fail a test every visit must
-/// pass (an open day, a serving officer whose crew can make the visit within a day, a team
-/// size within the policy, and on some open day enough experts on duty who may check it to
-/// cover its specialties and its tier). These tests are exact.
+/// The due firms some valid roster could visit: the others break a rule whatever else is
+/// planned ([`rules::never`], which is exact).
 ///
-/// Like every test of the bounds, these assume legs obey the triangle inequality (a crew
+/// Like every test of the bounds, this assumes legs obey the triangle inequality (a crew
 /// that cannot reach a firm directly in time cannot reach it through another): true of
 /// road-network shortest paths and great-circle distances, assumed of a user matrix.
 pub(crate) fn possible_firms(ctx: &Context<'_>) -> Vec<usize> {
     (0..ctx.due_count())
-        .filter(|&f| can_ever_visit(ctx, f))
+        .filter(|&f| rules::never(ctx, f).is_none())
         .collect()
-}
-
-/// Whether officer `o` may visit due firm `f` and its crew can make that one visit within
-/// a day from the base.
-fn reaches(ctx: &Context<'_>, o: usize, f: usize) -> bool {
-    ctx.officer_serves(o, f) && ctx.officer_loc[o].is_some_and(|base| schedule_single(ctx, base, f))
-}
-
-fn can_ever_visit(ctx: &Context<'_>, f: usize) -> bool {
-    let req = &ctx.reqs[f];
-    let open_days: Vec<usize> = (0..ctx.days.len())
-        .filter(|&t| ctx.firm_open(f, t))
-        .collect();
-    if open_days.is_empty() || req.team_size > ctx.instance.policy.max_team {
-        return false;
-    }
-    if !(0..ctx.instance.officers.len()).any(|o| reaches(ctx, o, f)) {
-        return false;
-    }
-    // On some open day, the experts on duty who may check f must cover its specialties,
-    // reach its tier and be numerous enough (necessary conditions of a qualified team).
-    open_days.iter().any(|&t| {
-        let pool: Vec<usize> = (0..ctx.instance.experts.len())
-            .filter(|&e| ctx.expert_on_duty(e, t) && !ctx.avoids(e, f) && ctx.expert_max[e] > 0)
-            .collect();
-        let covered = pool.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
-        covered & ctx.req_masks[f] == ctx.req_masks[f]
-            && pool.iter().any(|&e| ctx.tier(e) >= req.min_tier)
-            && pool.len() >= req.team_size as usize
-    })
 }

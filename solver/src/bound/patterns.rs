@@ -36,6 +36,7 @@ use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, cla
 use super::{BoundError, Capacities, capacities, possible_firms};
 use crate::context::Context;
 use crate::model::{CITY_LEVEL, Specialty, Tier};
+use crate::rules;
 
 /// The pattern bound on the weighted coverage any valid roster of `ctx` can reach (0–1).
 pub(super) fn bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
@@ -49,7 +50,7 @@ pub(super) fn bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
     let serving: Vec<Vec<usize>> = (0..n)
         .map(|f| {
             (0..officers)
-                .filter(|&o| ctx.officer_serves(o, f) && ctx.officer_loc[o].is_some())
+                .filter(|&o| rules::scope::serves(ctx, o, f) && ctx.officer_loc[o].is_some())
                 .collect()
         })
         .collect();

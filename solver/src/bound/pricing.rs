@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::teams::{Need, Teams};
 use crate::context::Context;
-use crate::route::visit_at;
+use crate::rules::timing::{self, visit_at};
 
 /// A crew-day found by pricing.
 #[derive(Debug, Clone)]
@@ -205,11 +205,10 @@ impl<'a, 'b> Search<'a, 'b> {
     }
 
     fn run(&mut self) {
-        let policy = &self.o.ctx.instance.policy;
         let root = Node {
             route: Vec::new(),
             from: 0,
-            clock: policy.day_start.minutes(),
+            clock: timing::day_start(self.o.ctx),
             value: 0.0,
             need: Need::on(self.o.duty),
         };
@@ -261,7 +260,7 @@ impl<'a, 'b> Search<'a, 'b> {
     fn next_stops(&self, node: &Node) -> Vec<Next> {
         let o = self.o;
         let ctx = o.ctx;
-        let day_end = ctx.instance.policy.day_end.minutes();
+        let day_end = timing::back_by(ctx);
         let mut next = Vec::new();
         // Nearest first: past the leg after which not even the shortest visit fits, stop.
         for &(minutes, i) in &o.near[node.from] {
@@ -304,7 +303,7 @@ impl<'a, 'b> Search<'a, 'b> {
     /// Explore the extensions of `node`, whose team costs `team` (a lower bound for them).
     fn expand(&mut self, node: &Node, team: f64) {
         let ctx = self.o.ctx;
-        let day_end = ctx.instance.policy.day_end.minutes();
+        let day_end = timing::back_by(ctx);
         let next = self.next_stops(node);
         let knapsack = Knapsack::new(next.iter().map(|n| {
             (

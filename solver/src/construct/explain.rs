@@ -1,93 +1,20 @@
-//! Why a due firm was not scheduled: the first constraint, from the most static (closed,
-//! no officer, a specialty nobody in the pool holds, no qualified team, too far) to the
-//! capacity ones, that stops it.
+//! Why a due firm was not scheduled: first a rule that rules it out whatever else is
+//! planned ([`rules::never`]: closed, no officer, a specialty nobody in the pool holds, no
+//! qualified team, too far, officers and teams never on duty together), then the capacity
+//! the roster spent elsewhere.
 
 use super::greedy::{State, complete_team};
 use crate::context::Context;
-use crate::route::schedule;
+use crate::rules;
 
-/// A reason code and a sentence naming the constraint. `empty` is a state with nobody
-/// booked, shared across calls, for the "even if everyone were free" test.
-pub fn explain(
-    ctx: &Context<'_>,
-    state: &State,
-    empty: &State,
-    d: usize,
-) -> (&'static str, String) {
-    let firm = &ctx.instance.enterprises[ctx.due.enterprise_index[d]];
-    let req = &ctx.reqs[d];
-    let open_days: Vec<usize> = (0..ctx.days.len())
-        .filter(|&day| ctx.firm_open(d, day))
-        .collect();
-    if open_days.is_empty() {
-        return (
-            "no_sweep_day",
-            format!(
-                "{} is closed, or at its annual cap, on all {} sweep days of the horizon",
-                firm.id,
-                ctx.days.len()
-            ),
-        );
+/// A reason code and a sentence naming the constraint.
+pub fn explain(ctx: &Context<'_>, state: &State, d: usize) -> (&'static str, String) {
+    if let Some(never) = rules::never(ctx, d) {
+        return (never.code, never.message);
     }
-
-    let serving: Vec<usize> = (0..ctx.instance.officers.len())
-        .filter(|&o| ctx.officer_serves(o, d) && ctx.officer_loc[o].is_some())
-        .collect();
-    if serving.is_empty() {
-        return (
-            "no_officer",
-            format!(
-                "no officer of district {} or of city level (with a base) can accompany a visit to {}",
-                firm.district, firm.id
-            ),
-        );
-    }
-
-    // A specialty nobody in the pool holds (validation warns of it, W2005).
-    let pool = ctx.expert_masks.iter().fold(0u32, |m, &e| m | e);
-    let missing: Vec<&str> = ctx.reqs[d]
-        .specialties
-        .iter()
-        .filter(|s| pool & (1 << (**s as u32)) == 0)
-        .map(|s| s.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return (
-            "no_qualified_expert",
-            format!(
-                "{} needs the specialty {}, which no expert in the pool has; add such an expert, or override the firm's required_specialties",
-                firm.id,
-                missing.join(", ")
-            ),
-        );
-    }
-
-    // Could any team qualify at all, if every expert were free?
-    if !open_days
-        .iter()
-        .any(|&day| complete_team(ctx, empty, day, d, &[], &[d]).is_some())
-    {
-        return ("no_qualified_team", no_team_sentence(ctx, d, &open_days));
-    }
-
-    if !serving
-        .iter()
-        .any(|&o| schedule(ctx, ctx.officer_loc[o].unwrap_or_default(), &[d]).is_some())
-    {
-        return (
-            "unreachable_in_day",
-            format!(
-                "a {}-minute visit to {} does not fit between {}–{} (opening {}–{}) with the round trip from any serving officer's base",
-                req.duration_min,
-                firm.id,
-                ctx.instance.policy.day_start,
-                ctx.instance.policy.day_end,
-                req.hours.open,
-                req.hours.close
-            ),
-        );
-    }
-
+    let firm = ctx.firm(d);
+    let open_days = rules::visit_days(ctx, d);
+    let serving = rules::scope::serving(ctx, d);
     let officer_days: Vec<usize> = open_days
         .iter()
         .copied()
@@ -98,7 +25,7 @@ pub fn explain(
         .copied()
         .filter(|&day| complete_team(ctx, state, day, d, &[], &[d]).is_some())
         .collect();
-    let needs = describe_needs(ctx, d);
+    let needs = rules::qualification::needs(ctx, d);
     if officer_days.is_empty() {
         (
             "officer_capacity",
@@ -127,48 +54,4 @@ pub fn explain(
             ),
         )
     }
-}
-
-fn describe_needs(ctx: &Context<'_>, d: usize) -> String {
-    let req = &ctx.reqs[d];
-    let specs: Vec<&str> = req.specialties.iter().map(|s| s.as_str()).collect();
-    format!(
-        "{} experts covering {} with a {}-tier lead",
-        req.team_size,
-        specs.join("+"),
-        req.min_tier
-    )
-}
-
-fn no_team_sentence(ctx: &Context<'_>, d: usize, open_days: &[usize]) -> String {
-    let req = &ctx.reqs[d];
-    let firm_id = &ctx.instance.enterprises[ctx.due.enterprise_index[d]].id;
-    let eligible: Vec<usize> = (0..ctx.instance.experts.len())
-        .filter(|&e| !ctx.avoids(e, d) && open_days.iter().any(|&day| ctx.expert_on_duty(e, day)))
-        .collect();
-    let covered = eligible.iter().fold(0u32, |m, &e| m | ctx.expert_masks[e]);
-    let missing: Vec<&str> = req
-        .specialties
-        .iter()
-        .filter(|s| covered & (1 << (**s as u32)) == 0)
-        .map(|s| s.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return format!(
-            "no certified, available expert without a conflict of interest with {firm_id} has the specialty {}",
-            missing.join(", ")
-        );
-    }
-    if !eligible.iter().any(|&e| ctx.tier(e) >= req.min_tier) {
-        return format!(
-            "{firm_id} needs a {}-tier lead and every such expert is uncertified, unavailable or must avoid it",
-            req.min_tier
-        );
-    }
-    format!(
-        "no team of at most {} experts covers {} for {firm_id} with a {}-tier lead",
-        ctx.instance.policy.max_team,
-        describe_needs(ctx, d),
-        req.min_tier
-    )
 }

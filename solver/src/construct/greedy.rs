@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::context::{Context, SpecialtyMask};
 use crate::objective::{self, CrewView, rotation, tier_scarcity};
 use crate::route::{DayTimes, best_insertion, schedule};
+use crate::rules;
 
 /// One crew on one day.
 #[derive(Debug, Clone)]
@@ -126,15 +127,15 @@ impl State {
     /// Whether expert `e` can join a crew on `day`.
     pub fn expert_free(&self, ctx: &Context<'_>, e: usize, day: usize) -> bool {
         !self.expert_busy[day][e]
-            && self.expert_used[e] < ctx.expert_max[e]
-            && ctx.expert_on_duty(e, day)
+            && rules::people::room_for_a_day(self.expert_used[e], ctx.expert_max[e])
+            && rules::people::expert_on_duty(ctx, e, day)
     }
 
     /// Whether officer `o` can lead a new crew on `day`.
     pub fn officer_free(&self, ctx: &Context<'_>, o: usize, day: usize) -> bool {
         !self.officer_busy[day][o]
-            && self.officer_used[o] < ctx.officer_max[o]
-            && ctx.officer_on_duty(o, day)
+            && rules::people::room_for_a_day(self.officer_used[o], ctx.officer_max[o])
+            && rules::people::officer_on_duty(ctx, o, day)
     }
 
     fn book_expert(&mut self, e: usize, day: usize) {
@@ -191,7 +192,7 @@ impl State {
 pub fn best_move(ctx: &Context<'_>, state: &State, d: usize) -> Option<Move> {
     (0..ctx.days.len())
         .into_par_iter()
-        .filter(|&day| ctx.firm_open(d, day))
+        .filter(|&day| rules::may_visit_on(ctx, d, day))
         .filter_map(|day| best_move_on_day(ctx, state, d, day))
         .min_by(compare_moves)
 }
@@ -201,7 +202,7 @@ pub fn best_move(ctx: &Context<'_>, state: &State, d: usize) -> Option<Move> {
 pub fn all_moves(ctx: &Context<'_>, state: &State, d: usize) -> Vec<Move> {
     let mut moves: Vec<Move> = (0..ctx.days.len())
         .into_par_iter()
-        .filter(|&day| ctx.firm_open(d, day))
+        .filter(|&day| rules::may_visit_on(ctx, d, day))
         .flat_map_iter(|day| {
             let mut on_day = Vec::new();
             moves_on_day(ctx, state, d, day, &mut |mv| on_day.push(mv));
@@ -242,7 +243,7 @@ fn moves_on_day(
     // every firm of the route (the crew re-forms).
     for &c in &state.by_day[day] {
         let crew = &state.crews[c];
-        if !ctx.officer_serves(crew.officer, d) {
+        if !rules::scope::serves(ctx, crew.officer, d) {
             continue;
         }
         let Some(base) = ctx.officer_loc[crew.officer] else {
@@ -253,8 +254,10 @@ fn moves_on_day(
             continue;
         };
         let route = times.firms();
-        let (kept, removed): (Vec<usize>, Vec<usize>) =
-            crew.experts.iter().partition(|&&e| !ctx.avoids(e, d));
+        let (kept, removed): (Vec<usize>, Vec<usize>) = crew
+            .experts
+            .iter()
+            .partition(|&&e| !rules::avoidance::avoids(ctx, e, d));
         let added = if removed.is_empty() {
             complete_team(ctx, state, day, d, &crew.experts, &route)
         } else {
@@ -292,7 +295,7 @@ fn moves_on_day(
     // depend on the officer, so it is chosen once for the day.
     let mut team: Option<Option<Vec<usize>>> = None;
     for o in 0..ctx.instance.officers.len() {
-        if !ctx.officer_serves(o, d) || !state.officer_free(ctx, o, day) {
+        if !rules::scope::serves(ctx, o, d) || !state.officer_free(ctx, o, day) {
             continue;
         }
         let Some(base) = ctx.officer_loc[o] else {
@@ -375,7 +378,7 @@ pub fn complete_team(
         .filter(|&e| {
             state.expert_free(ctx, e, day)
                 && !current.contains(&e)
-                && route_firms.iter().all(|&f| !ctx.avoids(e, f))
+                && rules::avoidance::may_join(ctx, e, route_firms)
         })
         .collect();
     let key = |e: usize| {
@@ -389,9 +392,10 @@ pub fn complete_team(
         (ctx.day_rates[e] + scarce + rotation, utilisation)
     };
     let mut added = Vec::new();
-    let mut take = |pick: Option<usize>,
-                    candidates: &mut Vec<usize>,
-                    missing: &mut SpecialtyMask|
+    let take = |pick: Option<usize>,
+                candidates: &mut Vec<usize>,
+                missing: &mut SpecialtyMask,
+                added: &mut Vec<usize>|
      -> Option<()> {
         let e = pick?;
         candidates.retain(|&c| c != e);
@@ -419,7 +423,7 @@ pub fn complete_team(
 
     if need_lead {
         let lead = pick(&candidates, missing, &|e| ctx.tier(e) >= req.min_tier);
-        take(lead, &mut candidates, &mut missing)?;
+        take(lead, &mut candidates, &mut missing, &mut added)?;
         need_lead = false;
         size += 1;
     }
@@ -427,7 +431,7 @@ pub fn complete_team(
         let next = pick(&candidates, missing, &|e| {
             ctx.expert_masks[e] & missing != 0
         });
-        take(next, &mut candidates, &mut missing)?;
+        take(next, &mut candidates, &mut missing, &mut added)?;
         size += 1;
     }
     while size < req.team_size as usize {
@@ -441,11 +445,11 @@ pub fn complete_team(
                 a
             }
         });
-        take(next, &mut candidates, &mut missing)?;
+        take(next, &mut candidates, &mut missing, &mut added)?;
         size += 1;
     }
     debug_assert!(!need_lead && size == current.len() + added.len());
     // The builder proposes; whether the team may make the visit is the one rule's.
     let team: Vec<usize> = current.iter().chain(&added).copied().collect();
-    ctx.team_qualifies(&team, d).then_some(added)
+    rules::qualification::team_qualifies(ctx, &team, d).then_some(added)
 }

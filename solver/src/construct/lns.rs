@@ -31,6 +31,7 @@ use crate::context::Context;
 use crate::model::Tier;
 use crate::objective::{Breakdown, Score};
 use crate::options::{Progress, Until};
+use crate::rules;
 
 /// Iterations per worker between two looks at the clock.
 pub const ROUND: usize = 25;
@@ -417,7 +418,7 @@ fn ruin(
                 // A day the firm is open, and the crews of that day that could have taken
                 // it or hold an expert it needs (a specialty it lacks or its lead tier).
                 let open: Vec<usize> = (0..ctx.days.len())
-                    .filter(|&t| ctx.firm_open(d, t))
+                    .filter(|&t| rules::may_visit_on(ctx, d, t))
                     .collect();
                 let day = if open.is_empty() {
                     rng.random_range(0..ctx.days.len())
@@ -433,8 +434,8 @@ fn ruin(
                 // could have joined the firm's crew that day (as headcount too).
                 let capped = |e: usize| {
                     state.expert_used[e] >= ctx.expert_max[e]
-                        && ctx.expert_on_duty(e, day)
-                        && !ctx.avoids(e, d)
+                        && rules::people::expert_on_duty(ctx, e, day)
+                        && !rules::avoidance::avoids(ctx, e, d)
                 };
                 let mut elsewhere: Vec<usize> = (0..crews.len())
                     .filter(|&c| crews[c].day != day && crews[c].experts.iter().any(|&e| capped(e)))
@@ -445,8 +446,10 @@ fn ruin(
                         let c = &crews[i];
                         elsewhere.contains(&i)
                             || (c.day == day
-                                && (ctx.officer_serves(c.officer, d)
-                                    || c.experts.iter().any(|&e| useful(e) && !ctx.avoids(e, d))))
+                                && (rules::scope::serves(ctx, c.officer, d)
+                                    || c.experts.iter().any(|&e| {
+                                        useful(e) && !rules::avoidance::avoids(ctx, e, d)
+                                    })))
                     })
                     .collect()
             }
@@ -528,7 +531,7 @@ fn ruin(
             freed.iter().any(|&e| {
                 (ctx.expert_masks[e] & ctx.req_masks[d] != 0
                     || (ctx.reqs[d].min_tier > Tier::City && ctx.tier(e) >= ctx.reqs[d].min_tier))
-                    && !ctx.avoids(e, d)
+                    && !rules::avoidance::avoids(ctx, e, d)
             })
         })
         .collect();

@@ -16,6 +16,7 @@ use crate::context::Context;
 use crate::model::{Clock, Crew, Kpis, Roster, SolverInfo, Unscheduled, Visit};
 use crate::objective;
 use crate::options::{Progress, SolveOptions, Until};
+use crate::rules;
 use crate::travel::round_km;
 
 /// The solve proper, inside a worker pool: construction, improvement, assembly and bound.
@@ -227,18 +228,17 @@ fn state_of(ctx: &Context<'_>, crews: &[crate::bound::ExactCrew]) -> Option<gree
     let mut built = Vec::with_capacity(crews.len());
     for crew in crews {
         let base = ctx.officer_loc[crew.officer]?;
-        let officer_may = crew
-            .route
-            .iter()
-            .all(|&d| ctx.officer_serves(crew.officer, d) && ctx.firm_open(d, crew.day))
-            && ctx.officer_on_duty(crew.officer, crew.day);
+        let officer_may = crew.route.iter().all(|&d| {
+            rules::scope::serves(ctx, crew.officer, d) && rules::may_visit_on(ctx, d, crew.day)
+        }) && rules::people::officer_on_duty(ctx, crew.officer, crew.day);
         let experts_may = crew.experts.iter().all(|&e| {
-            ctx.expert_on_duty(e, crew.day) && crew.route.iter().all(|&d| !ctx.avoids(e, d))
+            rules::people::expert_on_duty(ctx, e, crew.day)
+                && rules::avoidance::may_join(ctx, e, &crew.route)
         });
         let qualified = crew
             .route
             .iter()
-            .all(|&d| ctx.team_qualifies(&crew.experts, d));
+            .all(|&d| rules::qualification::team_qualifies(ctx, &crew.experts, d));
         if !(officer_may && experts_may && qualified) {
             return None;
         }
@@ -342,7 +342,6 @@ fn assemble(
         .collect();
     crews.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.officer.cmp(&b.officer)));
 
-    let nobody_booked = greedy::State::new(ctx);
     let unscheduled = (0..ctx.due_count())
         .filter(|&d| state.placed[d].is_none())
         .map(|d| {
@@ -352,7 +351,7 @@ fn assemble(
                     "the time limit ran out before this firm was considered".to_string(),
                 )
             } else {
-                explain::explain(ctx, state, &nobody_booked, d)
+                explain::explain(ctx, state, d)
             };
             Unscheduled {
                 enterprise: firm_id(d),

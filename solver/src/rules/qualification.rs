@@ -1,0 +1,169 @@
+//! Rule 5: a crew's experts together hold every specialty a firm requires, and one of
+//! them reaches its lead tier (with the crew's size, rule 2, that is a qualified team).
+
+use std::collections::{HashMap, VecDeque};
+
+use super::{Never, avoidance, crew, people};
+use crate::context::{Context, SpecialtyMask};
+
+/// Whether `experts` (distinct) qualify as a team for due firm `d`: they cover its
+/// specialties, one reaches its lead tier, and their number fits (rule 2).
+pub fn team_qualifies(ctx: &Context<'_>, experts: &[usize], d: usize) -> bool {
+    let held = experts.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
+    held & ctx.req_masks[d] == ctx.req_masks[d]
+        && experts.iter().any(|&e| ctx.tier(e) >= ctx.reqs[d].min_tier)
+        && crew::size_fits(ctx, experts.len(), d)
+}
+
+/// The fewest experts from `candidates` (in order of preference) to add to `current` so
+/// that together they cover due firm `d`'s specialties and one reaches its lead tier, or
+/// `None` if no set of them does. Exact: a breadth-first search over what is still
+/// missing, where experts who bring the same are one choice (the first of them).
+pub fn smallest_cover(
+    ctx: &Context<'_>,
+    d: usize,
+    current: &[usize],
+    candidates: &[usize],
+) -> Option<Vec<usize>> {
+    let required = ctx.req_masks[d];
+    let min_tier = ctx.reqs[d].min_tier;
+    type Held = (SpecialtyMask, bool);
+    let brings = |e: usize| -> Held { (ctx.expert_masks[e] & required, ctx.tier(e) >= min_tier) };
+    let start: Held = current.iter().fold((0, false), |(m, l), &e| {
+        let (bm, bl) = brings(e);
+        (m | bm, l || bl)
+    });
+    let done = |h: Held| h.0 == required && h.1;
+    if done(start) {
+        return Some(Vec::new());
+    }
+    let mut kinds: Vec<(Held, usize)> = Vec::new();
+    for &e in candidates {
+        let b = brings(e);
+        if (b.0 != 0 || b.1) && !kinds.iter().any(|(k, _)| *k == b) {
+            kinds.push((b, e));
+        }
+    }
+    let mut came_from: HashMap<Held, (Held, usize)> = HashMap::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(held) = queue.pop_front() {
+        for &((mask, lead), e) in &kinds {
+            let next = (held.0 | mask, held.1 || lead);
+            if next == held || next == start || came_from.contains_key(&next) {
+                continue;
+            }
+            came_from.insert(next, (held, e));
+            if done(next) {
+                let mut team = Vec::new();
+                let mut at = next;
+                while at != start {
+                    let (before, e) = came_from[&at];
+                    team.push(e);
+                    at = before;
+                }
+                team.reverse();
+                return Some(team);
+            }
+            queue.push_back(next);
+        }
+    }
+    None
+}
+
+/// The experts who could be in a team for due firm `d` on sweep day `day`: on duty, with
+/// any days at all, and free of a conflict of interest with it.
+pub fn pool_on(ctx: &Context<'_>, d: usize, day: usize) -> Vec<usize> {
+    (0..ctx.instance.experts.len())
+        .filter(|&e| {
+            people::expert_on_duty(ctx, e, day)
+                && ctx.expert_max[e] > 0
+                && !avoidance::avoids(ctx, e, d)
+        })
+        .collect()
+}
+
+/// Whether a qualified team for due firm `d` exists on sweep day `day` if every expert
+/// on duty were free (exact).
+pub fn team_exists_on(ctx: &Context<'_>, d: usize, day: usize) -> bool {
+    let pool = pool_on(ctx, d, day);
+    let size = ctx.reqs[d].team_size as usize;
+    pool.len() >= size
+        && smallest_cover(ctx, d, &[], &pool)
+            .is_some_and(|cover| crew::size_fits(ctx, cover.len().max(size), d))
+}
+
+/// `no_qualified_expert` when due firm `d` needs a specialty no expert in the pool holds
+/// (validation warns of it, W2005).
+pub fn never_in_pool(ctx: &Context<'_>, d: usize) -> Option<Never> {
+    let pool = ctx.expert_masks.iter().fold(0, |m, &e| m | e);
+    let missing = names(ctx, d, pool);
+    (!missing.is_empty()).then(|| Never {
+        code: "no_qualified_expert",
+        message: format!(
+            "{} needs the specialty {missing}, which no expert in the pool has; add such an expert, or override the firm's required_specialties",
+            ctx.firm(d).id
+        ),
+    })
+}
+
+/// `no_qualified_team`: on none of the firm's sweep days `days` could a qualified team be
+/// formed, even with every expert on duty free. The sentence names what is missing.
+pub fn never_team(ctx: &Context<'_>, d: usize, days: &[usize]) -> Never {
+    let req = &ctx.reqs[d];
+    let firm_id = &ctx.firm(d).id;
+    let max_team = ctx.instance.policy.max_team;
+    let eligible: Vec<usize> = (0..ctx.instance.experts.len())
+        .filter(|&e| days.iter().any(|&day| pool_on(ctx, d, day).contains(&e)))
+        .collect();
+    let covered = eligible.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
+    let missing = names(ctx, d, covered);
+    let message = if req.team_size > max_team {
+        format!(
+            "{firm_id} needs a team of {} experts, more than the policy's max_team of {max_team}",
+            req.team_size
+        )
+    } else if !missing.is_empty() {
+        format!(
+            "no certified, available expert without a conflict of interest with {firm_id} has the specialty {missing}"
+        )
+    } else if !eligible.iter().any(|&e| ctx.tier(e) >= req.min_tier) {
+        format!(
+            "{firm_id} needs a {}-tier lead and every such expert is uncertified, unavailable or must avoid it",
+            req.min_tier
+        )
+    } else {
+        format!(
+            "on none of its {} sweep days are there experts on duty who may check {firm_id} and together form a team of at most {max_team} ({})",
+            days.len(),
+            needs(ctx, d)
+        )
+    };
+    Never {
+        code: "no_qualified_team",
+        message,
+    }
+}
+
+/// What a team for due firm `d` needs, as a phrase: "3 experts covering process+equipment
+/// with a provincial-tier lead".
+pub fn needs(ctx: &Context<'_>, d: usize) -> String {
+    let req = &ctx.reqs[d];
+    let specs: Vec<&str> = req.specialties.iter().map(|s| s.as_str()).collect();
+    format!(
+        "{} experts covering {} with a {}-tier lead",
+        req.team_size,
+        specs.join("+"),
+        req.min_tier
+    )
+}
+
+/// The required specialties of due firm `d` that `held` lacks, comma-separated.
+fn names(ctx: &Context<'_>, d: usize, held: SpecialtyMask) -> String {
+    let missing: Vec<&str> = ctx.reqs[d]
+        .specialties
+        .iter()
+        .filter(|s| held & (1 << (**s as u32)) == 0)
+        .map(|s| s.as_str())
+        .collect();
+    missing.join(", ")
+}
