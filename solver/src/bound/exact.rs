@@ -10,7 +10,7 @@
 //! [`Teams::all`] every minimal team for it within that price (a larger team serves the
 //! same firms with more expert-days).
 //!
-//! Over those crew-days the integer programme (microlp's branch and bound)
+//! Over those crew-days the integer programme
 //!
 //! ```text
 //! max Σ v_c x_c   x_c ∈ {0, 1}
@@ -18,7 +18,9 @@
 //!   capacities over the horizon
 //! ```
 //!
-//! holds every roster worth more than `L − s`. When its optimum `z` is above `L − s`, no
+//! (microlp's branch and bound in the default build, HiGHS with the `highs` feature, each
+//! within a node budget so that the answer does not depend on the machine) holds every
+//! roster worth more than `L − s`. When its optimum `z` is above `L − s`, no
 //! roster is worth more than `z`. Its crew-days then get days by a search in which nobody
 //! is in two crews a day; when that succeeds they are a roster worth `z`, and the month is
 //! closed. Otherwise `s` widens (×4) and the crew-days are found again, until there are
@@ -27,7 +29,6 @@
 //! than the checker, which only makes it a relaxation; the construction takes its crews
 //! as a roster only where its own rules accept them.
 
-use microlp::{ComparisonOp, OptimizationDirection, Problem, SolutionStatus, SolveOptions};
 use rayon::prelude::*;
 
 use super::columns::{CrewDays, Generated};
@@ -205,17 +206,15 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
     let crews_at_most: f64 = days.capacities.officer_days.iter().sum();
     let dearest = cost.iter().fold(0.0f64, |m, c| m.max(c.abs()));
     let per_cost = 0.25 * (0.01 / total_weight) / (dearest * crews_at_most + 1.0);
-    let mut problem = Problem::new(OptimizationDirection::Maximize);
-    let x: Vec<microlp::Variable> = usable
+    let objective: Vec<f64> = usable
         .iter()
         .zip(&cost)
-        .map(|(&c, cost)| problem.add_binary_var(value(c) - per_cost * cost))
+        .map(|(&c, cost)| value(c) - per_cost * cost)
         .collect();
-    let mut firm_rows: Vec<Vec<microlp::Variable>> = vec![Vec::new(); ctx.due_count()];
-    let mut officer_rows: Vec<Vec<microlp::Variable>> =
-        vec![Vec::new(); ctx.instance.officers.len()];
-    let mut expert_rows: Vec<Vec<microlp::Variable>> = vec![Vec::new(); ctx.instance.experts.len()];
-    for (&c, &v) in usable.iter().zip(&x) {
+    let mut firm_rows: Vec<Vec<usize>> = vec![Vec::new(); ctx.due_count()];
+    let mut officer_rows: Vec<Vec<usize>> = vec![Vec::new(); ctx.instance.officers.len()];
+    let mut expert_rows: Vec<Vec<usize>> = vec![Vec::new(); ctx.instance.experts.len()];
+    for (v, &c) in usable.iter().enumerate() {
         let candidate = &candidates[c];
         for &f in &candidate.route {
             firm_rows[f].push(v);
@@ -226,43 +225,33 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
         }
     }
     let caps = &days.capacities;
-    let rows = firm_rows
-        .iter()
-        .map(|vs| (vs, 1.0))
-        .chain(officer_rows.iter().zip(caps.officer_days.iter().copied()))
-        .chain(expert_rows.iter().zip(caps.expert_days.iter().copied()));
-    for (vs, capacity) in rows {
+    let mut master = Master {
+        objective,
         // A row that no choice of its variables can break is left out.
-        if vs.len() as f64 > capacity {
-            let terms: Vec<(microlp::Variable, f64)> = vs.iter().map(|&v| (v, 1.0)).collect();
-            problem.add_constraint(terms.as_slice(), ComparisonOp::Le, capacity);
-        }
-    }
-    // A node budget, not a clock: the same month gives the same answer on any machine.
-    let mut options = SolveOptions::default();
-    options.node_limit = Some(BRANCH_NODES);
-    // Worths differ by multiples of a step, 0.01/W (weights are rounded to 0.01): a node
-    // that cannot gain half a step holds nothing better (the cost tie-break weighs a
-    // quarter step at most), so the branch and bound prunes it. microlp's default, 1e-9
-    // of the objective, is above half a step for a month of very heavy weights, and far
-    // below it otherwise, where it would spend the node budget on the tie-break.
-    let most: f64 = worth.iter().sum();
-    options.tolerances.prune_epsilon = 0.5 * (0.01 / total_weight) / most.max(1.0);
+        rows: firm_rows
+            .into_iter()
+            .map(|vs| (vs, 1.0))
+            .chain(
+                officer_rows
+                    .into_iter()
+                    .zip(caps.officer_days.iter().copied()),
+            )
+            .chain(
+                expert_rows
+                    .into_iter()
+                    .zip(caps.expert_days.iter().copied()),
+            )
+            .filter(|(vs, capacity)| vs.len() as f64 > *capacity)
+            .collect(),
+        // Worths differ by multiples of a step, 0.01/W (weights are rounded to 0.01): a
+        // node that cannot gain half a step holds nothing better (the cost tie-break weighs
+        // a quarter step at most), so the branch and bound prunes it.
+        tolerance: 0.5 * (0.01 / total_weight) / worth.iter().sum::<f64>().max(1.0),
+    };
     let mut tries = 0;
     loop {
-        let solution = problem
-            .solve_with(options.clone())
-            .ok()?
-            .into_solution()
-            .ok()?;
-        let proven = solution.status() == SolutionStatus::Optimal;
-        let chosen: Vec<(usize, microlp::Variable)> = usable
-            .iter()
-            .zip(&x)
-            .filter(|&(_, &v)| solution.var_value(v) > 0.5)
-            .map(|(&c, &v)| (c, v))
-            .collect();
-        let indices: Vec<usize> = chosen.iter().map(|&(c, _)| c).collect();
+        let (chosen, proven) = master.solve()?;
+        let indices: Vec<usize> = chosen.iter().map(|&v| usable[v]).collect();
         let given = assign_days(days, candidates, &indices);
         tries += 1;
         // Days the search could not settle prove nothing either way: no cut, no proof.
@@ -285,14 +274,94 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
         }
         // These crew-days cannot all have days: not this set again. Every roster is still
         // a solution, so the next optimum bounds them as well.
-        let terms: Vec<(microlp::Variable, f64)> = chosen.iter().map(|&(_, v)| (v, 1.0)).collect();
-        problem.add_constraint(
-            terms.as_slice(),
-            ComparisonOp::Le,
-            chosen.len() as f64 - 1.0,
-        );
+        let at_most = chosen.len() as f64 - 1.0;
+        master.rows.push((chosen, at_most));
     }
 }
+
+/// The integer master: binary variables (the usable crew-days), their values, and rows
+/// `Σ x_v ≤ capacity`, solved to within `tolerance` of the optimum or not proven.
+struct Master {
+    objective: Vec<f64>,
+    rows: Vec<(Vec<usize>, f64)>,
+    tolerance: f64,
+}
+
+impl Master {
+    /// The chosen variables of the best solution found and whether it is proven optimal
+    /// (within the tolerance); `None` if the solver failed. microlp's branch and bound
+    /// with a node budget, not a clock: the same month gives the same answer on any
+    /// machine.
+    #[cfg(not(feature = "highs"))]
+    fn solve(&self) -> Option<(Vec<usize>, bool)> {
+        use microlp::{ComparisonOp, OptimizationDirection, Problem, SolutionStatus, SolveOptions};
+        let mut problem = Problem::new(OptimizationDirection::Maximize);
+        let x: Vec<microlp::Variable> = self
+            .objective
+            .iter()
+            .map(|&v| problem.add_binary_var(v))
+            .collect();
+        for (vs, capacity) in &self.rows {
+            let terms: Vec<(microlp::Variable, f64)> = vs.iter().map(|&v| (x[v], 1.0)).collect();
+            problem.add_constraint(terms.as_slice(), ComparisonOp::Le, *capacity);
+        }
+        let mut options = SolveOptions::default();
+        options.node_limit = Some(BRANCH_NODES);
+        // microlp's default pruning, 1e-9 of the objective, is above half a step for a
+        // month of very heavy weights, and far below it otherwise, where it would spend the
+        // node budget on the tie-break.
+        options.tolerances.prune_epsilon = self.tolerance;
+        let solution = problem.solve_with(options).ok()?.into_solution().ok()?;
+        let chosen = (0..x.len())
+            .filter(|&v| solution.var_value(x[v]) > 0.5)
+            .collect();
+        Some((chosen, solution.status() == SolutionStatus::Optimal))
+    }
+
+    /// As above with HiGHS (one thread, a node budget: deterministic), which closes
+    /// months microlp's budget does not.
+    #[cfg(feature = "highs")]
+    fn solve(&self) -> Option<(Vec<usize>, bool)> {
+        use good_lp::solvers::highs::highs;
+        use good_lp::{
+            Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, variable,
+        };
+        let mut vars = ProblemVariables::new();
+        let x: Vec<good_lp::Variable> = self
+            .objective
+            .iter()
+            .map(|_| vars.add(variable().binary()))
+            .collect();
+        let objective: Expression = x.iter().zip(&self.objective).map(|(&v, &c)| c * v).sum();
+        let mut model = vars
+            .maximise(objective)
+            .using(highs)
+            .set_threads(1)
+            .set_option("mip_max_nodes", HIGHS_NODES)
+            .set_mip_rel_gap(0.0)
+            .ok()?
+            .set_mip_abs_gap(self.tolerance as f32)
+            .ok()?;
+        for (vs, capacity) in &self.rows {
+            let row: Expression = vs.iter().map(|&v| x[v]).sum();
+            model = model.with(row.leq(*capacity));
+        }
+        let solution = model.solve().ok()?;
+        // A gap within the tolerance is a proof (the relative gap is set to none).
+        let proven = matches!(
+            solution.status(),
+            SolutionStatus::Optimal | SolutionStatus::GapLimit
+        );
+        let chosen = (0..x.len())
+            .filter(|&v| solution.value(x[v]) > 0.5)
+            .collect();
+        Some((chosen, proven))
+    }
+}
+
+/// Branch-and-bound nodes HiGHS may use for the integer master.
+#[cfg(feature = "highs")]
+const HIGHS_NODES: i32 = 100_000;
 
 /// Integer masters solved, each without the sets of crew-days before it that could not
 /// be given days, before giving up on a month.
