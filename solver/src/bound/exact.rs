@@ -171,10 +171,11 @@ struct Solved {
     crews: Option<Vec<ExactCrew>>,
 }
 
-/// Branch-and-bound nodes for the integer master.
+/// Branch-and-bound nodes microlp may use for the integer master.
+#[cfg(not(feature = "highs"))]
 const BRANCH_NODES: u64 = 2_000;
 
-/// The integer master's best solution within [`BRANCH_NODES`] and, when its crew-days can
+/// The integer master's best solution within its node budget and, when its crew-days can
 /// be given days on which nobody is in two crews, its crews.
 ///
 /// The programme sums the days over the horizon (the column generation's master, in

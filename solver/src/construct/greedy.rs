@@ -356,7 +356,9 @@ fn reform_team(
 /// Greedy: first a lead of the needed tier covering the most missing specialties, then
 /// whoever covers the most still-missing specialties (ties to the cheaper, less-used,
 /// lower-index expert), then, to reach the team size, whoever's specialties are least in
-/// demand ([`Context::expert_demand`]), then the cheapest.
+/// demand ([`Context::expert_demand`]), then the cheapest. A greedy cover that does not fit
+/// `max_team` beside the crew's members gives way to the smallest cover
+/// ([`rules::qualification::smallest_cover`]), so that a team is found whenever one exists.
 pub fn complete_team(
     ctx: &Context<'_>,
     state: &State,
@@ -391,6 +393,7 @@ pub fn complete_team(
         };
         (ctx.day_rates[e] + scarce + rotation, utilisation)
     };
+    let all_candidates = candidates.clone();
     let mut added = Vec::new();
     let take = |pick: Option<usize>,
                 candidates: &mut Vec<usize>,
@@ -434,6 +437,21 @@ pub fn complete_team(
         take(next, &mut candidates, &mut missing, &mut added)?;
         size += 1;
     }
+    if size > ctx.instance.policy.max_team as usize {
+        // The greedy cover does not fit the team limit beside the crew's members; the
+        // smallest cover (exact), from the same experts by the same preference, may.
+        let mut free = all_candidates;
+        free.sort_by(|&a, &b| {
+            key(a)
+                .partial_cmp(&key(b))
+                .unwrap_or(Ordering::Equal)
+                .then(a.cmp(&b))
+        });
+        added = rules::qualification::smallest_cover(ctx, d, current, &free)?;
+        free.retain(|e| !added.contains(e));
+        candidates = free;
+        size = current.len() + added.len();
+    }
     while size < req.team_size as usize {
         // Headcount: whoever is least in demand, so that a holder of a scarce specialty or
         // tier is not spent where nobody needs it; then as above.
@@ -452,4 +470,66 @@ pub fn complete_team(
     // The builder proposes; whether the team may make the visit is the one rule's.
     let team: Vec<usize> = current.iter().chain(&added).copied().collect();
     rules::qualification::team_qualifies(ctx, &team, d).then_some(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Instance, Specialty, Tier, Title};
+
+    #[test]
+    fn a_team_too_large_by_the_greedy_cover_is_made_by_the_smallest_one() {
+        use Specialty::*;
+        let mut instance: Instance =
+            serde_json::from_str(crate::examples::TWO_FIRMS).expect("the example reads");
+        instance.policy.max_team = 4;
+        // F1 needs four specialties. The crew already holds X1 (provincial) and X2, who
+        // bring none of them. The cheapest expert, E1, holds the middle two: a greedy
+        // cover takes E1 and then needs E2 and E3 (five in the crew, over the limit); E2
+        // and E3 alone hold all four.
+        instance.enterprises[0].required_specialties =
+            Some(vec![Construction, FireSafety, Electrical, Gas]);
+        let template = instance.experts[0].clone();
+        let expert = |id: &str, tier: Tier, title: Title, specialties: Vec<Specialty>| {
+            let mut e = template.clone();
+            e.id = id.into();
+            e.tier = tier;
+            e.title = title;
+            e.specialties = specialties;
+            e
+        };
+        instance.experts = vec![
+            expert("X1", Tier::Provincial, Title::Senior, vec![Transport]),
+            expert("X2", Tier::City, Title::Senior, vec![Transport]),
+            expert(
+                "E1",
+                Tier::City,
+                Title::Intermediate,
+                vec![FireSafety, Electrical],
+            ),
+            expert(
+                "E2",
+                Tier::City,
+                Title::Senior,
+                vec![Construction, FireSafety],
+            ),
+            expert("E3", Tier::City, Title::Senior, vec![Electrical, Gas]),
+        ];
+        let ctx = Context::new(&instance).unwrap();
+        let f1 = ctx
+            .due
+            .due
+            .iter()
+            .position(|d| d.enterprise == "F1")
+            .unwrap();
+        let state = State::new(&ctx);
+        let mut added = complete_team(&ctx, &state, 0, f1, &[0, 1], &[f1]).expect("a team fits");
+        added.sort_unstable();
+        assert_eq!(added, vec![3, 4]);
+        assert!(rules::qualification::team_qualifies(
+            &ctx,
+            &[0, 1, 3, 4],
+            f1
+        ));
+    }
 }

@@ -57,7 +57,9 @@ pub fn visit_days(ctx: &Context<'_>, d: usize) -> Vec<usize> {
 }
 
 /// The first rule that rules out every visit to due firm `d`, or `None` when some roster
-/// could visit it. Exact: `None` means a sweep day exists with the firm open, a serving
+/// could visit it. Exact, assuming legs obey the triangle inequality (a crew that cannot
+/// make the one visit within the day cannot make it on a longer round; true of road
+/// networks and great-circle distances, assumed of a user matrix): `None` means a sweep day exists with the firm open, a serving
 /// officer on duty whose crew makes the visit within the day, and a qualified team of
 /// experts on duty who may check it; capacity (other firms taking the people) is left to
 /// the caller.
