@@ -47,13 +47,7 @@ pub(super) fn bound(ctx: &Context<'_>) -> Result<f64, BoundError> {
     }
     let officers = ctx.instance.officers.len();
     let experts = ctx.instance.experts.len();
-    let serving: Vec<Vec<usize>> = (0..n)
-        .map(|f| {
-            (0..officers)
-                .filter(|&o| rules::scope::serves(ctx, o, f) && ctx.officer_loc[o].is_some())
-                .collect()
-        })
-        .collect();
+    let serving: Vec<Vec<usize>> = (0..n).map(|f| rules::scope::serving(ctx, f)).collect();
     let possible = possible_firms(ctx);
     if possible.is_empty() {
         return Ok(0.0);
@@ -200,7 +194,6 @@ struct FirmTimes {
 
 impl FirmTimes {
     fn new(ctx: &Context<'_>, serving: &[Vec<usize>], possible: &[usize]) -> FirmTimes {
-        let policy = &ctx.instance.policy;
         let n = ctx.due_count();
         let leg = |a: usize, b: usize| ctx.leg(a, b).map(|l| l.minutes);
         let bases = |f: usize| serving[f].iter().filter_map(move |&o| ctx.officer_loc[o]);
@@ -226,22 +219,20 @@ impl FirmTimes {
                 hours
                     .open
                     .minutes()
-                    .max(policy.day_start.minutes() + from_base),
+                    .max(rules::timing::day_start(ctx) + from_base),
             );
             latest_end = latest_end.max(
                 hours
                     .close
                     .minutes()
-                    .min(policy.day_end.minutes().saturating_sub(home)),
+                    .min(rules::timing::back_by(ctx).saturating_sub(home)),
             );
             longest_first = longest_first.max(shortest_in.max(from_base));
             shortest_home = shortest_home.min(home);
         }
         let in_hours = latest_end.saturating_sub(earliest_start) + longest_first;
-        let in_day = policy
-            .day_end
-            .minutes()
-            .saturating_sub(policy.day_start.minutes())
+        let in_day = rules::timing::back_by(ctx)
+            .saturating_sub(rules::timing::day_start(ctx))
             .saturating_sub(shortest_home);
         FirmTimes {
             cost,

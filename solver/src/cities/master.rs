@@ -120,7 +120,7 @@ impl Master {
             let x = &instance.experts[e];
             let on_duty = days
                 .iter()
-                .filter(|d| x.certified_until >= **d && !x.unavailable.contains(d))
+                .filter(|&&d| crate::rules::people::expert_works_on(x, d))
                 .count() as u32;
             on_duty.min(instance.expert_max_days(x)) as f64
         };

@@ -376,13 +376,12 @@ pub fn complete_team(
         return Some(Vec::new());
     }
 
-    let mut candidates: Vec<usize> = (0..ctx.instance.experts.len())
-        .filter(|&e| {
-            state.expert_free(ctx, e, day)
-                && !current.contains(&e)
-                && rules::avoidance::may_join(ctx, e, route_firms)
-        })
-        .collect();
+    let eligible = |e: &usize| {
+        state.expert_free(ctx, *e, day)
+            && !current.contains(e)
+            && rules::avoidance::may_join(ctx, *e, route_firms)
+    };
+    let mut candidates: Vec<usize> = (0..ctx.instance.experts.len()).filter(eligible).collect();
     let key = |e: usize| {
         let utilisation = state.expert_used[e] as f64 / ctx.expert_max[e].max(1) as f64;
         let scarce = tier_scarcity::above(ctx.tier(e), req.min_tier);
@@ -393,7 +392,6 @@ pub fn complete_team(
         };
         (ctx.day_rates[e] + scarce + rotation, utilisation)
     };
-    let all_candidates = candidates.clone();
     let mut added = Vec::new();
     let take = |pick: Option<usize>,
                 candidates: &mut Vec<usize>,
@@ -440,7 +438,7 @@ pub fn complete_team(
     if size > ctx.instance.policy.max_team as usize {
         // The greedy cover does not fit the team limit beside the crew's members; the
         // smallest cover (exact), from the same experts by the same preference, may.
-        let mut free = all_candidates;
+        let mut free: Vec<usize> = (0..ctx.instance.experts.len()).filter(eligible).collect();
         free.sort_by(|&a, &b| {
             key(a)
                 .partial_cmp(&key(b))

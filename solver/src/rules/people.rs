@@ -2,13 +2,20 @@
 //! officer only on days they are available (and with a base), each at most once a day
 //! and at most `max_days` in the horizon.
 
+use chrono::NaiveDate;
+
 use super::{Never, timing};
 use crate::context::Context;
+use crate::model::Expert;
 
 /// Whether expert `e` may work on sweep day `day`: certified and not unavailable.
 pub fn expert_on_duty(ctx: &Context<'_>, e: usize, day: usize) -> bool {
-    let expert = &ctx.instance.experts[e];
-    let date = ctx.days[day];
+    expert_works_on(&ctx.instance.experts[e], ctx.days[day])
+}
+
+/// Whether `expert` may work on `date` (for callers without a solve's context: the
+/// province's sharing of experts between cities).
+pub fn expert_works_on(expert: &Expert, date: NaiveDate) -> bool {
     expert.certified_until >= date && !expert.unavailable.contains(&date)
 }
 
