@@ -20,7 +20,9 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Months, NaiveDate};
 use proptest::prelude::*;
+use sweep_solver::context::Context;
 use sweep_solver::model::*;
+use sweep_solver::rules;
 use sweep_solver::{SolveOptions, check, has_errors, solve, validate};
 
 /// Tolerance on priority weight and coverage.
@@ -437,7 +439,32 @@ fn verify(instance: &Instance) -> Result<Verdict, String> {
     if greedy.due != search.due {
         return fail("the two solves report different due lists".into());
     }
-    let optimum = Enumeration::new(instance, &search).optimum();
+    let enumeration = Enumeration::new(instance, &search);
+    // 3. The rules' "no roster can visit it" (`rules::never`, which the bounds and the
+    // unscheduled reasons stand on) is exact: it holds of a firm exactly when no valid
+    // one-crew roster visits it alone (with legs that obey the triangle inequality, as
+    // here, a firm some crew can visit can also be visited alone).
+    let ctx = Context::new(instance).map_err(|e| format!("context: {e}"))?;
+    for (i, due) in search.due.iter().enumerate() {
+        let d = ctx
+            .due
+            .due
+            .iter()
+            .position(|x| x.enterprise == due.enterprise)
+            .ok_or("the due lists differ")?;
+        let alone = enumeration
+            .candidates
+            .iter()
+            .any(|slot| !slot[1 << i].is_empty());
+        let never = rules::never(&ctx, d);
+        if alone == never.is_some() {
+            return fail(format!(
+                "{}: a valid crew visits it alone: {alone}; the rules say {never:?}",
+                due.enterprise
+            ));
+        }
+    }
+    let optimum = enumeration.optimum();
     let describe = |r: &Roster| {
         let visited: Vec<&str> = r
             .crews

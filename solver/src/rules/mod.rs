@@ -62,7 +62,8 @@ pub fn visit_days(ctx: &Context<'_>, d: usize) -> Vec<usize> {
 /// networks and great-circle distances, assumed of a user matrix): `None` means a sweep day exists with the firm open, a serving
 /// officer on duty whose crew makes the visit within the day, and a qualified team of
 /// experts on duty who may check it; capacity (other firms taking the people) is left to
-/// the caller.
+/// the caller. `tests/exhaustive.rs` holds it against every valid one-crew roster of
+/// random small instances.
 pub fn never(ctx: &Context<'_>, d: usize) -> Option<Never> {
     let days = visit_days(ctx, d);
     if days.is_empty() {
