@@ -107,7 +107,7 @@ impl<'a> Teams<'a> {
         }
         let mut pool: Vec<usize> = (0..ctx.instance.experts.len())
             .filter(|&e| {
-                ctx.expert_max[e] > 0
+                crate::rules::people::expert_may_work(ctx, e)
                     && self.duty[e] & need.days != 0
                     && need.avoid.binary_search(&e).is_err()
                     && self.price[e] <= budget
@@ -192,7 +192,7 @@ impl<'a> Teams<'a> {
         // The max_team cheapest members of each (bits held, reaches the tier) group.
         let mut groups: HashMap<(usize, bool), Vec<usize>> = HashMap::new();
         for e in 0..ctx.instance.experts.len() {
-            if ctx.expert_max[e] == 0
+            if !crate::rules::people::expert_may_work(ctx, e)
                 || self.duty[e] & need.days == 0
                 || need.avoid.binary_search(&e).is_ok()
             {

@@ -433,7 +433,7 @@ fn ruin(
                 // On other days, up to two crews holding an expert who is at max_days and
                 // could have joined the firm's crew that day (as headcount too).
                 let capped = |e: usize| {
-                    state.expert_used[e] >= ctx.expert_max[e]
+                    !rules::people::room_for_a_day(state.expert_used[e], ctx.expert_max[e])
                         && rules::people::expert_on_duty(ctx, e, day)
                         && !rules::avoidance::avoids(ctx, e, d)
                 };

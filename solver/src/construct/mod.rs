@@ -270,8 +270,9 @@ fn state_of(ctx: &Context<'_>, crews: &[crate::bound::ExactCrew]) -> Option<gree
     });
     let placed_once = distinct(crews.iter().flat_map(|c| c.route.iter().copied()));
     let within_days = (0..ctx.instance.experts.len())
-        .all(|e| state.expert_used[e] <= ctx.expert_max[e])
-        && (0..ctx.instance.officers.len()).all(|o| state.officer_used[o] <= ctx.officer_max[o]);
+        .all(|e| rules::people::within_max_days(state.expert_used[e], ctx.expert_max[e]))
+        && (0..ctx.instance.officers.len())
+            .all(|o| rules::people::within_max_days(state.officer_used[o], ctx.officer_max[o]));
     (booked_once && within_days && placed_once).then_some(state)
 }
 

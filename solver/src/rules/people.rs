@@ -32,6 +32,16 @@ pub fn room_for_a_day(used: u32, max: u32) -> bool {
     used < max
 }
 
+/// Whether `used` days are within `max`.
+pub fn within_max_days(used: u32, max: u32) -> bool {
+    used <= max
+}
+
+/// Whether expert `e` may work at all in the horizon (`max_days` above 0).
+pub fn expert_may_work(ctx: &Context<'_>, e: usize) -> bool {
+    ctx.expert_max[e] > 0
+}
+
 /// The officers who could take due firm `d` out on sweep day `day` in a crew of its own:
 /// serving, on duty, with any days at all, and able to make the visit within the day.
 pub fn officers_for(ctx: &Context<'_>, d: usize, day: usize) -> Vec<usize> {

@@ -76,7 +76,7 @@ pub fn pool_on(ctx: &Context<'_>, d: usize, day: usize) -> Vec<usize> {
     (0..ctx.instance.experts.len())
         .filter(|&e| {
             people::expert_on_duty(ctx, e, day)
-                && ctx.expert_max[e] > 0
+                && people::expert_may_work(ctx, e)
                 && !avoidance::avoids(ctx, e, d)
         })
         .collect()
