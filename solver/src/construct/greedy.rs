@@ -24,7 +24,9 @@ pub struct CrewState {
     pub officer: usize,
     /// Expert indices.
     pub experts: Vec<usize>,
-    /// Due-list indices in visiting order.
+    /// Due-list indices in visiting order: the firms of `times.path`, kept beside it as a
+    /// slice because the objective and every ruin operator read it (`State::rebuild`
+    /// asserts in debug builds that the two agree).
     pub route: Vec<usize>,
     /// Timing of the route.
     pub times: DayTimes,
@@ -109,6 +111,7 @@ impl State {
     pub fn rebuild(ctx: &Context<'_>, crews: Vec<CrewState>) -> State {
         let mut state = State::new(ctx);
         for crew in crews {
+            debug_assert_eq!(crew.route, crew.times.firms(), "a crew's route is its day's");
             for &e in &crew.experts {
                 state.book_expert(e, crew.day);
             }
