@@ -111,7 +111,11 @@ impl State {
     pub fn rebuild(ctx: &Context<'_>, crews: Vec<CrewState>) -> State {
         let mut state = State::new(ctx);
         for crew in crews {
-            debug_assert_eq!(crew.route, crew.times.firms(), "a crew's route is its day's");
+            debug_assert_eq!(
+                crew.route,
+                crew.times.firms(),
+                "a crew's route is its day's"
+            );
             for &e in &crew.experts {
                 state.book_expert(e, crew.day);
             }

@@ -57,13 +57,13 @@ pub fn visit_days(ctx: &Context<'_>, d: usize) -> Vec<usize> {
 }
 
 /// The first rule that rules out every visit to due firm `d`, or `None` when some roster
-/// could visit it. Exact, assuming legs obey the triangle inequality (a crew that cannot
-/// make the one visit within the day cannot make it on a longer round; true of road
-/// networks and great-circle distances, assumed of a user matrix): `None` means a sweep day exists with the firm open, a serving
-/// officer on duty whose crew makes the visit within the day, and a qualified team of
-/// experts on duty who may check it; capacity (other firms taking the people) is left to
-/// the caller. `tests/exhaustive.rs` holds it against every valid one-crew roster of
-/// random small instances.
+/// could visit it. `None` means that on one sweep day the firm is open, a serving officer
+/// whose crew makes the visit within the day is on duty, and so are experts who may check
+/// it and form a qualified team; capacity (other firms taking the people) is left to the
+/// caller. Exact, assuming legs obey the triangle inequality (a crew that cannot make the
+/// one visit within the day cannot make it on a longer round: true of road networks and
+/// great-circle distances, assumed of a user matrix); `tests/exhaustive.rs` holds it
+/// against every valid one-crew roster of random small instances.
 pub fn never(ctx: &Context<'_>, d: usize) -> Option<Never> {
     let days = visit_days(ctx, d);
     if days.is_empty() {
