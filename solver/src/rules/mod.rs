@@ -75,6 +75,13 @@ pub fn never(ctx: &Context<'_>, d: usize) -> Option<Never> {
     if let Some(never) = qualification::never_in_pool(ctx, d) {
         return Some(never);
     }
+    // The common case first, stopping at the first day that has it all: an officer who
+    // can take the firm out, then a qualified team (the dearer test).
+    if days.iter().any(|&day| {
+        people::officer_available(ctx, d, day) && qualification::team_exists_on(ctx, d, day)
+    }) {
+        return None;
+    }
     let team_days: Vec<usize> = days
         .iter()
         .copied()

@@ -42,26 +42,22 @@ pub fn expert_may_work(ctx: &Context<'_>, e: usize) -> bool {
     ctx.expert_max[e] > 0
 }
 
-/// The officers who could take due firm `d` out on sweep day `day` in a crew of its own:
-/// serving, on duty, with any days at all, and able to make the visit within the day.
-pub fn officers_for(ctx: &Context<'_>, d: usize, day: usize) -> Vec<usize> {
-    (0..ctx.instance.officers.len())
-        .filter(|&o| {
-            officer_on_duty(ctx, o, day)
-                && ctx.officer_max[o] > 0
-                && timing::officer_reaches(ctx, o, d)
-        })
-        .collect()
+/// Whether officer `o` could take due firm `d` out on sweep day `day` in a crew of its
+/// own: serving, on duty, with any days at all, and able to make the visit within the day.
+pub fn officer_could_take(ctx: &Context<'_>, o: usize, d: usize, day: usize) -> bool {
+    officer_on_duty(ctx, o, day) && ctx.officer_max[o] > 0 && timing::officer_reaches(ctx, o, d)
+}
+
+/// Whether some officer could take due firm `d` out on sweep day `day`.
+pub fn officer_available(ctx: &Context<'_>, d: usize, day: usize) -> bool {
+    (0..ctx.instance.officers.len()).any(|o| officer_could_take(ctx, o, d, day))
 }
 
 /// `crew_capacity` when, on every day a qualified team is on duty (`team_days`), no
 /// officer who could reach due firm `d` is: officers and teams never meet on one day,
 /// whatever else is planned.
 pub fn never_together(ctx: &Context<'_>, d: usize, team_days: &[usize]) -> Option<Never> {
-    if team_days
-        .iter()
-        .any(|&day| !officers_for(ctx, d, day).is_empty())
-    {
+    if team_days.iter().any(|&day| officer_available(ctx, d, day)) {
         return None;
     }
     let firm = ctx.firm(d);
