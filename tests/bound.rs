@@ -15,6 +15,16 @@ fn tiny(seed: u64) -> Instance {
     import_month(dir.path(), "2027-03")
 }
 
+/// Asserts that the month's gap is closed: the roster's coverage is its proven bound.
+fn assert_closed(roster: &sweep_solver::model::Roster, seed: u64) {
+    let (coverage, bound) = (roster.kpis.weighted_coverage, roster.kpis.bound.unwrap());
+    assert!(
+        bound - coverage <= 1e-6,
+        "seed {seed}: coverage {coverage}, bound {bound}: the gap should be closed"
+    );
+    assert!(roster.kpis.gap.unwrap() <= 1e-6, "seed {seed}");
+}
+
 #[test]
 fn generated_tiny_months_are_proven_optimal() {
     // Seeds 1 and 2 are the months the search alone left 0.8 and 2.6 points short of the
@@ -23,12 +33,7 @@ fn generated_tiny_months_are_proven_optimal() {
     for seed in [1, 2, 11] {
         let instance = tiny(seed);
         let roster = solve_checked(&instance, 2);
-        let (coverage, bound) = (roster.kpis.weighted_coverage, roster.kpis.bound.unwrap());
-        assert!(
-            bound - coverage <= 1e-6,
-            "seed {seed}: coverage {coverage}, bound {bound}: the gap should be closed"
-        );
-        assert!(roster.kpis.gap.unwrap() <= 1e-6);
+        assert_closed(&roster, seed);
         assert_eq!(
             roster.kpis.mandatory_scheduled, roster.kpis.mandatory_due,
             "seed {seed}"
@@ -37,19 +42,17 @@ fn generated_tiny_months_are_proven_optimal() {
 }
 
 /// Seeds 3 and 4: microlp's node budget leaves the integer master open (gaps of about 1.2
-/// to 1.7 and 7.2 points after the search); HiGHS closes both. On seed 3 the optimum visits one firm
-/// fewer but more weight than the search found alone (95.53 % against 95.06 %).
+/// to 1.7 and 7.2 points after the search); HiGHS closes both. On seed 3 the optimum
+/// visits one firm fewer but more weight than the search found alone (95.53 % against
+/// 95.06 %).
 #[cfg(feature = "highs")]
 #[test]
 fn with_highs_the_months_microlps_budget_leaves_open_are_closed() {
     for (seed, optimum) in [(3, 0.9553), (4, 0.5477)] {
         let instance = tiny(seed);
         let roster = solve_checked(&instance, 2);
-        let (coverage, bound) = (roster.kpis.weighted_coverage, roster.kpis.bound.unwrap());
-        assert!(
-            bound - coverage <= 1e-6,
-            "seed {seed}: coverage {coverage}, bound {bound}: the gap should be closed"
-        );
+        assert_closed(&roster, seed);
+        let coverage = roster.kpis.weighted_coverage;
         assert!(
             (coverage - optimum).abs() < 5e-5,
             "seed {seed}: coverage {coverage}, the optimum is {optimum}"

@@ -304,6 +304,11 @@ impl<'a> Context<'a> {
         self.due.due.len()
     }
 
+    /// The due-list index of the firm with enterprise id `id`, if it is due.
+    pub fn due_index(&self, id: &str) -> Option<usize> {
+        self.due.due.iter().position(|d| d.enterprise == id)
+    }
+
     /// The enterprise record of due firm `d`.
     pub fn firm(&self, d: usize) -> &'a crate::model::Enterprise {
         &self.instance.enterprises[self.due.enterprise_index[d]]

@@ -193,7 +193,7 @@ mod tests {
 
     /// Due-list index of firm `id`.
     fn due(ctx: &Context<'_>, id: &str) -> usize {
-        ctx.due.due.iter().position(|d| d.enterprise == id).unwrap()
+        ctx.due_index(id).unwrap()
     }
 
     #[test]

@@ -521,12 +521,7 @@ mod tests {
             expert("E3", Tier::City, Title::Senior, vec![Electrical, Gas]),
         ];
         let ctx = Context::new(&instance).unwrap();
-        let f1 = ctx
-            .due
-            .due
-            .iter()
-            .position(|d| d.enterprise == "F1")
-            .unwrap();
+        let f1 = ctx.due_index("F1").unwrap();
         let state = State::new(&ctx);
         let mut added = complete_team(&ctx, &state, 0, f1, &[0, 1], &[f1]).expect("a team fits");
         added.sort_unstable();

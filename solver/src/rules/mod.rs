@@ -135,12 +135,7 @@ mod tests {
         instance.experts[1].tier = Tier::Provincial;
         instance.experts[2].tier = Tier::City;
         let ctx = Context::new(&instance).unwrap();
-        let f1 = ctx
-            .due
-            .due
-            .iter()
-            .position(|d| d.enterprise == "F1")
-            .unwrap();
+        let f1 = ctx.due_index("F1").unwrap();
         let mut cover = qualification::smallest_cover(&ctx, f1, &[], &[0, 1, 2]).unwrap();
         cover.sort_unstable();
         assert_eq!(cover, vec![1, 2]);
@@ -189,12 +184,7 @@ mod tests {
         no_lead.enterprises[0].risk = Risk::Red;
         no_lead.experts[2].avoid_enterprises = vec!["F1".into()];
         let ctx = Context::new(&no_lead).unwrap();
-        let f1 = ctx
-            .due
-            .due
-            .iter()
-            .position(|d| d.enterprise == "F1")
-            .unwrap();
+        let f1 = ctx.due_index("F1").unwrap();
         let got = never(&ctx, f1).expect("no team");
         assert_eq!(got.code, "no_qualified_team");
         assert!(

@@ -112,9 +112,9 @@ pub fn never_team(ctx: &Context<'_>, d: usize, days: &[usize]) -> Never {
     let req = &ctx.reqs[d];
     let firm_id = &ctx.firm(d).id;
     let max_team = ctx.instance.policy.max_team;
-    let eligible: Vec<usize> = (0..ctx.instance.experts.len())
-        .filter(|&e| days.iter().any(|&day| pool_on(ctx, d, day).contains(&e)))
-        .collect();
+    let mut eligible: Vec<usize> = days.iter().flat_map(|&day| pool_on(ctx, d, day)).collect();
+    eligible.sort_unstable();
+    eligible.dedup();
     let covered = eligible.iter().fold(0, |m, &e| m | ctx.expert_masks[e]);
     let missing = names(ctx, d, covered);
     let message = if req.team_size > max_team {
