@@ -201,7 +201,13 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
     // weight difference (weights are rounded to 0.01), which leaves the order alone.
     let cost: Vec<f64> = usable
         .iter()
-        .map(|&c| crew_cost(days, &candidates[c]))
+        .map(|&c| {
+            crew_cost(
+                days,
+                &candidates[c],
+                candidates[c].days.trailing_zeros() as usize,
+            )
+        })
         .collect();
     let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
     let crews_at_most: f64 = days.capacities.officer_days.iter().sum();
@@ -226,6 +232,10 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
         }
     }
     let caps = &days.capacities;
+    // Worths differ by multiples of a step, 0.01/W (weights are rounded to 0.01): a node
+    // that cannot gain half a step holds nothing better (the cost tie-break weighs a
+    // quarter step at most), so the branch and bound prunes it.
+    let tolerance = 0.5 * (0.01 / total_weight) / worth.iter().sum::<f64>().max(1.0);
     let mut master = Master {
         objective,
         // A row that no choice of its variables can break is left out.
@@ -244,10 +254,7 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
             )
             .filter(|(vs, capacity)| vs.len() as f64 > *capacity)
             .collect(),
-        // Worths differ by multiples of a step, 0.01/W (weights are rounded to 0.01): a
-        // node that cannot gain half a step holds nothing better (the cost tie-break weighs
-        // a quarter step at most), so the branch and bound prunes it.
-        tolerance: 0.5 * (0.01 / total_weight) / worth.iter().sum::<f64>().max(1.0),
+        tolerance,
     };
     let mut tries = 0;
     loop {
@@ -261,7 +268,12 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
             Days::Given(crews) => Some(crews),
             Days::Impossible | Days::Unknown => None,
         };
-        if crews.is_some() || !proven || tries == DAY_TRIES {
+        if crews.is_none() && proven && tries == DAY_TRIES {
+            // Every optimum tried so far packs people into two crews a day: the days go
+            // into the programme itself, which is exact (when it is small enough).
+            return solve_by_day(days, worth, candidates, &usable, tolerance);
+        }
+        if crews.is_some() || !proven {
             return Some(Solved {
                 value: indices.iter().map(|&c| value(c)).sum(),
                 coverage: indices
@@ -278,6 +290,112 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
         let at_most = chosen.len() as f64 - 1.0;
         master.rows.push((chosen, at_most));
     }
+}
+
+/// The integer master with the days in it: a variable for each usable crew-day on each
+/// day it could run, and beside the rows of [`solve`] one row per officer and day and per
+/// expert and day (nobody in two crews a day). Its optimum is a roster's crews, so it needs
+/// no day search and no cuts; it has as many variables as the crew-days have possible
+/// days, so it is only tried when those are at most [`DAY_VARIABLES`] (else nothing is
+/// claimed).
+fn solve_by_day(
+    days: &CrewDays<'_>,
+    worth: &[f64],
+    candidates: &[Candidate],
+    usable: &[usize],
+    tolerance: f64,
+) -> Option<Solved> {
+    let ctx = days.ctx;
+    let variables: Vec<(usize, usize)> = usable
+        .iter()
+        .flat_map(|&c| bits(candidates[c].days).map(move |t| (c, t)))
+        .collect();
+    if variables.len() > DAY_VARIABLES {
+        return None;
+    }
+    let value = |c: usize| -> f64 { candidates[c].route.iter().map(|&f| worth[f]).sum() };
+    let cost: Vec<f64> = variables
+        .iter()
+        .map(|&(c, t)| crew_cost(days, &candidates[c], t))
+        .collect();
+    let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
+    let crews_at_most: f64 = days.capacities.officer_days.iter().sum();
+    let dearest = cost.iter().fold(0.0f64, |m, c| m.max(c.abs()));
+    let per_cost = 0.25 * (0.01 / total_weight) / (dearest * crews_at_most + 1.0);
+    let officers = ctx.instance.officers.len();
+    let experts = ctx.instance.experts.len();
+    let sweep_days = ctx.days.len();
+    let mut firm_rows: Vec<Vec<usize>> = vec![Vec::new(); ctx.due_count()];
+    // Per person (officers, then experts): the days over the horizon, then each day.
+    let mut horizon_rows: Vec<Vec<usize>> = vec![Vec::new(); officers + experts];
+    let mut day_rows: Vec<Vec<usize>> = vec![Vec::new(); (officers + experts) * sweep_days];
+    for (v, &(c, t)) in variables.iter().enumerate() {
+        let candidate = &candidates[c];
+        for &f in &candidate.route {
+            firm_rows[f].push(v);
+        }
+        let people = std::iter::once(candidate.officer)
+            .chain(candidate.experts.iter().map(|&e| officers + e));
+        for p in people {
+            horizon_rows[p].push(v);
+            day_rows[p * sweep_days + t].push(v);
+        }
+    }
+    let caps = &days.capacities;
+    let capacity = caps.officer_days.iter().chain(&caps.expert_days).copied();
+    let master = Master {
+        objective: variables
+            .iter()
+            .zip(&cost)
+            .map(|(&(c, _), cost)| value(c) - per_cost * cost)
+            .collect(),
+        rows: firm_rows
+            .into_iter()
+            .map(|vs| (vs, 1.0))
+            .chain(horizon_rows.into_iter().zip(capacity))
+            .chain(day_rows.into_iter().map(|vs| (vs, 1.0)))
+            .filter(|(vs, capacity)| vs.len() as f64 > *capacity)
+            .collect(),
+        tolerance,
+    };
+    let (chosen, proven) = master.solve()?;
+    let mut crews: Vec<ExactCrew> = chosen
+        .iter()
+        .map(|&v| {
+            let (c, day) = variables[v];
+            ExactCrew {
+                officer: candidates[c].officer,
+                day,
+                route: candidates[c].route.clone(),
+                experts: candidates[c].experts.clone(),
+            }
+        })
+        .collect();
+    crews.sort_by_key(|c| (c.day, c.officer));
+    Some(Solved {
+        value: chosen.iter().map(|&v| value(variables[v].0)).sum(),
+        coverage: crews
+            .iter()
+            .flat_map(|crew| &crew.route)
+            .map(|&f| days.share[f])
+            .sum(),
+        proven,
+        crews: Some(crews),
+    })
+}
+
+/// Variables the integer master with days may have (crew-days times their possible days).
+const DAY_VARIABLES: usize = 20_000;
+
+/// The set bits of a day mask, lowest first.
+fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let t = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            t
+        })
+    })
 }
 
 /// The integer master: binary variables (the usable crew-days), their values, and rows
@@ -368,8 +486,8 @@ const HIGHS_NODES: i32 = 100_000;
 /// be given days, before giving up on a month.
 const DAY_TRIES: usize = 20;
 
-/// The objective's search cost of a crew-day on the first day it could run.
-fn crew_cost(days: &CrewDays<'_>, candidate: &Candidate) -> f64 {
+/// The objective's search cost of a crew-day on sweep day `day`.
+fn crew_cost(days: &CrewDays<'_>, candidate: &Candidate, day: usize) -> f64 {
     let ctx = days.ctx;
     let km = ctx.officer_loc[candidate.officer]
         .and_then(|base| crate::route::schedule(ctx, base, &candidate.route))
@@ -377,7 +495,7 @@ fn crew_cost(days: &CrewDays<'_>, candidate: &Candidate) -> f64 {
     crate::objective::crew_cost(
         ctx,
         &crate::objective::CrewView {
-            day: candidate.days.trailing_zeros() as usize,
+            day,
             officer: candidate.officer,
             experts: &candidate.experts,
             route: &candidate.route,

@@ -83,7 +83,8 @@ enum MoveKind {
     Insert {
         crew: usize,
         added: Vec<usize>,
-        /// Members who must avoid the firm, released from the crew for the day.
+        /// Members released from the crew for the day: one who must avoid the firm, or
+        /// one a team chosen again no longer needs.
         removed: Vec<usize>,
     },
     Open {
@@ -270,10 +271,21 @@ fn moves_on_day(
         } else {
             reform_team(ctx, state, day, &kept, &route)
         };
-        let Some(added) = added else {
-            continue;
+        // A team that cannot grow into one for the firm within max_team may still be
+        // chosen again as a whole: the members it no longer needs leave.
+        let (added, removed) = match added {
+            Some(added) => (added, removed),
+            None => match reteam(ctx, state, day, &crew.experts, &route) {
+                Some(change) => change,
+                None => continue,
+            },
         };
-        let mut experts = kept;
+        let mut experts: Vec<usize> = crew
+            .experts
+            .iter()
+            .copied()
+            .filter(|e| !removed.contains(e))
+            .collect();
         experts.extend_from_slice(&added);
         let crew_cost = objective::crew_cost(
             ctx,
@@ -355,6 +367,63 @@ fn reform_team(
         team.extend(more);
     }
     Some(team.split_off(kept.len()))
+}
+
+/// The whole team of a crew chosen again for every firm of `route` on `day`, from its
+/// `members` and the experts free that day: the smallest cover of all the route's
+/// specialties and its highest lead tier ([`rules::qualification::smallest_cover_of_all`]),
+/// members preferred, then padded to the largest team size the route needs. `None` if no
+/// such team fits max_team; else the experts who join and the members who leave.
+fn reteam(
+    ctx: &Context<'_>,
+    state: &State,
+    day: usize,
+    members: &[usize],
+    route: &[usize],
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    let may_join = |e: usize| rules::avoidance::may_join(ctx, e, route);
+    let mut free: Vec<usize> = (0..ctx.instance.experts.len())
+        .filter(|&e| !members.contains(&e) && state.expert_free(ctx, e, day) && may_join(e))
+        .collect();
+    free.sort_by(|&a, &b| {
+        ctx.day_rates[a]
+            .total_cmp(&ctx.day_rates[b])
+            .then(a.cmp(&b))
+    });
+    let pool: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&e| may_join(e))
+        .chain(free)
+        .collect();
+    let mut team = rules::qualification::smallest_cover_of_all(ctx, route, &[], &pool)?;
+    let size = route.iter().map(|&f| ctx.reqs[f].team_size).max()? as usize;
+    // Headcount from the pool in its order: members first, then the cheapest.
+    for &e in &pool {
+        if team.len() >= size {
+            break;
+        }
+        if !team.contains(&e) {
+            team.push(e);
+        }
+    }
+    if !route
+        .iter()
+        .all(|&f| rules::qualification::team_qualifies(ctx, &team, f))
+    {
+        return None;
+    }
+    let added = team
+        .iter()
+        .copied()
+        .filter(|e| !members.contains(e))
+        .collect();
+    let removed = members
+        .iter()
+        .copied()
+        .filter(|e| !team.contains(e))
+        .collect();
+    Some((added, removed))
 }
 
 /// The experts to add to `current` so that the crew qualifies for firm `d` and may visit
@@ -481,6 +550,49 @@ pub fn complete_team(
 mod tests {
     use super::*;
     use crate::model::{Instance, Specialty, Tier, Title};
+
+    #[test]
+    fn a_crew_whose_team_cannot_grow_for_a_firm_is_formed_again_to_take_it() {
+        let mut instance: Instance =
+            serde_json::from_str(crate::examples::TWO_FIRMS).expect("the example reads");
+        instance.policy.min_team = 2;
+        instance.policy.max_team = 2;
+        let ctx = Context::new(&instance).unwrap();
+        let (f1, f2) = (ctx.due_index("F1").unwrap(), ctx.due_index("F2").unwrap());
+        let (e1, e2, e3) = (0, 1, 2);
+        // Day 0: the construction site F1 with E3 (construction) and E2 (electrical). The
+        // shopping centre F2 needs fire safety as well, which neither holds, and the crew
+        // is full; E1 (construction, fire safety) with E2 can do both.
+        let base = ctx.officer_loc[0].unwrap();
+        let times = schedule(&ctx, base, &[f1]).expect("F1 fits a day");
+        let mut crew = CrewState {
+            day: 0,
+            officer: 0,
+            experts: vec![e3, e2],
+            route: times.firms(),
+            times,
+            cost: 0.0,
+        };
+        crew.cost = objective::crew_cost(&ctx, &crew.view());
+        let mut state = State::rebuild(&ctx, vec![crew]);
+        assert!(complete_team(&ctx, &state, 0, f2, &[e3, e2], &[f1, f2]).is_none());
+        let join = all_moves(&ctx, &state, f2)
+            .into_iter()
+            .find(|mv| mv.day == 0 && matches!(mv.kind, MoveKind::Insert { crew: 0, .. }))
+            .expect("F2 can join the day's crew once its team is formed again");
+        state.apply(f2, join);
+        let mut team = state.crews[0].experts.clone();
+        team.sort_unstable();
+        assert_eq!(team, vec![e1, e2]);
+        for f in [f1, f2] {
+            assert!(rules::qualification::team_qualifies(&ctx, &team, f));
+        }
+        assert!(
+            !state.expert_busy[0][e3],
+            "E3 left the crew and is free that day"
+        );
+        assert_eq!(state.expert_used[e3], 0);
+    }
 
     #[test]
     fn a_team_too_large_by_the_greedy_cover_is_made_by_the_smallest_one() {

@@ -25,8 +25,20 @@ pub fn smallest_cover(
     current: &[usize],
     candidates: &[usize],
 ) -> Option<Vec<usize>> {
-    let required = ctx.req_masks[d];
-    let min_tier = ctx.reqs[d].min_tier;
+    smallest_cover_of_all(ctx, &[d], current, candidates)
+}
+
+/// As [`smallest_cover`], for every firm of `firms` at once (a crew's day): together the
+/// team covers all their specialties and one member reaches the highest of their lead
+/// tiers (who then leads at each of them).
+pub fn smallest_cover_of_all(
+    ctx: &Context<'_>,
+    firms: &[usize],
+    current: &[usize],
+    candidates: &[usize],
+) -> Option<Vec<usize>> {
+    let required = firms.iter().fold(0, |m, &d| m | ctx.req_masks[d]);
+    let min_tier = firms.iter().map(|&d| ctx.reqs[d].min_tier).max()?;
     type Held = (SpecialtyMask, bool);
     let brings = |e: usize| -> Held { (ctx.expert_masks[e] & required, ctx.tier(e) >= min_tier) };
     let start: Held = current.iter().fold((0, false), |(m, l), &e| {
