@@ -210,9 +210,7 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
         })
         .collect();
     let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
-    let crews_at_most: f64 = days.capacities.officer_days.iter().sum();
-    let dearest = cost.iter().fold(0.0f64, |m, c| m.max(c.abs()));
-    let per_cost = 0.25 * (0.01 / total_weight) / (dearest * crews_at_most + 1.0);
+    let per_cost = per_cost(days, &cost);
     let objective: Vec<f64> = usable
         .iter()
         .zip(&cost)
@@ -318,10 +316,7 @@ fn solve_by_day(
         .iter()
         .map(|&(c, t)| crew_cost(days, &candidates[c], t))
         .collect();
-    let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
-    let crews_at_most: f64 = days.capacities.officer_days.iter().sum();
-    let dearest = cost.iter().fold(0.0f64, |m, c| m.max(c.abs()));
-    let per_cost = 0.25 * (0.01 / total_weight) / (dearest * crews_at_most + 1.0);
+    let per_cost = per_cost(days, &cost);
     let officers = ctx.instance.officers.len();
     let experts = ctx.instance.experts.len();
     let sweep_days = ctx.days.len();
@@ -359,19 +354,7 @@ fn solve_by_day(
         tolerance,
     };
     let (chosen, proven) = master.solve()?;
-    let mut crews: Vec<ExactCrew> = chosen
-        .iter()
-        .map(|&v| {
-            let (c, day) = variables[v];
-            ExactCrew {
-                officer: candidates[c].officer,
-                day,
-                route: candidates[c].route.clone(),
-                experts: candidates[c].experts.clone(),
-            }
-        })
-        .collect();
-    crews.sort_by_key(|c| (c.day, c.officer));
+    let crews = crews_of(candidates, chosen.iter().map(|&v| variables[v]));
     Some(Solved {
         value: chosen.iter().map(|&v| value(variables[v].0)).sum(),
         coverage: crews
@@ -486,6 +469,16 @@ const HIGHS_NODES: i32 = 100_000;
 /// be given days, before giving up on a month.
 const DAY_TRIES: usize = 20;
 
+/// The weight of one unit of search cost in the integer master: every crew of a roster
+/// together weighs less than a quarter of the smallest weight difference (weights are
+/// rounded to 0.01), so cost only breaks ties among optima.
+fn per_cost(days: &CrewDays<'_>, cost: &[f64]) -> f64 {
+    let total_weight: f64 = days.ctx.due.due.iter().map(|d| d.weight).sum();
+    let crews_at_most: f64 = days.capacities.officer_days.iter().sum();
+    let dearest = cost.iter().fold(0.0f64, |m, c| m.max(c.abs()));
+    0.25 * (0.01 / total_weight) / (dearest * crews_at_most + 1.0)
+}
+
 /// The objective's search cost of a crew-day on sweep day `day`.
 fn crew_cost(days: &CrewDays<'_>, candidate: &Candidate, day: usize) -> f64 {
     let ctx = days.ctx;
@@ -579,10 +572,16 @@ fn assign_days(days: &CrewDays<'_>, candidates: &[Candidate], chosen: &[usize]) 
             Days::Impossible
         };
     }
-    let mut crews: Vec<ExactCrew> = order
-        .iter()
-        .zip(&day_of)
-        .map(|(&c, &day)| ExactCrew {
+    Days::Given(crews_of(candidates, order.iter().copied().zip(day_of)))
+}
+
+/// The crews of crew-days given days (`(candidate, day)`), by day and officer.
+fn crews_of(
+    candidates: &[Candidate],
+    chosen: impl Iterator<Item = (usize, usize)>,
+) -> Vec<ExactCrew> {
+    let mut crews: Vec<ExactCrew> = chosen
+        .map(|(c, day)| ExactCrew {
             officer: candidates[c].officer,
             day,
             route: candidates[c].route.clone(),
@@ -590,7 +589,7 @@ fn assign_days(days: &CrewDays<'_>, candidates: &[Candidate], chosen: &[usize]) 
         })
         .collect();
     crews.sort_by_key(|c| (c.day, c.officer));
-    Days::Given(crews)
+    crews
 }
 
 /// Search nodes for giving the crew-days their days.
