@@ -491,7 +491,7 @@ run_scenario() {
     diskfull) rm -f "$dbdir"/filler* ;;
     journal) wait "$deleter" 2>/dev/null || true ;;
   esac
-  fault_end=$(now_ms)
+  fault_end=$(now_ms); local cleared=$fault_end
   burst after
   # The service must answer writes again: a new token, issued and working.
   local end=$((fault_end + RECOVER * 1000)) c id secret k
@@ -512,7 +512,11 @@ run_scenario() {
   wait "$wpid" 2>/dev/null || true
   for k in "${BURST_PIDS[@]}"; do wait "$k" 2>/dev/null || true; done
   BURST_PIDS=()
-  [[ $SC = journal ]] && fault_end=$(now_ms) # the WAL stays gone: the window is the writes after it
+  # The WAL stays gone: for the journal the window of failed writes runs to the writes after
+  # it. /readyz is still asked to be ready from the moment the deleting stopped (`cleared`):
+  # the poller stops a few milliseconds after this point, so a window starting here could
+  # hold no reading at all (a CI run once failed here as "ready after: no (readyz)" while every write had recovered).
+  [[ $SC = journal ]] && fault_end=$(now_ms)
   plan_grace
   load_events
   [[ -z $DUP_TOK ]] || note "the service answered 201 with the same token id for different tokens: $DUP_TOK(id(times))"
@@ -523,7 +527,7 @@ run_scenario() {
   rz_codes=$(awk -v a="$fault_start" -v b="$((fault_end + 1000))" '$1 >= a && $1 <= b && $2 != 200 { c[$2]++ } END { for (k in c) printf "%s%sx%d", n++ ? " " : "", k, c[k] }' "$S/readyz" 2>/dev/null || true)
   if [[ -n $rz_codes ]]; then unready="yes ($rz_codes$([[ $rz_codes = 000x* && $rz_codes != *" "* ]] && echo ": no answer" || true))"; fi
   local rz_after rz_ok=0
-  rz_after=$(awk -v b="$fault_end" -v e="$((fault_end + RECOVER * 1000))" '$1 > b && $1 <= e && $2 == 200 { print "ok"; exit }' "$S/readyz")
+  rz_after=$(awk -v b="$cleared" -v e="$((fault_end + RECOVER * 1000))" '$1 > b && $1 <= e && $2 == 200 { print "ok"; exit }' "$S/readyz")
   [[ $(curl -s -o /dev/null -w '%{http_code}' -m 3 "$BASE/readyz" 2>/dev/null || true) = 200 && $rz_after = ok ]] && rz_ok=1
   # Writes that failed (5xx or no answer) in and after the fault.
   read -r fail_in_fault codes_fault < <(awk -v a="$fault_start" -v b="$fault_end" '$1 == "A" && $2 >= a && $2 <= b && $4 !~ /^[234]/ { n++; c[$4]++ } END { s = ""; for (k in c) s = s k "x" c[k] " "; print n + 0, s }' "$S"/ev.*)

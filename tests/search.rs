@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{import_month, write_tiny};
-use sweep_solver::model::{Instance, Roster};
+use sweep_solver::model::{FrequencyMonths, Instance, Roster};
 use sweep_solver::{SolveOptions, check, solve};
 
 fn tiny(seed: u64) -> Instance {
@@ -34,9 +34,17 @@ fn score(r: &Roster) -> (u32, i64, i64) {
 
 #[test]
 fn a_time_limited_search_repeats_exactly_with_the_iterations_it_reports() {
-    // Seed 4: a month the exact close does not prove (its integer master runs out of
-    // nodes), so the search runs to the clock.
-    let instance = tiny(4);
+    // Every graded firm of tiny seed 4 due this month (217, 144 of them beyond the experts'
+    // days): more than the exact close takes (`CLOSE_UP_TO`), and far from the pattern bound
+    // the search's done test reads, so the clock ends the search whichever MILP backend is
+    // built. (A tiny month as generated is closed exactly by HiGHS, and the search then
+    // stops at the optimum before the clock: that failed this test in CI.)
+    let mut instance = tiny(4);
+    instance.policy.frequency_months = FrequencyMonths {
+        red: 1,
+        orange: 1,
+        yellow: 1,
+    };
     let timed = solved(
         &instance,
         &SolveOptions {
@@ -53,7 +61,7 @@ fn a_time_limited_search_repeats_exactly_with_the_iterations_it_reports() {
     assert!(ran > 0, "the search ran: {}", timed.solver.algorithm);
     assert!(
         timed.solver.algorithm.contains("ended by the time limit"),
-        "the clock ended it (tiny seed 4's bound is not reached): {}",
+        "the clock ended it (the bound is not reached): {}",
         timed.solver.algorithm
     );
     let again = solved(
