@@ -187,6 +187,10 @@ pub fn all() -> Vec<(&'static str, Instance)> {
         ("annual_cap_reached", annual_cap_reached()),
         ("district_officer_bound", district_officer_bound()),
         ("follow_up_after_deadline", follow_up_after_deadline()),
+        ("recheck_after_horizon", recheck_after_horizon()),
+        ("follow_up_at_annual_cap", follow_up_at_annual_cap()),
+        ("overdue_follow_ups_first", overdue_follow_ups_first()),
+        ("officer_week_limits", officer_week_limits()),
         ("afternoon_opening_hours", afternoon_opening_hours()),
         ("random_draw", random_draw()),
         ("expert_days_run_out", expert_days_run_out()),
@@ -310,6 +314,110 @@ fn follow_up_after_deadline() -> Instance {
         deadline: date("2027-03-08"),
         rectified: false,
     }];
+    i
+}
+
+/// An open finding, `severity`, at `firm` with `deadline`.
+fn finding(id: &str, firm: &str, severity: Severity, deadline: &str) -> Finding {
+    Finding {
+        id: id.into(),
+        enterprise: firm.into(),
+        severity,
+        found_on: date("2027-01-20"),
+        deadline: date(deadline),
+        rectified: false,
+    }
+}
+
+/// A horizon from Monday 03-01 to Sunday 03-14. F-LATE's finding is due for rectification
+/// on Saturday 03-13, after the last sweep day (Friday 03-12): a re-check before it would
+/// find nothing rectified, so it is unscheduled (`recheck_after_horizon`) and comes back
+/// next month. F-FU's deadline, 03-10, leaves three sweep days: it is re-checked on one.
+fn recheck_after_horizon() -> Instance {
+    let mut i = base("recheck-after-horizon");
+    i.horizon.end = date("2027-03-14");
+    i.enterprises = vec![
+        firm("F-LATE", "D1", Sector::Construction, Risk::Blue, 0.01),
+        firm("F-FU", "D1", Sector::Construction, Risk::Blue, -0.01),
+    ];
+    i.findings = vec![
+        finding("H-LATE", "F-LATE", Severity::Major, "2027-03-13"),
+        finding("H-FU", "F-FU", Severity::General, "2027-03-10"),
+    ];
+    i
+}
+
+/// Two firms at their annual cap (grade 1 construction, 1 a year, an enforcement
+/// inspection in January) with an open finding whose deadline passed in February. The
+/// re-check of F-MAJ's major finding is not stopped by the cap (the policy's
+/// `cap_spares_major_follow_ups`); F-GEN's general finding is, and its exclusion names the
+/// finding so that the planner takes it up through enforcement.
+fn follow_up_at_annual_cap() -> Instance {
+    let mut i = base("follow-up-at-annual-cap");
+    let mut major = firm("F-MAJ", "D1", Sector::Construction, Risk::Blue, 0.01);
+    major.standardization = Some(1);
+    let mut general = firm("F-GEN", "D1", Sector::Construction, Risk::Blue, -0.01);
+    general.standardization = Some(1);
+    i.enterprises = vec![major, general];
+    i.history = ["F-MAJ", "F-GEN"]
+        .into_iter()
+        .map(|f| Inspection {
+            enterprise: f.into(),
+            date: date("2027-01-15"),
+            experts: Vec::new(),
+            kind: InspectionKind::Enforcement,
+        })
+        .collect();
+    i.findings = vec![
+        finding("H-MAJ", "F-MAJ", Severity::Major, "2027-02-15"),
+        finding("H-GEN", "F-GEN", Severity::General, "2027-02-15"),
+    ];
+    i
+}
+
+/// Two re-checks whose deadlines passed in February, a day's work each (420 minutes on
+/// site), and one officer for them (D1's; the city's is away): one re-check a day. With `follow_up_within_days` = 1
+/// only the first sweep day is on time, and the major finding (F-MAJ, blue) takes it;
+/// the general one (F-GEN) goes on the second, although F-GEN, orange, weighs more and is
+/// placed first.
+fn overdue_follow_ups_first() -> Instance {
+    let mut i = base("overdue-follow-ups-first");
+    i.policy.follow_up_within_days = 1;
+    // Only D1's officer for D1's firms: the city-level officer is away.
+    i.officers[2].unavailable = i.horizon.days().collect();
+    let mut general = firm("F-GEN", "D1", Sector::Construction, Risk::Orange, 0.01);
+    general.duration_min = Some(420);
+    let mut major = firm("F-MAJ", "D1", Sector::Construction, Risk::Blue, -0.01);
+    major.duration_min = Some(420);
+    i.enterprises = vec![general, major];
+    i.findings = vec![
+        finding("H-GEN", "F-GEN", Severity::General, "2027-02-10"),
+        finding("H-MAJ", "F-MAJ", Severity::Major, "2027-02-20"),
+    ];
+    i
+}
+
+/// Ten firms of a day's work each (420 minutes on site) in district D1 over two weeks
+/// (ten sweep days) and one officer for them (D1's; the city's is away): at most four days
+/// out a week and four in a row (the policy's defaults) leave that officer eight days, so
+/// eight firms are visited and two wait (`officer_capacity`), though `max_days` (16)
+/// would allow all ten.
+fn officer_week_limits() -> Instance {
+    let mut i = base("officer-week-limits");
+    i.officers[2].unavailable = i.horizon.days().collect();
+    i.enterprises = (0..10)
+        .map(|k| {
+            let mut f = firm(
+                &format!("F-{k}"),
+                "D1",
+                Sector::Construction,
+                Risk::Yellow,
+                0.002 * k as f64,
+            );
+            f.duration_min = Some(420);
+            f
+        })
+        .collect();
     i
 }
 

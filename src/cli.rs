@@ -185,6 +185,12 @@ enum BenchCommand {
         /// Seconds per instance.
         #[arg(long, default_value_t = 10.0, value_parser = seconds)]
         time_limit: f64,
+        /// Ruin-and-recreate iterations per search at most (default: no cap, the time
+        /// limit ends it). When the cap, not the time limit, ends the search, the result
+        /// depends only on the seed, not on the machine's load: for before/after
+        /// comparisons of the engine.
+        #[arg(long)]
+        iterations: Option<usize>,
         /// Independent searches in parallel per instance (the best wins).
         #[arg(long, default_value_t = 1)]
         threads: usize,
@@ -447,6 +453,7 @@ fn run(command: Command) -> Result<ExitCode> {
             which:
                 BenchCommand::Solomon {
                     time_limit,
+                    iterations,
                     threads,
                     seed,
                     only,
@@ -461,6 +468,7 @@ fn run(command: Command) -> Result<ExitCode> {
             crate::bench::solomon::run(&crate::bench::solomon::SolomonBench {
                 data,
                 time_limit,
+                iterations,
                 threads,
                 seed,
                 only,
@@ -678,7 +686,8 @@ fn report_problems(imported: Imported) -> Result<Instance> {
                 .iter()
                 .filter(|p| p.level == sweep_solver::Level::Error)
                 .count();
-            bail!("{errors} errors in the input; nothing was written")
+            let noun = if errors == 1 { "error" } else { "errors" };
+            bail!("{errors} {noun} in the input; nothing was written")
         }
     }
 }

@@ -66,8 +66,14 @@ pub fn summary(roster: &Roster) -> String {
         (
             "seconds",
             format!(
-                "{:.2} ({} threads)",
-                roster.solver.seconds, roster.solver.threads
+                "{:.2} ({} {})",
+                roster.solver.seconds,
+                roster.solver.threads,
+                if roster.solver.threads == 1 {
+                    "thread"
+                } else {
+                    "threads"
+                }
             ),
         ),
     ];

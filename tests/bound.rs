@@ -41,14 +41,14 @@ fn generated_tiny_months_are_proven_optimal() {
     }
 }
 
-/// Seeds 3 and 4: microlp's node budget leaves the integer master open (gaps of about 1.2
-/// to 1.7 and 7.2 points after the search); HiGHS closes both. On seed 3 the optimum
-/// visits one firm fewer but more weight than the search found alone (95.53 % against
-/// 95.06 %).
+/// Seeds 3 and 4: microlp's node budget leaves the integer master open (gaps of about 1.4
+/// and 7.2 points after the search); HiGHS closes both. Seed 3's optimum was 95.53 %
+/// before the workable-week and follow-up rules (officers out at most four days a week
+/// and four in a row; no re-check before its deadline); under them HiGHS proves 95.06 %.
 #[cfg(feature = "highs")]
 #[test]
 fn with_highs_the_months_microlps_budget_leaves_open_are_closed() {
-    for (seed, optimum) in [(3, 0.9553), (4, 0.5477)] {
+    for (seed, optimum) in [(3, 0.9506), (4, 0.5477)] {
         let instance = tiny(seed);
         let roster = solve_checked(&instance, 2);
         assert_closed(&roster, seed);

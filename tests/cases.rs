@@ -35,6 +35,11 @@ fn every_case_solves_valid_and_accounts_for_every_due_firm() {
     for path in names {
         let name = path.file_stem().unwrap().to_str().unwrap().to_string();
         let roster = solve_checked(&case(&name), 2);
+        // Every crew names its leader (the checker holds them to membership and tier).
+        assert!(
+            roster.crews.iter().all(|c| c.lead.is_some()),
+            "{name}: a crew without a leader"
+        );
         assert_eq!(
             roster.kpis.scheduled as usize + roster.unscheduled.len(),
             roster.due.len(),
@@ -123,6 +128,99 @@ fn follow_up_is_mandatory_and_after_the_deadline() {
     let (crew, v) = visit(&roster, "F-FU").expect("visited");
     assert!(crew.date >= "2027-03-08".parse().unwrap(), "{}", crew.date);
     assert_eq!(v.reason.as_str(), "follow_up");
+}
+
+#[test]
+fn a_recheck_whose_deadline_is_after_the_last_sweep_day_waits_for_the_next_plan() {
+    let roster = solve_checked(&case("recheck_after_horizon"), 1);
+    let late = roster
+        .unscheduled
+        .iter()
+        .find(|u| u.enterprise == "F-LATE")
+        .expect("F-LATE is unscheduled");
+    assert_eq!(late.code, "recheck_after_horizon");
+    assert!(late.mandatory);
+    assert!(
+        late.message.contains("2027-03-13") && late.message.contains("next plan"),
+        "{}",
+        late.message
+    );
+    let (crew, _) = visit(&roster, "F-FU").expect("F-FU re-checked");
+    assert!(
+        crew.date >= "2027-03-10".parse().unwrap(),
+        "never before the deadline: {}",
+        crew.date
+    );
+}
+
+#[test]
+fn the_annual_cap_spares_a_major_findings_recheck_and_names_the_general_one_it_stops() {
+    let instance = case("follow_up_at_annual_cap");
+    let roster = solve_checked(&instance, 1);
+    let (_, v) = visit(&roster, "F-MAJ").expect("the major finding is re-checked");
+    assert_eq!(v.reason.as_str(), "follow_up");
+    let general = roster
+        .excluded
+        .iter()
+        .find(|e| e.enterprise == "F-GEN")
+        .expect("F-GEN excluded");
+    assert_eq!(general.code, "annual_cap");
+    assert!(
+        general.message.contains("H-GEN") && general.message.contains("enforcement"),
+        "{}",
+        general.message
+    );
+    assert!(
+        !roster.excluded.iter().any(|e| e.enterprise == "F-MAJ"),
+        "{:?}",
+        roster.excluded
+    );
+
+    // With the policy's switch off, the cap stops the major re-check too, and says so.
+    let mut strict = instance;
+    strict.policy.cap_spares_major_follow_ups = false;
+    let roster = solve_checked(&strict, 1);
+    assert!(visit(&roster, "F-MAJ").is_none());
+    let major = roster
+        .excluded
+        .iter()
+        .find(|e| e.enterprise == "F-MAJ")
+        .expect("F-MAJ excluded");
+    assert!(major.message.contains("H-MAJ (major"), "{}", major.message);
+}
+
+#[test]
+fn overdue_rechecks_go_first_and_the_major_finding_takes_the_first_day() {
+    let roster = solve_checked(&case("overdue_follow_ups_first"), 1);
+    let (major, _) = visit(&roster, "F-MAJ").expect("F-MAJ re-checked");
+    let (general, _) = visit(&roster, "F-GEN").expect("F-GEN re-checked");
+    assert_eq!(major.date.to_string(), "2027-03-01");
+    assert_eq!(general.date.to_string(), "2027-03-02");
+    // One sweep day late for a general finding: 50 CNY-equivalent.
+    let objective = roster.kpis.objective.as_ref().expect("a breakdown");
+    assert_eq!(objective["follow_up_timing"], 50.0);
+}
+
+#[test]
+fn an_officer_is_out_at_most_four_days_a_week_and_four_in_a_row() {
+    let roster = solve_checked(&case("officer_week_limits"), 1);
+    let mut dates: Vec<chrono::NaiveDate> = roster
+        .crews
+        .iter()
+        .filter(|c| c.officer == "O1")
+        .map(|c| c.date)
+        .collect();
+    dates.sort();
+    assert_eq!(dates.len(), 8, "{dates:?}");
+    for week in [9, 10] {
+        let n = dates
+            .iter()
+            .filter(|d| chrono::Datelike::iso_week(*d).week() == week)
+            .count();
+        assert_eq!(n, 4, "week {week}: {dates:?}");
+    }
+    let waiting: Vec<&str> = roster.unscheduled.iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(waiting, ["officer_capacity", "officer_capacity"]);
 }
 
 #[test]
@@ -365,4 +463,24 @@ fn a_firm_capped_in_one_year_and_closed_in_the_next_has_no_sweep_day() {
         .map(|d| chrono::NaiveDate::from_ymd_opt(2027, 1, d).unwrap())
         .collect();
     assert_eq!(codes(&instance), vec![pair("F-0", "no_sweep_day")]);
+
+    // A re-check of a general finding there is stopped the same way, and says so.
+    instance.findings.push(
+        serde_json::from_value(serde_json::json!({
+            "id": "H-0", "enterprise": "F-0", "severity": "general", "found_on": "2026-11-01",
+            "deadline": "2026-12-01", "rectified": false
+        }))
+        .unwrap(),
+    );
+    let roster = solve_checked(&instance, 1);
+    let f0 = &roster.unscheduled[0];
+    assert_eq!(
+        (f0.enterprise.as_str(), f0.code.as_str()),
+        ("F-0", "no_sweep_day")
+    );
+    assert!(
+        f0.message.contains("2026-12-01") && f0.message.contains("next plan"),
+        "{}",
+        f0.message
+    );
 }

@@ -323,20 +323,118 @@ fn firm_visited_twice() {
     });
 }
 
+/// F-3's cap for 2027 used up by two enforcement visits; a horizon into 2028 leaves room
+/// in 2028, so F-3 stays due.
+fn cap_f3_in_2027(i: &mut Instance, r: &mut Roster) {
+    i.horizon.end = date("2028-01-05");
+    r.horizon.end = date("2028-01-05");
+    for d in ["2027-01-10", "2027-01-20"] {
+        i.history.push(Inspection {
+            enterprise: "F-3".into(),
+            date: date(d),
+            experts: vec![],
+            kind: InspectionKind::Enforcement,
+        });
+    }
+}
+
 #[test]
 fn firm_over_its_annual_cap() {
-    // A horizon into 2028 leaves room in 2028, so F-3 stays due, but 2027 is used up.
+    assert_only("visit.annual_cap", cap_f3_in_2027);
+}
+
+/// F-3 (visited alone on 03-02) gets an open finding: the roster's due list and the
+/// visit's reason follow (it is now a follow-up), so only the finding's timing is new.
+fn finding_at_f3(i: &mut Instance, r: &mut Roster, severity: Severity, deadline: &str) {
+    let id = format!("H-3-{}", i.findings.len());
+    i.findings.push(Finding {
+        id,
+        enterprise: "F-3".into(),
+        severity,
+        found_on: date("2027-01-10"),
+        deadline: date(deadline),
+        rectified: false,
+    });
+    r.due = sweep_solver::due::derive(i).due;
+    r.crews[1].visits[0].reason = DueReason::FollowUp;
+    refresh_kpis(i, r);
+}
+
+// Follow-up timing.
+#[test]
+fn recheck_before_its_deadline() {
+    assert_only("visit.before_deadline", |i, r| {
+        finding_at_f3(i, r, Severity::General, "2027-03-03")
+    });
+}
+
+#[test]
+fn recheck_on_its_deadline_is_valid() {
+    let (mut instance, mut roster) = base();
+    finding_at_f3(&mut instance, &mut roster, Severity::General, "2027-03-02");
+    assert_eq!(check(&instance, &roster), vec![]);
+}
+
+#[test]
+fn a_major_recheck_past_the_annual_cap_is_valid_unless_the_policy_says_otherwise() {
+    // As `firm_over_its_annual_cap`, with an open major finding at F-3.
+    let capped = |i: &mut Instance, r: &mut Roster| {
+        cap_f3_in_2027(i, r);
+        finding_at_f3(i, r, Severity::Major, "2027-02-20");
+    };
+    let (mut instance, mut roster) = base();
+    capped(&mut instance, &mut roster);
+    assert_eq!(check(&instance, &roster), vec![]);
     assert_only("visit.annual_cap", |i, r| {
-        i.horizon.end = date("2028-01-05");
-        r.horizon.end = date("2028-01-05");
-        for d in ["2027-01-10", "2027-01-20"] {
-            i.history.push(Inspection {
-                enterprise: "F-3".into(),
-                date: date(d),
-                experts: vec![],
-                kind: InspectionKind::Enforcement,
-            });
-        }
+        i.policy.cap_spares_major_follow_ups = false;
+        capped(i, r);
+    });
+    // A general finding gets no such leave, nor a major one whose deadline (03-05) is
+    // after the visit (03-02), which then re-checks only the general one.
+    assert_only("visit.annual_cap", |i, r| {
+        capped(i, r);
+        i.findings[0].severity = Severity::General;
+        r.due = sweep_solver::due::derive(i).due;
+        refresh_kpis(i, r);
+    });
+    assert_only("visit.annual_cap", |i, r| {
+        capped(i, r);
+        i.findings[0].severity = Severity::General;
+        finding_at_f3(i, r, Severity::Major, "2027-03-05");
+    });
+}
+
+// The crew's leader (组长).
+#[test]
+fn crew_led_by_an_expert_outside_it() {
+    assert_only("crew.lead_not_member", |_, r| {
+        r.crews[0].lead = Some("E7".into())
+    });
+}
+
+#[test]
+fn crew_led_by_an_expert_below_the_tier_its_firm_needs() {
+    // F-3 needs a provincial lead; E4 (provincial) joins the crew, but E3 (city) leads.
+    assert_only("crew.lead_tier", |i, r| {
+        i.enterprises[3].min_tier = Some(Tier::Provincial);
+        r.crews[1].experts = vec!["E3".into(), "E4".into()];
+        r.crews[1].lead = Some("E3".into());
+        refresh_kpis(i, r);
+    });
+}
+
+// Workable weeks: O1 is out on Monday 03-01 and Tuesday 03-02.
+#[test]
+fn officer_out_more_days_a_week_than_the_policy_allows() {
+    assert_only("officer.week_days", |i, _| {
+        i.policy.officer_max_days_per_week = 1
+    });
+}
+
+#[test]
+fn officer_out_more_days_in_a_row_than_the_policy_allows() {
+    assert_only("officer.days_in_a_row", |i, _| {
+        i.policy.officer_max_days_in_a_row = 1
     });
 }
 
@@ -559,6 +657,40 @@ fn the_objective_worked_out_by_hand_passes() {
         .expect("the solver gives the breakdown");
     assert_eq!(terms.len(), 9, "{terms:?}");
     assert_eq!(check(&instance, &solved), vec![]);
+}
+
+#[test]
+fn a_late_recheck_is_priced_per_sweep_day_as_worked_out_by_hand() {
+    // F-3's finding was due 02-20, before the horizon, or on 03-01, inside it; with one
+    // sweep day on time (03-01), the re-check on 03-02 is one sweep day late: 50, and 150
+    // for a major finding. With a general finding due 03-01 and a major one due 03-05,
+    // the visit re-checks only the general one: 50.
+    use Severity::{General, Major};
+    let cases: [(&[(Severity, &str)], f64); 5] = [
+        (&[(General, "2027-02-20")], 50.0),
+        (&[(Major, "2027-02-20")], 150.0),
+        (&[(General, "2027-03-01")], 50.0),
+        (&[(Major, "2027-03-01")], 150.0),
+        (&[(General, "2027-03-01"), (Major, "2027-03-05")], 50.0),
+    ];
+    for (findings, late) in cases {
+        let severity = findings;
+        let (mut instance, mut roster) = with_objective();
+        instance.policy.follow_up_within_days = 1;
+        for &(severity, deadline) in findings {
+            finding_at_f3(&mut instance, &mut roster, severity, deadline);
+        }
+        let weight: f64 = roster.due.iter().map(|d| d.weight).sum();
+        let terms = roster.kpis.objective.as_mut().unwrap();
+        terms.insert("priority_weight".into(), weight);
+        terms.insert("follow_up_timing".into(), late);
+        *terms.get_mut("search_cost").unwrap() += late;
+        assert_eq!(check(&instance, &roster), vec![], "{severity:?}");
+        // Two sweep days on time: none late, and the roster's figure is reported.
+        instance.policy.follow_up_within_days = 2;
+        let codes: BTreeSet<&str> = check(&instance, &roster).iter().map(|v| v.code).collect();
+        assert_eq!(codes, BTreeSet::from(["kpi.objective"]), "{severity:?}");
+    }
 }
 
 #[test]

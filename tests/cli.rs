@@ -208,6 +208,7 @@ fn solve_on_cangzhou_is_valid_schedules_every_feasible_mandatory_visit_and_repea
         assert!(
             [
                 "no_sweep_day",
+                "recheck_after_horizon",
                 "no_officer",
                 "no_qualified_team",
                 "unreachable_in_day"

@@ -251,14 +251,23 @@ fn due_reasons_weights_and_exclusions_match_the_rules_by_hand() {
         ]
     );
     // A follow-up's earliest unrectified deadline on or before the horizon's end (also one
-    // already past), for the timing term.
-    let deadline = |id: &str| {
+    // already past), and the earliest deadline of a major one, for the timing rule and term.
+    let follow_up = |id: &str| {
         let i = order.iter().position(|x| *x == id).unwrap();
-        list.follow_up_deadline[i].map(|d| d.to_string())
+        list.follow_up[i].map(|f| {
+            (
+                f.deadline.to_string(),
+                f.major_deadline.map(|d| d.to_string()),
+            )
+        })
     };
-    assert_eq!(deadline("FU-PAST").as_deref(), Some("2027-02-01"));
-    assert_eq!(deadline("FU-END").as_deref(), Some("2027-03-07"));
-    assert_eq!(deadline("OV-44"), None);
+    assert_eq!(
+        follow_up("FU-PAST"),
+        Some(("2027-02-01".into(), Some("2027-02-01".into())))
+    );
+    assert_eq!(follow_up("FU-END"), Some(("2027-03-07".into(), None)));
+    assert_eq!(follow_up("FU-IN"), Some(("2027-03-02".into(), None)));
+    assert_eq!(follow_up("OV-44"), None);
 
     let excluded: HashMap<&str, (&str, &str)> = list
         .excluded

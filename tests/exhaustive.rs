@@ -198,6 +198,7 @@ impl<'a> Enumeration<'a> {
                 .iter()
                 .map(|&e| self.instance.experts[e].id.clone())
                 .collect(),
+            lead: None,
             depart: Clock(0),
             return_: Clock(0),
             distance_km: 0.0,
@@ -565,7 +566,7 @@ struct FirmSpec {
     risk: usize,
     hazard: u8,
     /// 0: never swept (overdue); 1: its frequency comes due on day `offset`; 2: an open
-    /// finding due on day `offset - 3`; 3: overdue by `late` months; 4: recently swept.
+    /// finding due on day `2 offset - 2`; 3: overdue by `late` months; 4: recently swept.
     kind: u8,
     offset: i64,
     late: u32,
@@ -654,6 +655,9 @@ struct Settings {
     share: f64,
     seed: u64,
     short_day: bool,
+    /// The officers' days out a week and in a row: the defaults (4, 4), which three days
+    /// never reach, or limits that the horizon's days do.
+    week_limits: (u32, u32),
 }
 
 fn arb_instance() -> impl Strategy<Value = Instance> {
@@ -667,9 +671,21 @@ fn arb_instance() -> impl Strategy<Value = Instance> {
         prop::sample::select(vec![0.0, 0.5, 1.0]),
         any::<u64>(),
         prop::bool::weighted(0.25),
+        prop::sample::select(vec![(4, 4), (4, 4), (1, 4), (2, 1), (4, 2), (2, 2)]),
     )
         .prop_flat_map(
-            |(firms, experts, days, officers, min_team, extra_team, share, seed, short_day)| {
+            |(
+                firms,
+                experts,
+                days,
+                officers,
+                min_team,
+                extra_team,
+                share,
+                seed,
+                short_day,
+                week_limits,
+            )| {
                 let settings = Settings {
                     days,
                     officers,
@@ -678,6 +694,7 @@ fn arb_instance() -> impl Strategy<Value = Instance> {
                     share,
                     seed,
                     short_day,
+                    week_limits,
                 };
                 (
                     Just(settings),
@@ -760,7 +777,9 @@ fn build(
                     Severity::General
                 },
                 found_on: day(f.offset - 40),
-                deadline: day(f.offset - 3),
+                // Before the horizon, on its first day, or on day 2 (which may be its
+                // last sweep day, or past it: a re-check that waits for the next plan).
+                deadline: day(2 * f.offset - 2),
                 rectified: false,
             }),
             3 => history.push(sweep(
@@ -835,6 +854,8 @@ fn build(
             } else {
                 Clock::hm(18, 0)
             },
+            officer_max_days_per_week: s.week_limits.0,
+            officer_max_days_in_a_row: s.week_limits.1,
             ..Policy::default()
         },
         districts: (0..districts)

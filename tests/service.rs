@@ -365,7 +365,7 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
     assert_eq!(csv.lines().count(), visits + 1);
     assert!(
         csv.trim_start_matches('\u{feff}')
-            .starts_with("日期,检查组,执法人员,专家,企业编号,企业名称"),
+            .starts_with("日期,检查组,执法人员,专家,组长,企业编号,企业名称"),
         "{}",
         &csv[..200]
     );
@@ -383,7 +383,7 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
     assert!(
         english
             .trim_start_matches('\u{feff}')
-            .starts_with("date,crew,officer,experts,enterprise_id")
+            .starts_with("date,crew,officer,experts,lead,enterprise_id")
     );
     let xlsx = server
         .planner(Method::GET, &format!("/api/v1/plans/{id}/export.xlsx"))
@@ -398,15 +398,35 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
     let sheet = calamine::Reader::worksheet_range(&mut book, "排班").expect("the roster sheet");
     assert_eq!(
         sheet.get_value((0, 4)).map(ToString::to_string),
+        Some("组长".into())
+    );
+    assert_eq!(
+        sheet.get_value((0, 5)).map(ToString::to_string),
         Some("企业编号".into())
+    );
+    // Every crew's leader is named beside its experts.
+    assert!(
+        (1..sheet.height() as u32).all(|r| sheet
+            .get_value((r, 4))
+            .is_some_and(|v| !v.to_string().is_empty())),
+        "a visit row without its crew's leader"
     );
     let first = &roster.crews[0];
     assert_eq!(
         sheet.get_value((1, 0)).map(ToString::to_string),
         Some(first.date.to_string())
     );
+    let lead = first.lead.as_deref().expect("the crew names its leader");
+    assert!(first.experts.iter().any(|e| e == lead));
+    assert!(
+        sheet
+            .get_value((1, 4))
+            .is_some_and(|v| v.to_string().ends_with(&format!("({lead})"))),
+        "{:?}",
+        sheet.get_value((1, 4))
+    );
     assert_eq!(
-        sheet.get_value((1, 4)).map(ToString::to_string),
+        sheet.get_value((1, 5)).map(ToString::to_string),
         Some(first.visits[0].enterprise.clone())
     );
     assert_eq!(sheet.height(), visits + 1);
@@ -461,6 +481,9 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
         a["crew_mates"].as_array().unwrap().len(),
         first.experts.len() - 1
     );
+    // The expert sees who leads their crew.
+    assert_eq!(a["lead"]["id"].as_str(), first.lead.as_deref(), "{a}");
+    assert!(first.lead.is_some());
     assert!(
         a["enterprise"]["address"].as_str().unwrap().contains('('),
         "{a}"
@@ -489,6 +512,7 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
     );
     let ics = ics.text().await.unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR"));
+    assert!(ics.contains("组长"), "the calendar names the crew's leader");
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), expected);
     // 08:30 in Beijing is 00:30 UTC.
     let start = first.visits[0].start.minutes() - 8 * 60;

@@ -51,11 +51,12 @@ fn language(
     }
 }
 
-const VISIT_HEADERS: [(&str, &str); 14] = [
+const VISIT_HEADERS: [(&str, &str); 15] = [
     ("日期", "date"),
     ("检查组", "crew"),
     ("执法人员", "officer"),
     ("专家", "experts"),
+    ("组长", "lead"),
     ("企业编号", "enterprise_id"),
     ("企业名称", "enterprise_name"),
     ("区县", "district"),
@@ -146,6 +147,11 @@ fn visit_rows(plan: &Solved, lang: Language) -> Vec<Vec<Cell>> {
             } else {
                 "; "
             });
+        let lead = crew
+            .lead
+            .as_deref()
+            .map(|e| named(plan.expert_name(e), e))
+            .unwrap_or_default();
         for visit in &crew.visits {
             let firm = plan.firm(&visit.enterprise);
             let district = firm
@@ -156,6 +162,7 @@ fn visit_rows(plan: &Solved, lang: Language) -> Vec<Vec<Cell>> {
                 Cell::Text(crew.id.clone()),
                 Cell::Text(officer.clone()),
                 Cell::Text(experts.clone()),
+                Cell::Text(lead.clone()),
                 Cell::Text(visit.enterprise.clone()),
                 Cell::Text(firm.map(|f| f.name.clone()).unwrap_or_default()),
                 Cell::Text(district),

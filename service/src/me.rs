@@ -68,6 +68,9 @@ pub struct Assignment {
     pub crew: String,
     /// The other experts of the crew.
     pub crew_mates: Vec<Person>,
+    /// The crew's leader (组长), possibly the expert themselves; absent when the roster
+    /// names none.
+    pub lead: Option<Person>,
     /// The accompanying officer.
     pub officer: Person,
     /// Why the firm is checked.
@@ -176,6 +179,7 @@ async fn visits_in(
                 name: name.to_string(),
             };
             let officer = person(&crew.officer, plan.officer_name(&crew.officer));
+            let lead = crew.lead.as_deref().map(|e| person(e, plan.expert_name(e)));
             let mates: Vec<Person> = crew
                 .experts
                 .iter()
@@ -208,6 +212,7 @@ async fn visits_in(
                     },
                     crew: crew.id.clone(),
                     crew_mates: mates.clone(),
+                    lead: lead.clone(),
                     officer: officer.clone(),
                     reason: visit.reason,
                     declined: declines.get(&visit.enterprise).cloned(),
@@ -265,8 +270,9 @@ async fn calendar(
             .summary(&format!("专家查隐患：{}", a.enterprise.name))
             .location(&a.enterprise.address)
             .description(&format!(
-                "检查组 {}；执法人员 {}；同组专家 {}；原因 {}",
+                "检查组 {}；组长 {}；执法人员 {}；同组专家 {}；原因 {}",
                 a.crew,
+                a.lead.as_ref().map_or("未定", |l| l.name.as_str()),
                 a.officer.name,
                 mates.join("、"),
                 crate::export::reason(a.reason, crate::export::Language::Chinese)

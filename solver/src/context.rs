@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 
 use crate::calendar;
 use crate::due::{self, DueList, FirmHistory};
@@ -30,6 +30,9 @@ pub struct Context<'a> {
     pub instance: &'a Instance,
     /// Sweep days (working days outside blackouts), in order.
     pub days: Vec<NaiveDate>,
+    /// For each sweep day, its calendar week (Monday to Sunday) as a running number: equal
+    /// for days of one week.
+    pub week: Vec<u32>,
     /// The due list.
     pub due: DueList,
     /// Requirement of each due firm (same order as `due.due`).
@@ -276,10 +279,15 @@ impl<'a> Context<'a> {
             })
             .collect();
 
+        let week = days
+            .iter()
+            .map(|d| (d.num_days_from_ce() - d.weekday().num_days_from_monday() as i32) as u32 / 7)
+            .collect();
         Ok(Context {
             history,
             instance,
             days,
+            week,
             due,
             reqs,
             req_masks,

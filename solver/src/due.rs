@@ -6,7 +6,12 @@
 //!   mandatory follow-up, also when the deadline passed before the horizon ("not let go").
 //! - A red/orange/yellow firm with no expert sweep on record is overdue.
 //! - Inspections of every kind count against the annual cap, follow-ups included: a firm
-//!   at its cap is excluded with code `annual_cap`, even when a follow-up is pending.
+//!   at its cap is excluded with code `annual_cap`, and the sentence names the open
+//!   findings it leaves without a re-check; but by default (`cap_spares_major_follow_ups`)
+//!   the cap does not stop the re-check of an unrectified major finding.
+//! - A follow-up's timing counts from the earliest deadline of its open findings: the
+//!   visit re-checks every finding whose deadline has come; one whose deadline is later
+//!   stays open and is re-checked in a later plan.
 //! - Only firms that would otherwise be due are listed in `excluded`; firms not due at all
 //!   are not listed (there are thousands).
 //! - Days overdue are counted at the horizon's start from the last sweep plus the
@@ -23,7 +28,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::calendar;
 use crate::model::{
-    Draw, DueFirm, DueReason, Enterprise, Excluded, InspectionKind, Instance, Risk, Severity,
+    Draw, DueFirm, DueReason, Enterprise, Excluded, Finding, InspectionKind, Instance, Policy,
+    Risk, Severity,
 };
 use crate::requirements;
 
@@ -39,12 +45,62 @@ pub struct DueList {
     pub due: Vec<DueFirm>,
     /// For each entry of `due`, the enterprise's index in `instance.enterprises`.
     pub enterprise_index: Vec<usize>,
-    /// For follow-ups, the earliest unrectified deadline (a re-check should not come before it).
-    pub follow_up_deadline: Vec<Option<NaiveDate>>,
+    /// For each entry of `due` that is a follow-up, what times its re-check.
+    pub follow_up: Vec<Option<FollowUp>>,
     /// Firms left out, with their reason.
     pub excluded: Vec<Excluded>,
     /// The random draw record.
     pub draw: Draw,
+}
+
+/// What times a follow-up: the firm's open findings with a deadline by the horizon's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUp {
+    /// The earliest of their rectification deadlines. A re-check checks that a hazard was
+    /// fixed, so it never comes before this day, and it goes soon after it (or soon after
+    /// the horizon's start when the deadline had already passed).
+    pub deadline: NaiveDate,
+    /// The earliest deadline of a major one among them, if any. A visit on or after it
+    /// re-checks a major finding: its lateness weighs more and, by default, the annual
+    /// cap does not stop it. (A visit before it re-checks only general findings.)
+    pub major_deadline: Option<NaiveDate>,
+}
+
+impl FollowUp {
+    /// The open findings of one firm whose deadline is by the horizon's end: those a
+    /// follow-up re-checks.
+    pub fn pending<'f>(
+        findings: &'f [&'f Finding],
+        horizon_end: NaiveDate,
+    ) -> impl Iterator<Item = &'f Finding> + 'f {
+        findings
+            .iter()
+            .copied()
+            .filter(move |f| f.deadline <= horizon_end)
+    }
+
+    /// The follow-up the open findings of one firm make, if any has its deadline by the
+    /// horizon's end.
+    pub fn of(findings: &[&Finding], horizon_end: NaiveDate) -> Option<FollowUp> {
+        let pending = || Self::pending(findings, horizon_end);
+        Some(FollowUp {
+            deadline: pending().map(|f| f.deadline).min()?,
+            major_deadline: pending()
+                .filter(|f| f.severity == Severity::Major)
+                .map(|f| f.deadline)
+                .min(),
+        })
+    }
+
+    /// Whether a visit on `date` re-checks a major finding.
+    pub fn rechecks_major(&self, date: NaiveDate) -> bool {
+        self.major_deadline.is_some_and(|d| date >= d)
+    }
+
+    /// Whether the policy lets a re-check on `date` go past the firm's annual cap.
+    pub fn spared_by_cap(&self, policy: &Policy, date: NaiveDate) -> bool {
+        policy.cap_spares_major_follow_ups && self.rechecks_major(date)
+    }
 }
 
 /// What the history says about one firm.
@@ -89,7 +145,7 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
     let policy = &instance.policy;
     let sweep_days = calendar::sweep_days(instance);
 
-    let mut open_findings: HashMap<&str, Vec<&crate::model::Finding>> = HashMap::new();
+    let mut open_findings: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in instance.findings.iter().filter(|f| !f.rectified) {
         open_findings
             .entry(f.enterprise.as_str())
@@ -101,7 +157,7 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
         index: usize,
         reason: DueReason,
         overdue_days: i64,
-        deadline: Option<NaiveDate>,
+        follow_up: Option<FollowUp>,
     }
     let mut candidates = Vec::new();
     let mut excluded = Vec::new();
@@ -109,13 +165,11 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
 
     for (index, firm) in instance.enterprises.iter().enumerate() {
         let firm_history = history.get(firm.id.as_str());
-        let findings = open_findings.get(firm.id.as_str());
-        let follow_up_deadline = findings
-            .into_iter()
-            .flatten()
-            .filter(|f| f.deadline <= horizon.end)
-            .map(|f| f.deadline)
-            .min();
+        let findings = open_findings
+            .get(firm.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let follow_up = FollowUp::of(findings, horizon.end);
 
         let frequency = match firm.risk {
             Risk::Red => Some(policy.frequency_months.red),
@@ -134,7 +188,7 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
             Some(Some(next)) if next < horizon.start => (horizon.start - next).num_days(),
             _ => 0,
         };
-        let reason = match (follow_up_deadline, next_due) {
+        let reason = match (follow_up, next_due) {
             (Some(_), _) => Some(DueReason::FollowUp),
             (None, Some(None)) => Some(DueReason::Overdue),
             (None, Some(Some(next))) if next < horizon.start => Some(DueReason::Overdue),
@@ -142,7 +196,13 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
             _ => None,
         };
 
-        let exclusion = exclusion(instance, firm, firm_history, &sweep_days);
+        let exclusion = exclusion(
+            instance,
+            firm,
+            firm_history,
+            &sweep_days,
+            follow_up.map(|f| (f, findings)),
+        );
         match (reason, exclusion) {
             (Some(_), Some((code, message))) => {
                 excluded.push(Excluded {
@@ -155,7 +215,7 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
                 index,
                 reason,
                 overdue_days,
-                deadline: follow_up_deadline,
+                follow_up,
             }),
             (None, None) => pool.push(index),
             (None, Some(_)) => {}
@@ -186,11 +246,11 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
             index,
             reason: DueReason::RandomDraw,
             overdue_days: 0,
-            deadline: None,
+            follow_up: None,
         });
     }
 
-    let mut entries: Vec<(DueFirm, usize, Option<NaiveDate>)> = candidates
+    let mut entries: Vec<(DueFirm, usize, Option<FollowUp>)> = candidates
         .into_iter()
         .map(|c| {
             let firm = &instance.enterprises[c.index];
@@ -208,7 +268,7 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
                     reason: c.reason,
                 },
                 c.index,
-                c.deadline,
+                c.follow_up,
             )
         })
         .collect();
@@ -221,7 +281,7 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
 
     DueList {
         enterprise_index: entries.iter().map(|e| e.1).collect(),
-        follow_up_deadline: entries.iter().map(|e| e.2).collect(),
+        follow_up: entries.iter().map(|e| e.2).collect(),
         due: entries.into_iter().map(|e| e.0).collect(),
         excluded,
         draw,
@@ -229,12 +289,14 @@ pub fn derive_with_history(instance: &Instance, history: &HashMap<&str, FirmHist
 }
 
 /// Why a firm that would be due cannot be: blacklisted, at its annual cap in every year
-/// the horizon touches, or closed on every sweep day.
+/// the horizon touches (unless the policy spares its follow-up), or closed on every sweep
+/// day. `follow_up`: the firm's, with its open findings.
 fn exclusion(
     instance: &Instance,
     firm: &Enterprise,
     history: Option<&FirmHistory>,
     sweep_days: &[NaiveDate],
+    follow_up: Option<(FollowUp, &[&Finding])>,
 ) -> Option<(&'static str, String)> {
     if firm.blacklisted {
         return Some((
@@ -247,19 +309,55 @@ fn exclusion(
     }
     let h = instance.horizon;
     let years = h.start.year()..=h.end.year();
-    if years.clone().all(|y| !cap_room(firm, history, y)) {
-        return Some((
-            "annual_cap",
-            format!(
-                "{} has had {} inspections this year, its annual cap ({}) under the 无事不扰 rule",
-                firm.id,
-                history
-                    .and_then(|x| x.per_year.get(&h.start.year()))
-                    .copied()
-                    .unwrap_or(0),
-                requirements::annual_cap(firm)
-            ),
-        ));
+    // Spared when a sweep day could re-check a major finding (the rules then allow the
+    // visit on those days only, `rules::frequency`).
+    let spared = follow_up.is_some_and(|(f, _)| {
+        sweep_days
+            .iter()
+            .any(|&date| f.spared_by_cap(&instance.policy, date))
+    });
+    if !spared && years.clone().all(|y| !cap_room(firm, history, y)) {
+        let used = history
+            .and_then(|x| x.per_year.get(&h.start.year()))
+            .copied()
+            .unwrap_or(0);
+        let mut message = format!(
+            "{} has had {used} {} this year, its annual cap ({}) under the 无事不扰 rule",
+            firm.id,
+            if used == 1 {
+                "inspection"
+            } else {
+                "inspections"
+            },
+            requirements::annual_cap(firm)
+        );
+        if let Some((_, findings)) = follow_up {
+            // The re-checks the cap leaves undone, so that the planner can take them up
+            // through enforcement.
+            let pending: Vec<String> = FollowUp::pending(findings, h.end)
+                .map(|f| {
+                    format!(
+                        "{} ({}, rectification deadline {})",
+                        f.id,
+                        match f.severity {
+                            Severity::Major => "major",
+                            Severity::General => "general",
+                        },
+                        f.deadline
+                    )
+                })
+                .collect();
+            let (noun, verb, pronoun) = if pending.len() == 1 {
+                ("finding", "is", "it")
+            } else {
+                ("findings", "are", "them")
+            };
+            message.push_str(&format!(
+                "; its open {noun} {} {verb} left without an expert re-check: follow {pronoun} up through enforcement",
+                pending.join(", "),
+            ));
+        }
+        return Some(("annual_cap", message));
     }
     if sweep_days.iter().all(|d| firm.closed_dates.contains(d)) {
         return Some((

@@ -40,6 +40,15 @@ pub fn sector_specialties(sector: Sector) -> &'static [Specialty] {
     }
 }
 
+/// The firm's primary specialty, which its team leader should hold: the first of the
+/// override if given, else the sector's first (process for hazardous chemicals).
+pub fn primary_specialty(firm: &Enterprise) -> Option<Specialty> {
+    match &firm.required_specialties {
+        Some(list) => list.first().copied(),
+        None => sector_specialties(firm.sector).first().copied(),
+    }
+}
+
 /// The specialties a visit needs: the override if given, else the sector's.
 pub fn required_specialties(firm: &Enterprise) -> Vec<Specialty> {
     let mut specs = match &firm.required_specialties {

@@ -386,6 +386,24 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         &format!("max_horizon_days must be 1–{}", limits::MAX_DAYS),
     );
     policy_range(
+        "officer_max_days_per_week",
+        p.officer_max_days_per_week.to_string(),
+        (1..=7).contains(&p.officer_max_days_per_week),
+        "officer_max_days_per_week must be 1–7",
+    );
+    policy_range(
+        "officer_max_days_in_a_row",
+        p.officer_max_days_in_a_row.to_string(),
+        (1..=limits::MAX_DAYS).contains(&p.officer_max_days_in_a_row),
+        &format!("officer_max_days_in_a_row must be 1–{}", limits::MAX_DAYS),
+    );
+    policy_range(
+        "follow_up_within_days",
+        p.follow_up_within_days.to_string(),
+        (1..=limits::MAX_DAYS).contains(&p.follow_up_within_days),
+        &format!("follow_up_within_days must be 1–{}", limits::MAX_DAYS),
+    );
+    policy_range(
         "default_hours",
         format!("{}-{}", p.default_hours.open, p.default_hours.close),
         p.default_hours.open < p.default_hours.close,

@@ -15,6 +15,10 @@ pub struct SolomonBench {
     pub data: PathBuf,
     /// Seconds per instance.
     pub time_limit: f64,
+    /// Ruin-and-recreate iterations per run at most (`None`: the time limit ends it). With
+    /// a cap, the annealing follows the iteration count, so the result depends only on the
+    /// seed, whatever the machine's load.
+    pub iterations: Option<usize>,
     /// Independent runs in parallel per instance.
     pub threads: usize,
     /// Seed of the search.
@@ -138,7 +142,7 @@ pub fn run(options: &SolomonBench) -> Result<()> {
             time_limit: Duration::from_secs_f64(options.time_limit),
             threads: options.threads,
             seed: options.seed,
-            ..VrptwOptions::default()
+            iterations: options.iterations.unwrap_or(usize::MAX),
         };
         let solution = solve(&instance, &search);
         let seconds = started.elapsed().as_secs_f64();

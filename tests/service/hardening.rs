@@ -202,7 +202,7 @@ async fn csv_exports_write_formulas_as_text() {
     let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let names: Vec<String> = reader
         .records()
-        .map(|r| r.unwrap()[5].to_string())
+        .map(|r| r.unwrap()[6].to_string())
         .collect();
     assert!(!names.is_empty());
     for name in &names {

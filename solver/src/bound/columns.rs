@@ -119,6 +119,9 @@ pub struct Effort {
     pub nodes: usize,
 }
 
+/// Gap and feasibility tolerance of the master's interior point (see `solve_master`).
+const MASTER_TOLERANCE: f64 = 1e-6;
+
 /// The rounds stop when the bound is this close to the master's LP value: the LP is then
 /// solved over all crew-days to within it.
 const CLOSE_ENOUGH: f64 = 1e-4;
@@ -490,6 +493,14 @@ fn solve_master(
         .map(|(c, v)| c.firms.iter().map(|&f| weight[f]).sum::<f64>() * *v)
         .sum();
     let mut model = vars.maximise(objective.clone()).using(clarabel);
+    // The bound is the Lagrangian at the LP's prices, valid whatever they are, so the
+    // interior point need not go to clarabel's default 1e-8: at 1e-6 Cangzhou's column
+    // generation takes 15 % less time and its bound moves by 1e-7.
+    model
+        .settings()
+        .tol_gap_abs(MASTER_TOLERANCE)
+        .tol_gap_rel(MASTER_TOLERANCE)
+        .tol_feas(MASTER_TOLERANCE);
 
     let mut covering: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut of_officer: Vec<Vec<usize>> = vec![Vec::new(); officer_days.len()];

@@ -34,6 +34,8 @@ use rayon::prelude::*;
 use super::columns::{CrewDays, Generated};
 use super::pricing;
 use super::teams::Teams;
+use crate::context::Context;
+use crate::rules;
 
 /// Search nodes per officer for finding the crew-days.
 const NODES: usize = 200_000;
@@ -292,7 +294,7 @@ fn solve(days: &CrewDays<'_>, worth: &[f64], candidates: &[Candidate]) -> Option
 
 /// The integer master with the days in it: a variable for each usable crew-day on each
 /// day it could run, and beside the rows of [`solve`] one row per officer and day and per
-/// expert and day (nobody in two crews a day). Its optimum is a roster's crews, so it needs
+/// expert and day (nobody in two crews a day) and the officers' week and run limits. Its optimum is a roster's crews, so it needs
 /// no day search and no cuts; it has as many variables as the crew-days have possible
 /// days, so it is only tried when those are at most [`DAY_VARIABLES`] (else nothing is
 /// claimed).
@@ -336,6 +338,30 @@ fn solve_by_day(
             day_rows[p * sweep_days + t].push(v);
         }
     }
+    // Each officer's weeks and runs (`rules::workload`): at most so many days of a
+    // calendar week, and of any `in_a_row + 1` consecutive sweep days at most `in_a_row`.
+    let policy = &ctx.instance.policy;
+    let in_a_row = policy.officer_max_days_in_a_row as usize;
+    let mut workload_rows: Vec<(Vec<usize>, f64)> = Vec::new();
+    for o in 0..officers {
+        let on = |t: usize| &day_rows[o * sweep_days + t];
+        let mut t = 0;
+        while t < sweep_days {
+            let week = rules::workload::week(ctx, t);
+            let end = (t..sweep_days)
+                .find(|&u| rules::workload::week(ctx, u) != week)
+                .unwrap_or(sweep_days);
+            let row: Vec<usize> = (t..end).flat_map(|u| on(u).iter().copied()).collect();
+            workload_rows.push((row, policy.officer_max_days_per_week as f64));
+            t = end;
+        }
+        for start in 0..sweep_days.saturating_sub(in_a_row) {
+            let row: Vec<usize> = (start..=start + in_a_row)
+                .flat_map(|u| on(u).iter().copied())
+                .collect();
+            workload_rows.push((row, in_a_row as f64));
+        }
+    }
     let caps = &days.capacities;
     let capacity = caps.officer_days.iter().chain(&caps.expert_days).copied();
     let master = Master {
@@ -349,6 +375,7 @@ fn solve_by_day(
             .map(|vs| (vs, 1.0))
             .chain(horizon_rows.into_iter().zip(capacity))
             .chain(day_rows.into_iter().map(|vs| (vs, 1.0)))
+            .chain(workload_rows)
             .filter(|(vs, capacity)| vs.len() as f64 > *capacity)
             .collect(),
         tolerance,
@@ -518,7 +545,9 @@ fn assign_days(days: &CrewDays<'_>, candidates: &[Candidate], chosen: &[usize]) 
     let mut taken = vec![0u64; officers + ctx.instance.experts.len()];
     let mut day_of = vec![0usize; order.len()];
     let mut nodes = 0usize;
+    #[allow(clippy::too_many_arguments)]
     fn place(
+        ctx: &Context<'_>,
         i: usize,
         order: &[usize],
         candidates: &[Candidate],
@@ -544,11 +573,24 @@ fn assign_days(days: &CrewDays<'_>, candidates: &[Candidate], chosen: &[usize]) 
             }
             let t = free.trailing_zeros() as usize;
             free &= free - 1;
+            let officer_days = taken[candidate.officer];
+            if !rules::workload::officer_may_add(ctx, |u| officer_days >> u & 1 == 1, t) {
+                continue;
+            }
             for p in people() {
                 taken[p] |= 1 << t;
             }
             day_of[i] = t;
-            if place(i + 1, order, candidates, officers, taken, day_of, nodes) {
+            if place(
+                ctx,
+                i + 1,
+                order,
+                candidates,
+                officers,
+                taken,
+                day_of,
+                nodes,
+            ) {
                 return true;
             }
             for p in people() {
@@ -558,6 +600,7 @@ fn assign_days(days: &CrewDays<'_>, candidates: &[Candidate], chosen: &[usize]) 
         false
     }
     if !place(
+        ctx,
         0,
         &order,
         candidates,

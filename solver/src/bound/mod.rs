@@ -130,7 +130,8 @@ fn bound_with(
 }
 
 /// The most days each officer and each expert can work in the horizon:
-/// min(`max_days`, sweep days on duty). Both relaxations cap crew-days by these.
+/// min(`max_days`, sweep days on duty), for an officer within the week and the run
+/// limits too. Both relaxations cap crew-days by these.
 pub(crate) struct Capacities {
     pub officer_days: Vec<f64>,
     pub expert_days: Vec<f64>,
@@ -144,10 +145,9 @@ pub(crate) fn capacities(ctx: &Context<'_>) -> Capacities {
     Capacities {
         officer_days: (0..ctx.instance.officers.len())
             .map(|o| {
-                count(
-                    &|t| rules::people::officer_on_duty(ctx, o, t),
-                    ctx.officer_max[o],
-                )
+                let on_duty = |t| rules::people::officer_on_duty(ctx, o, t);
+                count(&on_duty, ctx.officer_max[o])
+                    .min(rules::workload::officer_most_days(ctx, on_duty) as f64)
             })
             .collect(),
         expert_days: (0..ctx.instance.experts.len())

@@ -1,5 +1,6 @@
 //! Hard rule 8: no firm visited twice in the horizon; no firm over its annual cap,
-//! counting inspections of every kind in the history.
+//! counting inspections of every kind in the history, except the re-check of an
+//! unrectified major finding when the policy spares it (`cap_spares_major_follow_ups`).
 
 use std::collections::HashMap;
 
@@ -40,10 +41,18 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
         let Some(firm) = ix.firms.get(*id) else {
             continue;
         };
+        // The re-check of a major finding, when the policy spares it from the cap.
+        let spared = |date: &chrono::NaiveDate| {
+            ix.instance.policy.cap_spares_major_follow_ups
+                && ix.pending.get(*id).is_some_and(|p| p.major_on(*date))
+        };
         let mut years: Vec<i32> = visits[*id].iter().map(|d| d.year()).collect();
         years.dedup();
         for year in years {
-            let planned = visits[*id].iter().filter(|d| d.year() == year).count() as u32;
+            let planned = visits[*id]
+                .iter()
+                .filter(|d| d.year() == year && !spared(d))
+                .count() as u32;
             let past = history.get(&(*id, year)).copied().unwrap_or(0);
             let cap = annual_cap(firm);
             if past + planned > cap {

@@ -14,12 +14,14 @@ mod accounting;
 mod avoidance;
 mod calendar;
 mod crews;
+mod follow_up;
 mod frequency;
 mod kpis;
 mod objective;
 mod people;
 mod qualification;
 mod timing;
+mod workload;
 
 use std::collections::HashMap;
 
@@ -64,6 +66,8 @@ pub fn check(instance: &Instance, roster: &Roster) -> Vec<Violation> {
     avoidance::check(&index, roster, &mut out);
     timing::check(&index, roster, &mut out);
     frequency::check(&index, roster, &mut out);
+    follow_up::check(&index, roster, &mut out);
+    workload::check(&index, roster, &mut out);
     accounting::check(&index, roster, &mut out);
     kpis::check(&index, roster, &mut out);
     objective::check(&index, roster, &mut out);
@@ -78,6 +82,8 @@ struct Index<'a> {
     firms: HashMap<&'a str, &'a Enterprise>,
     /// The due list the rules give, derived once for every module.
     due: crate::due::DueList,
+    /// Pending re-checks by firm id, from the raw findings.
+    pending: HashMap<&'a str, follow_up::Pending>,
     /// Per crew: the model's legs base → visit 1 → … → base, or why there are none.
     tours: Vec<Result<Vec<Option<Leg>>, Unroutable>>,
 }
@@ -102,6 +108,7 @@ impl<'a> Index<'a> {
                 .map(|f| (f.id.as_str(), f))
                 .collect(),
             due: crate::due::derive(instance),
+            pending: follow_up::pending(instance),
             tours: Vec::new(),
         };
         index.tours = index.model_tours(roster);

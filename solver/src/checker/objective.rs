@@ -52,6 +52,7 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
 fn recompute(ix: &Index<'_>, roster: &Roster) -> BTreeMap<String, f64> {
     let instance = ix.instance;
     let horizon = instance.horizon;
+    let sweep_days = crate::calendar::sweep_days(instance);
     let rotation_start = horizon
         .start
         .checked_sub_months(Months::new(instance.policy.rotation_months))
@@ -66,16 +67,6 @@ fn recompute(ix: &Index<'_>, roster: &Roster) -> BTreeMap<String, f64> {
                 .map(|e| (e.as_str(), h.enterprise.as_str()))
         })
         .collect();
-    // The earliest rectification deadline inside the horizon of each firm's open findings.
-    let mut deadline: HashMap<&str, NaiveDate> = HashMap::new();
-    for f in instance
-        .findings
-        .iter()
-        .filter(|f| !f.rectified && f.deadline <= horizon.end)
-    {
-        let d = deadline.entry(f.enterprise.as_str()).or_insert(f.deadline);
-        *d = (*d).min(f.deadline);
-    }
     let due: HashMap<&str, (bool, f64)> = ix
         .due
         .due
@@ -124,11 +115,28 @@ fn recompute(ix: &Index<'_>, roster: &Roster) -> BTreeMap<String, f64> {
             .iter()
             .map(|e| tier_scarcity::PENALTY[(e.tier as usize).saturating_sub(needed as usize)])
             .sum::<f64>();
-        let early = visits
+        // A re-check is on time on the first `follow_up_within_days` sweep days from its
+        // deadline (from the horizon's start when it passed); each later one is priced.
+        let late: f64 = visits
             .iter()
-            .filter(|(_, f)| deadline.get(f.id.as_str()).is_some_and(|d| crew.date < *d))
-            .count();
-        *terms.get_mut(follow_up_timing::NAME).unwrap() += early as f64 * follow_up_timing::PENALTY;
+            .filter_map(|(_, f)| ix.pending.get(f.id.as_str()))
+            .map(|p| {
+                let from = p.deadline.max(horizon.start);
+                let passed = sweep_days
+                    .iter()
+                    .filter(|&&d| d >= from && d < crew.date)
+                    .count();
+                // At least the day itself (validation refuses 0).
+                let within = (instance.policy.follow_up_within_days as usize).max(1);
+                let per_day = if p.major_on(crew.date) {
+                    follow_up_timing::MAJOR_PER_DAY
+                } else {
+                    follow_up_timing::PER_DAY
+                };
+                (passed + 1).saturating_sub(within) as f64 * per_day
+            })
+            .sum();
+        *terms.get_mut(follow_up_timing::NAME).unwrap() += late;
         let own = visits
             .iter()
             .filter(|(_, f)| f.officer == crew.officer)

@@ -1,5 +1,6 @@
 //! Hard rule 5: for every visit the crew covers the required specialties, has the team
-//! size, and its highest-tier expert meets the minimum tier.
+//! size, and its highest-tier expert meets the minimum tier; a crew's named leader (组长)
+//! is one of its experts and meets the highest minimum tier of its visits.
 
 use super::{Index, Violations};
 use crate::model::Roster;
@@ -8,6 +9,29 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     for crew in &roster.crews {
         let experts = ix.crew_experts(crew);
         let top = experts.iter().map(|e| e.tier).max();
+        if let Some(lead) = &crew.lead {
+            let needed = ix
+                .visits(crew)
+                .map(|(_, firm)| ix.requirement(firm).min_tier)
+                .max();
+            match experts.iter().find(|e| &e.id == lead) {
+                None => out.crew(
+                    "crew.lead_not_member",
+                    crew,
+                    format!("the crew's leader {lead} is not one of its experts"),
+                ),
+                Some(e) if needed.is_some_and(|t| e.tier < t) => out.crew(
+                    "crew.lead_tier",
+                    crew,
+                    format!(
+                        "the crew's leader {lead} is of {} tier; its visits need a {}-tier leader",
+                        e.tier,
+                        needed.unwrap()
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
         for (visit, firm) in ix.visits(crew) {
             let req = ix.requirement(firm);
             let missing: Vec<&str> = req

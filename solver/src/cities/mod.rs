@@ -197,14 +197,14 @@ fn city_due(whole: &DueList, part: &Partition, c: usize, due_of_city: &[usize]) 
     let mut due = DueList {
         due: Vec::new(),
         enterprise_index: Vec::new(),
-        follow_up_deadline: Vec::new(),
+        follow_up: Vec::new(),
         excluded: Vec::new(),
         draw: whole.draw.clone(),
     };
     for &d in due_of_city {
         due.due.push(whole.due[d].clone());
         due.enterprise_index.push(index[&whole.enterprise_index[d]]);
-        due.follow_up_deadline.push(whole.follow_up_deadline[d]);
+        due.follow_up.push(whole.follow_up[d]);
     }
     due
 }

@@ -30,7 +30,7 @@ pub fn explain(ctx: &Context<'_>, state: &State, d: usize) -> (&'static str, Str
         (
             "officer_capacity",
             format!(
-                "every officer who may visit {} (district {}) was already out or at max_days on all {} open sweep days",
+                "every officer who may visit {} (district {}) was already out, at max_days or at the week's or the run's limit of days out on all {} open sweep days",
                 firm.id,
                 firm.district,
                 open_days.len()

@@ -144,6 +144,7 @@ impl State {
         !self.officer_busy[day][o]
             && rules::people::room_for_a_day(self.officer_used[o], ctx.officer_max[o])
             && rules::people::officer_on_duty(ctx, o, day)
+            && rules::workload::officer_may_add(ctx, |t| self.officer_busy[t][o], day)
     }
 
     fn book_expert(&mut self, e: usize, day: usize) {

@@ -69,15 +69,23 @@ enum Ruin {
     ExpertDays,
     /// The crews that cost the most per unit of priority weight they visit.
     Costliest,
+    /// For an unplaced firm that no rule rules out (mandatory first): one crew-day of an
+    /// officer who may visit it, on a day it is open, and the least valuable crew-days of
+    /// another officer who may take that crew's firms, so that the recreate may give the
+    /// firm its officer's day and the displaced firms the other officer (a chain the
+    /// single moves cannot make: a city-level officer doing a district's visit while
+    /// districts without an officer of their own wait).
+    OfficerChain,
 }
 
-const OPERATORS: [Ruin; 6] = [
+const OPERATORS: [Ruin; 7] = [
     Ruin::DistrictDay,
     Ruin::RandomCrews,
     Ruin::ForUnplaced,
     Ruin::Neighbours,
     Ruin::ExpertDays,
     Ruin::Costliest,
+    Ruin::OfficerChain,
 ];
 
 /// Rewards of an operator's iteration: a new best, better than the current, accepted.
@@ -134,12 +142,16 @@ pub fn improve(
     }
     let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
     let initial_score = quick_breakdown(ctx, &initial).score();
+    let possible: Vec<bool> = (0..ctx.due_count())
+        .map(|d| rules::never(ctx, d).is_none())
+        .collect();
     let mut searches: Vec<Search> = (0..workers.max(1))
         .map(|w| {
             Search::new(
                 initial.clone(),
                 initial_score,
                 seed.wrapping_add(w as u64 * 0x9E37_79B9),
+                possible.clone(),
             )
         })
         .collect();
@@ -264,11 +276,14 @@ struct Search {
     weights: [f64; OPERATORS.len()],
     segment_reward: [f64; OPERATORS.len()],
     segment_uses: [u32; OPERATORS.len()],
+    /// Whether no rule rules each due firm out alone (`rules::never`).
+    possible: Vec<bool>,
 }
 
 impl Search {
-    fn new(initial: State, score: Score, seed: u64) -> Search {
+    fn new(initial: State, score: Score, seed: u64, possible: Vec<bool>) -> Search {
         Search {
+            possible,
             rng: ChaCha8Rng::seed_from_u64(seed),
             current: initial.clone(),
             current_score: score,
@@ -310,9 +325,19 @@ impl Search {
 
     fn step(&mut self, ctx: &Context<'_>) {
         let op = self.pick_operator();
-        let (kept, touched) = ruin(ctx, &self.current, OPERATORS[op], &mut self.rng);
+        let Ruined {
+            kept,
+            touched,
+            first,
+        } = ruin(
+            ctx,
+            &self.current,
+            OPERATORS[op],
+            &self.possible,
+            &mut self.rng,
+        );
         let mut candidate = State::rebuild(ctx, kept);
-        recreate(ctx, &mut candidate, &touched, &mut self.rng);
+        recreate(ctx, &mut candidate, &touched, first, &mut self.rng);
         let score = quick_breakdown(ctx, &candidate).score();
         let accepted = if score.same_coverage(&self.current_score) {
             // Record-to-record: within a band above the best cost, narrowing each cycle.
@@ -373,21 +398,38 @@ fn district_of(ctx: &Context<'_>, d: usize) -> usize {
     ctx.firm_district[d]
 }
 
-/// The crews that survive one ruin step, and the districts whose firms it touched.
+/// What one ruin step leaves for the recreate.
+struct Ruined {
+    /// The crews that survive it.
+    kept: Vec<CrewState>,
+    /// The districts whose firms it touched (sorted): their unplaced firms are placed again.
+    touched: Vec<usize>,
+    /// A firm to place before all others (the one the ruin made room for).
+    first: Option<usize>,
+}
+
+/// One ruin step of operator `op` on `state`; `possible[d]`: no rule rules due firm `d`
+/// out alone.
 fn ruin(
     ctx: &Context<'_>,
     state: &State,
     op: Ruin,
+    possible: &[bool],
     rng: &mut ChaCha8Rng,
-) -> (Vec<CrewState>, Vec<usize>) {
+) -> Ruined {
     let crews = &state.crews;
     if crews.is_empty() {
         let mut all = ctx.firm_district.clone();
         all.sort_unstable();
         all.dedup();
-        return (Vec::new(), all);
+        return Ruined {
+            kept: Vec::new(),
+            touched: all,
+            first: None,
+        };
     }
     let mut touched: Vec<usize> = Vec::new();
+    let mut first = None;
     let remove: Vec<bool> = match op {
         Ruin::DistrictDay => {
             let pivot = &crews[rng.random_range(0..crews.len())];
@@ -511,6 +553,14 @@ fn ruin(
             }
             remove
         }
+        Ruin::OfficerChain => {
+            let (remove, firm) = officer_chain(ctx, state, possible, rng);
+            if let Some(d) = firm {
+                touched.push(district_of(ctx, d));
+                first = Some(d);
+            }
+            remove
+        }
     };
     let mut kept = Vec::with_capacity(crews.len());
     let mut freed: Vec<usize> = Vec::new();
@@ -539,16 +589,121 @@ fn ruin(
     touched.extend(wanting.iter().map(|&d| district_of(ctx, d)));
     touched.sort_unstable();
     touched.dedup();
-    (kept, touched)
+    Ruined {
+        kept,
+        touched,
+        first,
+    }
+}
+
+/// The crews [`Ruin::OfficerChain`] removes (see there), and the unplaced firm it made
+/// room for when that firm is mandatory (it is then placed first). `possible[d]`: no rule
+/// rules due firm `d` out alone.
+fn officer_chain(
+    ctx: &Context<'_>,
+    state: &State,
+    possible: &[bool],
+    rng: &mut ChaCha8Rng,
+) -> (Vec<bool>, Option<usize>) {
+    let crews = &state.crews;
+    let mut remove = vec![false; crews.len()];
+    let unplaced: Vec<usize> = (0..ctx.due_count())
+        .filter(|&d| state.placed[d].is_none() && possible[d])
+        .collect();
+    let mandatory: Vec<usize> = unplaced
+        .iter()
+        .copied()
+        .filter(|&d| ctx.due.due[d].mandatory)
+        .collect();
+    let pool = if mandatory.is_empty() {
+        &unplaced
+    } else {
+        &mandatory
+    };
+    // The officers other than crew `c`'s who may take one of its firms.
+    let others_for = |c: usize| -> Vec<usize> {
+        (0..ctx.instance.officers.len())
+            .filter(|&o| {
+                o != crews[c].officer
+                    && crews[c]
+                        .route
+                        .iter()
+                        .any(|&f| rules::scope::may_go_to(ctx, o, f))
+            })
+            .collect()
+    };
+    // A crew-day, on a day the firm is open, of an officer who may visit it; most often
+    // one with a firm another officer may take (its day can then be handed over).
+    let chain = pool
+        .get(rng.random_range(0..pool.len().max(1)))
+        .and_then(|&d| {
+            let theirs: Vec<usize> = (0..crews.len())
+                .filter(|&c| {
+                    rules::scope::serves(ctx, crews[c].officer, d)
+                        && rules::may_visit_on(ctx, d, crews[c].day)
+                })
+                .collect();
+            let movable: Vec<usize> = if rng.random_bool(0.8) {
+                theirs
+                    .iter()
+                    .copied()
+                    .filter(|&c| !others_for(c).is_empty())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let from = if movable.is_empty() {
+                &theirs
+            } else {
+                &movable
+            };
+            from.get(rng.random_range(0..from.len().max(1)))
+                .map(|&c| (d, c))
+        });
+    let Some((d, c)) = chain else {
+        // Nothing to chain: one random crew, so that the iteration is not a copy.
+        remove[rng.random_range(0..crews.len())] = true;
+        return (remove, None);
+    };
+    remove[c] = true;
+    // Another officer who may take one of its firms, and that officer's one or two
+    // crew-days with the fewest mandatory visits and the least weight (perturbed).
+    let others = others_for(c);
+    if !others.is_empty() {
+        let other = others[rng.random_range(0..others.len())];
+        let mut ranked: Vec<((u32, f64), usize)> = (0..crews.len())
+            .filter(|&k| crews[k].officer == other)
+            .map(|k| {
+                let (mandatory, weight) = crate::objective::priority::value(ctx, &crews[k].route);
+                ((mandatory, weight * (0.8 + 0.4 * rng.random::<f64>())), k)
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            (a.0.0.cmp(&b.0.0))
+                .then(a.0.1.total_cmp(&b.0.1))
+                .then(a.1.cmp(&b.1))
+        });
+        let k = rng.random_range(1..=2);
+        for &(_, crew) in ranked.iter().take(k) {
+            remove[crew] = true;
+        }
+    }
+    (remove, ctx.due.due[d].mandatory.then_some(d))
 }
 
 /// Places the unplaced firms of the touched districts again (the ruin freed people and
-/// days there), mandatory first, in one of four orders: by weight perturbed by ±10 %
+/// days there): the firm the ruin made room for first, if any, then mandatory first, in one of four orders: by weight perturbed by ±10 %
 /// (most often), by weight perturbed by ±50 %, by weight per minute on site perturbed by
 /// ±10 % (two short visits may be worth more than the long one that would block them), or
 /// (one time in twelve) in any order, mandatory or not; and, one time in ten, each firm's
 /// cheapest move may be passed over ([`BLINK`]).
-fn recreate(ctx: &Context<'_>, state: &mut State, touched: &[usize], rng: &mut ChaCha8Rng) {
+fn recreate(
+    ctx: &Context<'_>,
+    state: &mut State,
+    touched: &[usize],
+    first: Option<usize>,
+    rng: &mut ChaCha8Rng,
+) {
     let (noise, per_minute) = match rng.random_range(0..12) {
         0 => (0.5, false),
         1 | 2 => (0.1, true),
@@ -575,6 +730,12 @@ fn recreate(ctx: &Context<'_>, state: &mut State, touched: &[usize], rng: &mut C
         })
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    // The firm the ruin made room for goes first, before the firms it displaced take the
+    // room back.
+    if let Some(at) = first.and_then(|f| order.iter().position(|o| o.2 == f)) {
+        let first = order.remove(at);
+        order.insert(0, first);
+    }
     for (_, _, d) in order {
         let chosen = if blink {
             // Each move, cheapest first, is passed over with probability BLINK, so a firm
@@ -590,5 +751,149 @@ fn recreate(ctx: &Context<'_>, state: &mut State, touched: &[usize], rng: &mut C
         if let Some(mv) = chosen {
             state.apply(d, mv);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Instance;
+
+    /// A crew-day of `officer` on `day` visiting `firms` (due indices) with `experts`.
+    fn crew(ctx: &Context<'_>, officer: usize, day: usize, firms: &[usize]) -> CrewState {
+        let base = ctx.officer_loc[officer].expect("a base");
+        let times = crate::route::schedule(ctx, base, firms).expect("the firms fit a day");
+        let mut crew = CrewState {
+            day,
+            officer,
+            experts: vec![0, 1],
+            route: times.firms(),
+            times,
+            cost: 0.0,
+        };
+        crew.cost = crate::objective::crew_cost(ctx, &crew.view());
+        crew
+    }
+
+    /// D1 (officer O1) and D2 (no officer of its own); the city-level O2 has its base
+    /// beside F1 in D1; O3 has district D3. F1 (red), F3 and F5 (red) are in D1, F2 in D2,
+    /// F4 in D3. All are overdue (mandatory), each visit takes a whole day, and each
+    /// officer has one day a month.
+    fn chain_month() -> Instance {
+        use crate::model::Risk;
+        let mut instance: Instance =
+            serde_json::from_str(crate::examples::TWO_FIRMS).expect("the example reads");
+        instance.policy.officer_max_days = 1;
+        for id in ["D2", "D3"] {
+            let mut district = instance.districts[0].clone();
+            district.id = id.into();
+            instance.districts.push(district);
+        }
+        let f1_location = instance.enterprises[0].location;
+        for (id, district) in [("O2", "city"), ("O3", "D3")] {
+            let mut officer = instance.officers[0].clone();
+            officer.id = id.into();
+            officer.district = district.into();
+            officer.base = Some(f1_location);
+            instance.officers.push(officer);
+        }
+        for (id, district, officer) in [("F3", "D1", "O1"), ("F4", "D3", "O3"), ("F5", "D1", "O1")]
+        {
+            let mut firm = instance.enterprises[0].clone();
+            firm.id = id.into();
+            firm.district = district.into();
+            firm.officer = officer.into();
+            instance.enterprises.push(firm);
+        }
+        instance.enterprises[0].risk = Risk::Red;
+        instance.enterprises[4].risk = Risk::Red;
+        // Visits of a whole day: a crew takes one firm.
+        for firm in &mut instance.enterprises {
+            firm.duration_min = Some(420);
+        }
+        instance.enterprises[1].district = "D2".into();
+        instance.enterprises[1].officer = "O2".into();
+        instance
+    }
+
+    #[test]
+    fn the_officer_chain_frees_a_day_of_the_only_officer_who_may_visit_an_unplaced_firm() {
+        // O2 is out at F1 (D1), whose own officer O1 is out at F3 and F5; O3 at F4. Only O2
+        // may visit F2. The chain takes O2's day (F2 may go there) and O1's least valuable
+        // days (F1 may go there), never O3's (who can take none of F1).
+        let instance = chain_month();
+        let ctx = Context::new(&instance).expect("the instance reads");
+        let due = |id: &str| ctx.due_index(id).expect("due");
+        let (f1, f2, f3, f4, f5) = (due("F1"), due("F2"), due("F3"), due("F4"), due("F5"));
+        let (o1, o2, o3) = (0, 1, 2);
+        assert!(!rules::scope::serves(&ctx, o1, f2) && rules::scope::serves(&ctx, o2, f2));
+        let state = State::rebuild(
+            &ctx,
+            vec![
+                crew(&ctx, o2, 0, &[f1]),
+                crew(&ctx, o1, 1, &[f3]),
+                crew(&ctx, o3, 2, &[f4]),
+                crew(&ctx, o1, 3, &[f5]),
+            ],
+        );
+        assert!(state.placed[f2].is_none());
+        let possible = vec![true; ctx.due_count()];
+        let (mut both, mut one) = (0, 0);
+        for seed in 0..40 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let (remove, _) = officer_chain(&ctx, &state, &possible, &mut rng);
+            assert!(remove[0], "seed {seed}: O2's day is taken");
+            assert!(!remove[2], "seed {seed}: O3 can take none of F1");
+            // O1's days from the least valuable: F3's (yellow) before F5's (red).
+            assert!(remove[1], "seed {seed}: O1's least valuable day");
+            if remove[3] {
+                both += 1;
+            } else {
+                one += 1;
+            }
+        }
+        assert!(
+            both > 0 && one > 0,
+            "one or two of O1's days: {both} / {one}"
+        );
+        // A firm no rule allows is never chained for.
+        let mut ruled_out = vec![true; ctx.due_count()];
+        ruled_out[f2] = false;
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let (remove, first) = officer_chain(&ctx, &state, &ruled_out, &mut rng);
+        assert_eq!(first, None);
+        assert_eq!(remove.iter().filter(|&&r| r).count(), 1, "one random crew");
+    }
+
+    #[test]
+    fn the_firm_the_chain_made_room_for_is_placed_before_the_firms_it_displaced() {
+        // With every day free, F1 (red, heavier) would take O2's only day (its base is
+        // beside F1) before F2 got there; placed first, F2 gets O2.
+        let instance = chain_month();
+        let ctx = Context::new(&instance).expect("the instance reads");
+        let due = |id: &str| ctx.due_index(id).expect("due");
+        let (f1, f2) = (due("F1"), due("F2"));
+        assert!(
+            ctx.due.due[f1].weight > ctx.due.due[f2].weight,
+            "F1 comes before F2 by weight"
+        );
+        let touched = {
+            let mut t = vec![ctx.firm_district[f1], ctx.firm_district[f2]];
+            t.sort_unstable();
+            t
+        };
+        let mut lost_without = 0;
+        for seed in 0..12 {
+            let placed = |first: Option<usize>| {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                let mut state = State::rebuild(&ctx, Vec::new());
+                recreate(&ctx, &mut state, &touched, first, &mut rng);
+                let officer_of = |f: usize| state.placed[f].map(|c| state.crews[c].officer);
+                (officer_of(f1), officer_of(f2))
+            };
+            assert_eq!(placed(Some(f2)).1, Some(1), "seed {seed}: F2 with O2");
+            lost_without += usize::from(placed(None).1.is_none());
+        }
+        assert!(lost_without > 0, "by weight alone, F1 takes O2's only day");
     }
 }

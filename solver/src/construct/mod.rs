@@ -271,8 +271,10 @@ fn state_of(ctx: &Context<'_>, crews: &[crate::bound::ExactCrew]) -> Option<gree
     let placed_once = distinct(crews.iter().flat_map(|c| c.route.iter().copied()));
     let within_days = (0..ctx.instance.experts.len())
         .all(|e| rules::people::within_max_days(state.expert_used[e], ctx.expert_max[e]))
-        && (0..ctx.instance.officers.len())
-            .all(|o| rules::people::within_max_days(state.officer_used[o], ctx.officer_max[o]));
+        && (0..ctx.instance.officers.len()).all(|o| {
+            rules::people::within_max_days(state.officer_used[o], ctx.officer_max[o])
+                && rules::workload::officer_days_allowed(ctx, |t| state.officer_busy[t][o])
+        });
     (booked_once && within_days && placed_once).then_some(state)
 }
 
@@ -316,11 +318,14 @@ fn assemble(
                 .map(|&e| instance.experts[e].id.clone())
                 .collect();
             experts.sort();
+            let lead = rules::qualification::lead(ctx, &c.experts, &c.route)
+                .map(|e| instance.experts[e].id.clone());
             Crew {
                 id: format!("{date}/{}", officer.id),
                 date,
                 officer: officer.id.clone(),
                 experts,
+                lead,
                 depart: Clock(c.times.depart),
                 return_: Clock(c.times.ret),
                 distance_km: c.times.km,

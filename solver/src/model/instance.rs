@@ -176,6 +176,16 @@ pub struct Policy {
     pub default_hours: Hours,
     /// Longest horizon accepted, days.
     pub max_horizon_days: u32,
+    /// A re-check goes on one of the first this many sweep days on or after its
+    /// rectification deadline (of the horizon, when the deadline had passed before it);
+    /// each sweep day later costs `follow_up_timing` (soft).
+    pub follow_up_within_days: u32,
+    /// A re-check of an unrectified major finding is not stopped by the annual cap.
+    pub cap_spares_major_follow_ups: bool,
+    /// Most sweep days an officer goes out in one calendar week (Monday to Sunday).
+    pub officer_max_days_per_week: u32,
+    /// Most sweep days in a row an officer goes out.
+    pub officer_max_days_in_a_row: u32,
 }
 
 impl Default for Policy {
@@ -203,6 +213,10 @@ struct PolicyInput {
     day_rates: Option<TitleRates>,
     default_hours: Option<Hours>,
     max_horizon_days: Option<u32>,
+    follow_up_within_days: Option<u32>,
+    cap_spares_major_follow_ups: Option<bool>,
+    officer_max_days_per_week: Option<u32>,
+    officer_max_days_in_a_row: Option<u32>,
 }
 
 impl From<PolicyInput> for Policy {
@@ -238,6 +252,10 @@ impl From<PolicyInput> for Policy {
                 close: Clock::hm(17, 30),
             }),
             max_horizon_days: p.max_horizon_days.unwrap_or(62),
+            follow_up_within_days: p.follow_up_within_days.unwrap_or(5),
+            cap_spares_major_follow_ups: p.cap_spares_major_follow_ups.unwrap_or(true),
+            officer_max_days_per_week: p.officer_max_days_per_week.unwrap_or(4),
+            officer_max_days_in_a_row: p.officer_max_days_in_a_row.unwrap_or(4),
         }
     }
 }

@@ -43,6 +43,11 @@ pub struct Crew {
     pub officer: String,
     /// The experts (2–5 by default).
     pub experts: Vec<String>,
+    /// The team leader (组长): a member who reaches the highest lead tier of the day's
+    /// firms (the solver prefers one holding the primary specialty of the day's most
+    /// important firm). A roster made elsewhere may leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
     /// Departure from the officer's base.
     pub depart: Clock,
     /// Return to the officer's base.

@@ -20,16 +20,20 @@
 //! | [`avoidance`] | no expert checks a firm they must avoid (rule 6) |
 //! | [`timing`] | the day fits opening hours and the policy's day, base to base (rule 7) |
 //! | [`frequency`] | room under the annual cap (rule 8) |
+//! | [`follow_up`] | a re-check on or after its rectification deadline |
 //! | [`scope`] | an officer accompanies visits in their own district, or anywhere if city-level |
+//! | [`workload`] | an officer out at most so many sweep days a week and in a row |
 
 pub mod avoidance;
 pub mod calendar;
 pub mod crew;
+pub mod follow_up;
 pub mod frequency;
 pub mod people;
 pub mod qualification;
 pub mod scope;
 pub mod timing;
+pub mod workload;
 
 use crate::context::Context;
 
@@ -43,9 +47,15 @@ pub struct Never {
     pub message: String,
 }
 
-/// Whether due firm `d` may be visited on sweep day `day`: open (rule 1) and with room
-/// under its annual cap (rule 8).
+/// Whether due firm `d` may be visited on sweep day `day`: open (rule 1), with room under
+/// its annual cap (rule 8), and, for a re-check, on or after its deadline.
 pub fn may_visit_on(ctx: &Context<'_>, d: usize, day: usize) -> bool {
+    open_with_cap_room(ctx, d, day) && follow_up::on_or_after_deadline(ctx, d, day)
+}
+
+/// Whether due firm `d` is open on sweep day `day` with room under its annual cap: every
+/// condition of [`may_visit_on`] but the re-check's deadline.
+pub fn open_with_cap_room(ctx: &Context<'_>, d: usize, day: usize) -> bool {
     calendar::open(ctx, d, day) && frequency::cap_room(ctx, d, day)
 }
 
@@ -67,7 +77,13 @@ pub fn visit_days(ctx: &Context<'_>, d: usize) -> Vec<usize> {
 pub fn never(ctx: &Context<'_>, d: usize) -> Option<Never> {
     let days = visit_days(ctx, d);
     if days.is_empty() {
-        return Some(calendar::never(ctx, d));
+        return Some(follow_up::never(ctx, d).unwrap_or_else(|| {
+            let mut never = calendar::never(ctx, d);
+            if let Some(pending) = follow_up::pending_note(ctx, d) {
+                never.message.push_str(&pending);
+            }
+            never
+        }));
     }
     if let Some(never) = scope::never(ctx, d) {
         return Some(never);
@@ -146,6 +162,30 @@ mod tests {
         );
         // Without E2 nobody holds equipment: no cover at all.
         assert_eq!(qualification::smallest_cover(&ctx, f1, &[], &[0, 2]), None);
+    }
+
+    #[test]
+    fn the_leader_reaches_the_lead_tier_and_holds_the_primary_specialty_where_one_can() {
+        use Specialty::*;
+        let mut instance = two_firms();
+        // A red firm (provincial lead) whose primary specialty is process.
+        let firm = &mut instance.enterprises[0];
+        firm.risk = Risk::Red;
+        firm.required_specialties = Some(vec![Process, Equipment]);
+        instance.experts[0].specialties = vec![Equipment];
+        instance.experts[1].specialties = vec![Process];
+        instance.experts[2].specialties = vec![Process, Equipment];
+        instance.experts[0].tier = Tier::National;
+        instance.experts[1].tier = Tier::Provincial;
+        instance.experts[2].tier = Tier::City;
+        let ctx = Context::new(&instance).unwrap();
+        let f1 = ctx.due_index("F1").unwrap();
+        // E2 holds process and reaches provincial: it leads, ahead of the national E1.
+        assert_eq!(qualification::lead(&ctx, &[0, 1, 2], &[f1]), Some(1));
+        // E3 holds process but is city tier: E1, the only one of the tier, leads.
+        assert_eq!(qualification::lead(&ctx, &[0, 2], &[f1]), Some(0));
+        // Nobody of the tier: no leader.
+        assert_eq!(qualification::lead(&ctx, &[2], &[f1]), None);
     }
 
     #[test]

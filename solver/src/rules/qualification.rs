@@ -15,6 +15,27 @@ pub fn team_qualifies(ctx: &Context<'_>, experts: &[usize], d: usize) -> bool {
         && crew::size_fits(ctx, experts.len(), d)
 }
 
+/// The team leader (组长) of a crew of `experts` visiting `route` (due indices): a member
+/// who reaches the highest lead tier of the route's firms, preferring one who holds the
+/// primary specialty (`requirements::primary_specialty`) of the route's most important
+/// firm (the first in the due list), then the higher tier, then the registry's order.
+/// `None` when no member reaches the tier (the crew is then no qualified team).
+pub fn lead(ctx: &Context<'_>, experts: &[usize], route: &[usize]) -> Option<usize> {
+    let min_tier = route.iter().map(|&d| ctx.reqs[d].min_tier).max()?;
+    let primary = route
+        .iter()
+        .min()
+        .and_then(|&d| crate::requirements::primary_specialty(ctx.firm(d)));
+    experts
+        .iter()
+        .copied()
+        .filter(|&e| ctx.tier(e) >= min_tier)
+        .max_by_key(|&e| {
+            let holds = primary.is_some_and(|s| ctx.instance.experts[e].specialties.contains(&s));
+            (holds, ctx.tier(e), std::cmp::Reverse(e))
+        })
+}
+
 /// The fewest experts from `candidates` (in order of preference) to add to `current` so
 /// that together they cover due firm `d`'s specialties and one reaches its lead tier, or
 /// `None` if no set of them does. Exact: a breadth-first search over what is still

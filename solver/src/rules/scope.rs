@@ -9,10 +9,15 @@ pub fn serves(ctx: &Context<'_>, o: usize, d: usize) -> bool {
     ctx.officer_district[o].is_none_or(|district| district == ctx.firm_district[d])
 }
 
+/// Whether officer `o` may accompany a visit to due firm `d` and has a base to leave from.
+pub fn may_go_to(ctx: &Context<'_>, o: usize, d: usize) -> bool {
+    serves(ctx, o, d) && ctx.officer_loc[o].is_some()
+}
+
 /// The officers who may accompany a visit to due firm `d` and have a base to leave from.
 pub fn serving(ctx: &Context<'_>, d: usize) -> Vec<usize> {
     (0..ctx.instance.officers.len())
-        .filter(|&o| serves(ctx, o, d) && ctx.officer_loc[o].is_some())
+        .filter(|&o| may_go_to(ctx, o, d))
         .collect()
 }
 

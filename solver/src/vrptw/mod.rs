@@ -6,7 +6,9 @@
 //! Method ([`search`]): slack induction by string removals (Christiaens & Vanden Berghe,
 //! 2020): ruin a few strings of consecutive visits in routes near a random seed visit,
 //! recreate by cheapest insertion with "blinks" (insertion points skipped at random),
-//! accept by simulated annealing. Each candidate is the current solution changed in place;
+//! polish the routes the candidate changed by a granular local search (2-opt* tail
+//! exchange, swap, 2-opt reversal with each customer's nearest customers), accept by
+//! simulated annealing. Each candidate is the current solution changed in place;
 //! a rejected one is undone from a journal of the routes it touched. Insertion is scored in O(1) from each route's forward
 //! earliest-start and backward latest-start arrays ([`Route`]); scoring never
 //! mutates a route. The same [`Route`] (its timing and O(1) insertion scoring), over the

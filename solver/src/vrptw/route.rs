@@ -96,6 +96,8 @@ pub struct Route {
     travel: Vec<f64>,
     /// Cost of each leg into a position (0 for the first depot).
     cost: Vec<f64>,
+    /// Load of the customers up to and including each position.
+    loads: Vec<f64>,
     /// Load of the customers.
     pub load: f64,
     /// Sum of the legs' costs.
@@ -123,6 +125,7 @@ impl Route {
             latest: Vec::new(),
             travel: Vec::new(),
             cost: Vec::new(),
+            loads: Vec::new(),
             load: 0.0,
             distance: 0.0,
         };
@@ -138,6 +141,7 @@ impl Route {
             latest: Vec::new(),
             travel: Vec::new(),
             cost: Vec::new(),
+            loads: Vec::new(),
             load: 0.0,
             distance: 0.0,
         };
@@ -173,8 +177,10 @@ impl Route {
         self.latest.resize(n, 0.0);
         self.travel.resize(n, 0.0);
         self.cost.resize(n, 0.0);
+        self.loads.resize(n, 0.0);
         self.earliest[0] = m.ready(0);
         self.load = 0.0;
+        self.loads[0] = 0.0;
         self.distance = 0.0;
         let mut feasible = true;
         for i in 1..n {
@@ -190,6 +196,7 @@ impl Route {
             self.cost[i] = cost;
             self.distance += cost;
             self.load += m.demand(b);
+            self.loads[i] = self.load;
             self.earliest[i] = (self.earliest[i - 1] + m.service(a) + time).max(m.ready(b));
             feasible &= self.earliest[i] <= m.latest_start(b) + EPS;
         }
@@ -224,6 +231,76 @@ impl Route {
         Some(Insertion {
             cost: to_cost + from_cost - self.cost[i + 1],
         })
+    }
+
+    /// Whether `c`, reached straight from position `i`, would start its service too late.
+    /// On legs that keep the triangle inequality with travel time equal to cost (the
+    /// Solomon model), it then would from every later position too, so a scan of the
+    /// insertion points may stop at the first such `i`.
+    pub(super) fn late_after(&self, m: &impl Stops, c: usize, i: usize) -> bool {
+        let a = self.nodes[i];
+        m.leg(a, c).is_some_and(|(to_time, _)| {
+            (self.earliest[i] + m.service(a) + to_time).max(m.ready(c)) > m.latest_start(c) + EPS
+        })
+    }
+
+    /// What exchanging tails with `other` adds (2-opt*): this route keeps its positions up
+    /// to `i` and goes on with `other`'s from `j + 1`, and `other` keeps its positions up to
+    /// `j` and goes on with this route's from `i + 1`. `None` when either route then breaks
+    /// a window or the capacity, or a leg is missing. O(1).
+    pub fn tail_exchange(&self, other: &Route, m: &impl Stops, i: usize, j: usize) -> Option<f64> {
+        let ours = self.join_leg(other, m, i, j)?;
+        let theirs = other.join_leg(self, m, j, i)?;
+        Some(ours + theirs - self.cost[i + 1] - other.cost[j + 1])
+    }
+
+    /// The cost of the leg from this route's position `i` to `tail`'s position `j + 1`, when
+    /// the route made of this one's head and `tail`'s rest is on time and within capacity.
+    fn join_leg(&self, tail: &Route, m: &impl Stops, i: usize, j: usize) -> Option<f64> {
+        if self.loads[i] + tail.load - tail.loads[j] > m.capacity() + EPS {
+            return None;
+        }
+        let (a, b) = (self.nodes[i], tail.nodes[j + 1]);
+        let (time, cost) = m.leg(a, b)?;
+        let start = (self.earliest[i] + m.service(a) + time).max(m.ready(b));
+        (start <= tail.latest[j + 1] + EPS).then_some(cost)
+    }
+
+    /// Exchanges tails with `other` as [`Route::tail_exchange`] scores it (a feasible
+    /// exchange).
+    pub fn exchange_tails(&mut self, other: &mut Route, m: &impl Stops, i: usize, j: usize) {
+        let ours = self.nodes.split_off(i + 1);
+        let theirs = other.nodes.split_off(j + 1);
+        self.nodes.extend(theirs);
+        other.nodes.extend(ours);
+        self.refresh(m);
+        other.refresh(m);
+    }
+
+    /// What putting `c` in place of the customer at position `i` adds, or `None` when that
+    /// breaks a window or the capacity, or a leg is missing. O(1).
+    pub fn substitution(&self, m: &impl Stops, i: usize, c: usize) -> Option<f64> {
+        if self.load - m.demand(self.nodes[i]) + m.demand(c) > m.capacity() + EPS {
+            return None;
+        }
+        let (a, b) = (self.nodes[i - 1], self.nodes[i + 1]);
+        let (to_time, to_cost) = m.leg(a, c)?;
+        let start = (self.earliest[i - 1] + m.service(a) + to_time).max(m.ready(c));
+        if start > m.latest_start(c) + EPS {
+            return None;
+        }
+        let (from_time, from_cost) = m.leg(c, b)?;
+        let next = (start + m.service(c) + from_time).max(m.ready(b));
+        if next > self.latest[i + 1] + EPS {
+            return None;
+        }
+        Some(to_cost + from_cost - self.cost[i] - self.cost[i + 1])
+    }
+
+    /// Puts `c` in place of the customer at position `i` (a feasible substitution).
+    pub fn substitute(&mut self, m: &impl Stops, i: usize, c: usize) {
+        self.nodes[i] = c;
+        self.refresh(m);
     }
 
     /// Inserts `c` between positions `i` and `i + 1` (a feasible insertion).
@@ -331,6 +408,18 @@ mod tests {
         p
     }
 
+    /// A route built by inserting `customers` one by one at their cheapest point (those
+    /// that fit nowhere are left out).
+    fn route_through(m: &Model<'_>, customers: impl Iterator<Item = usize>) -> Route {
+        let mut route = Route::empty(m);
+        for c in customers {
+            if let Some((i, _)) = route.best_insertion(m, c) {
+                route.insert(m, c, i);
+            }
+        }
+        route
+    }
+
     #[test]
     fn an_insertion_scored_in_constant_time_agrees_with_timing_the_whole_route() {
         for seed in 0..40 {
@@ -361,6 +450,109 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_tail_exchange_scored_in_constant_time_agrees_with_timing_both_new_routes() {
+        let mut feasible_seen = 0;
+        for seed in 0..40 {
+            let p = random(14, seed);
+            let m = Model::new(&p);
+            // Two feasible routes, customers dealt to them alternately.
+            let (a, b) = (
+                &route_through(&m, (2..=14).step_by(2)),
+                &route_through(&m, (1..=14).step_by(2)),
+            );
+            for i in 0..a.nodes.len() - 1 {
+                for j in 0..b.nodes.len() - 1 {
+                    let mut ours = a.nodes[1..=i].to_vec();
+                    ours.extend_from_slice(&b.nodes[j + 1..b.nodes.len() - 1]);
+                    let mut theirs = b.nodes[1..=j].to_vec();
+                    theirs.extend_from_slice(&a.nodes[i + 1..a.nodes.len() - 1]);
+                    let whole = Route::new(&m, &ours).zip(Route::new(&m, &theirs));
+                    let quick = a.tail_exchange(b, &m, i, j);
+                    assert_eq!(whole.is_some(), quick.is_some(), "seed {seed}: at {i}, {j}");
+                    if let (Some((x, y)), Some(delta)) = (whole, quick) {
+                        feasible_seen += 1;
+                        let change = x.distance + y.distance - a.distance - b.distance;
+                        assert!((change - delta).abs() < 1e-9, "seed {seed}: at {i}, {j}");
+                        let (mut a2, mut b2) = (a.clone(), b.clone());
+                        a2.exchange_tails(&mut b2, &m, i, j);
+                        assert_eq!((a2.nodes, b2.nodes), (x.nodes, y.nodes));
+                    }
+                }
+            }
+        }
+        assert!(
+            feasible_seen > 100,
+            "too few feasible exchanges: {feasible_seen}"
+        );
+    }
+
+    #[test]
+    fn a_substitution_scored_in_constant_time_agrees_with_timing_the_whole_route() {
+        let mut feasible_seen = 0;
+        for seed in 0..40 {
+            let p = random(10, seed);
+            let m = Model::new(&p);
+            let route = route_through(&m, (1..=10).step_by(2));
+            for c in (1..=10).filter(|c| !route.customers().contains(c)) {
+                for i in 1..route.nodes.len() - 1 {
+                    let mut customers = route.customers().to_vec();
+                    customers[i - 1] = c;
+                    let whole = Route::new(&m, &customers);
+                    let quick = route.substitution(&m, i, c);
+                    assert_eq!(whole.is_some(), quick.is_some(), "seed {seed}: {c} at {i}");
+                    if let (Some(whole), Some(delta)) = (whole, quick) {
+                        feasible_seen += 1;
+                        assert!((whole.distance - route.distance - delta).abs() < 1e-9);
+                        let mut changed = route.clone();
+                        changed.substitute(&m, i, c);
+                        assert_eq!(changed.nodes, whole.nodes);
+                    }
+                }
+            }
+        }
+        assert!(
+            feasible_seen > 20,
+            "too few feasible substitutions: {feasible_seen}"
+        );
+    }
+
+    #[test]
+    fn on_euclidean_legs_no_insertion_is_feasible_after_the_first_point_that_is_too_late() {
+        // The recreate of the benchmark's search stops scanning a route there.
+        let (mut late_seen, mut feasible_before) = (0, 0);
+        for seed in 0..60 {
+            let p = random(12, seed);
+            let m = Model::new(&p);
+            // Every other customer in the route; the rest are tried at every point.
+            let route = route_through(&m, (1..=12).step_by(2));
+            for c in (1..=12).filter(|c| !route.customers().contains(c)) {
+                let Some(first) = (0..route.nodes.len() - 1).find(|&i| route.late_after(&m, c, i))
+                else {
+                    continue;
+                };
+                late_seen += 1;
+                feasible_before +=
+                    usize::from((0..first).any(|i| route.insertion(&m, c, i).is_some()));
+                for i in first..route.nodes.len() - 1 {
+                    assert!(
+                        route.insertion(&m, c, i).is_none(),
+                        "seed {seed}: {c} at {i}"
+                    );
+                    assert!(route.late_after(&m, c, i), "seed {seed}: {c} at {i}");
+                }
+            }
+        }
+        assert!(
+            late_seen > 10,
+            "the instances must have late points: {late_seen}"
+        );
+        assert!(
+            feasible_before > 5,
+            "some customers must fit before their first late point: {feasible_before}"
+        );
     }
 
     /// Stops like a crew-day's: asymmetric legs whose time is not their cost, some legs

@@ -1,6 +1,9 @@
 //! Slack induction by string removals: ruin strings of consecutive visits in a few
 //! neighbouring routes, recreate by cheapest insertion with blinks, accept by simulated
-//! annealing (Christiaens & Vanden Berghe, Transportation Science 54(2), 2020).
+//! annealing (Christiaens & Vanden Berghe, Transportation Science 54(2), 2020). Between
+//! recreate and acceptance, a local search over the changed routes with each customer's
+//! nearest customers (the granular neighbourhoods of HGS, Vidal 2022: 2-opt*, swap,
+//! 2-opt), which moves whole ends of routes where the string removals move a few visits.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::route::{Model, Route};
-use super::{Vrptw, VrptwSolution};
+use super::{EPS, Vrptw, VrptwSolution};
 
 /// How long and how wide to search.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +53,8 @@ const BLINK_RATE: f64 = 0.01;
 /// Annealing temperatures at the start and the end (in distance units).
 const START_TEMPERATURE: f64 = 100.0;
 const END_TEMPERATURE: f64 = 1.0;
+/// Nearest customers the local search pairs each customer with (a granular neighbourhood).
+const LOCAL_NEIGHBOURS: usize = 10;
 /// Cost of a customer left out (only when the fleet is exhausted); dwarfs any distance.
 const UNASSIGNED_PENALTY: f64 = 1e7;
 
@@ -81,7 +86,14 @@ pub fn solve(p: &Vrptw, options: &VrptwOptions) -> VrptwSolution {
     }
 }
 
-/// For each customer, every customer by increasing distance (itself first).
+/// Records where route `r`'s customers are: `place[c]` is (route, position).
+fn locate(place: &mut [(usize, usize)], state: &State, r: usize) {
+    for (i, &c) in state.routes[r].customers().iter().enumerate() {
+        place[c] = (r, i + 1);
+    }
+}
+
+/// For each customer, every customer by increasing distance (itself among them).
 fn neighbours(m: &Model) -> Vec<Vec<usize>> {
     let n = m.p.coords.len();
     (0..n)
@@ -195,6 +207,7 @@ impl<'a> Search<'a> {
             let mut journal = Journal::new(&current);
             let removed = self.ruin(&mut current, &mut journal);
             self.recreate(&mut current, removed, &mut journal);
+            self.local_search(&mut current, &mut journal);
             let cost = current.cost();
             // Annealing: accept anything better than the current cost plus a random slack.
             let threshold =
@@ -306,6 +319,132 @@ impl<'a> Search<'a> {
             .collect()
     }
 
+    /// Improves the routes this iteration changed by local search over each customer u
+    /// and its nearest customers v (first improvement, until no move improves):
+    /// - v in another route: exchange tails (2-opt*: u's route goes on from v, or v's
+    ///   from u), else swap u and v;
+    /// - v in the same route: reverse the stretch between them (2-opt).
+    ///
+    /// Ruin and recreate move a few visits at a time; these move whole ends of routes and
+    /// reorder long ones, which wide windows need.
+    fn local_search(&mut self, state: &mut State, journal: &mut Journal) {
+        let mut changed: Vec<usize> = journal
+            .saved
+            .iter()
+            .map(|&(r, _)| r)
+            .chain(journal.routes..state.routes.len())
+            .collect();
+        // Route and position of each customer.
+        let mut place = vec![(usize::MAX, 0); self.m.p.coords.len()];
+        for r in 0..state.routes.len() {
+            locate(&mut place, state, r);
+        }
+        let mut k = 0;
+        while k < changed.len() {
+            let r = changed[k];
+            k += 1;
+            let customers = state.routes[r].customers().to_vec();
+            for u in customers {
+                if place[u].0 != r {
+                    continue; // gone to another route by an earlier move
+                }
+                // Its nearest customers (itself aside: a customer may share its place).
+                let near = self.neighbours[u].iter().filter(|&&v| v != u);
+                for &v in near.take(LOCAL_NEIGHBOURS) {
+                    let Some(touched) = self.improve_pair(state, journal, &place, u, v) else {
+                        continue;
+                    };
+                    for z in touched.into_iter().flatten() {
+                        locate(&mut place, state, z);
+                        if !changed[k..].contains(&z) {
+                            changed.push(z);
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Makes the first improving move of u and v ([`Search::local_search`]), and returns
+    /// the routes it changed.
+    fn improve_pair(
+        &self,
+        state: &mut State,
+        journal: &mut Journal,
+        place: &[(usize, usize)],
+        u: usize,
+        v: usize,
+    ) -> Option<[Option<usize>; 2]> {
+        let m = self.m;
+        let ((ru, iu), (rv, iv)) = (place[u], place[v]);
+        if rv == usize::MAX {
+            return None;
+        }
+        if ru == rv {
+            // 2-opt: reverse positions i+1..=j. Euclidean legs are symmetric, so the change
+            // is that of the two legs replaced; only an improving one is timed in full.
+            let route = &state.routes[ru];
+            let (i, j) = (iu.min(iv), iu.max(iv));
+            let n = &route.nodes;
+            let delta = m.d(n[i], n[j]) + m.d(n[i + 1], n[j + 1])
+                - m.d(n[i], n[i + 1])
+                - m.d(n[j], n[j + 1]);
+            if delta >= -EPS {
+                return None;
+            }
+            let mut customers = route.customers().to_vec();
+            customers[i..j].reverse();
+            let reversed = Route::new(m, &customers)?;
+            if reversed.distance >= route.distance - EPS {
+                return None;
+            }
+            journal.touch(state, ru);
+            state.routes[ru] = reversed;
+            return Some([Some(ru), None]);
+        }
+        let (a, b) = (&state.routes[ru], &state.routes[rv]);
+        // 2-opt*: u then v (u's route cut after u, v's before v), or v then u.
+        let exchange = [(ru, iu, rv, iv - 1), (rv, iv, ru, iu - 1)]
+            .into_iter()
+            .find(|&(x, i, _, j)| {
+                let (rx, ry) = if x == ru { (a, b) } else { (b, a) };
+                rx.tail_exchange(ry, m, i, j)
+                    .is_some_and(|delta| delta < -EPS)
+            });
+        let swap = || {
+            let delta = a.substitution(m, iu, v)? + b.substitution(m, iv, u)?;
+            (delta < -EPS).then_some(())
+        };
+        if exchange.is_none() && swap().is_none() {
+            return None;
+        }
+        journal.touch(state, ru);
+        journal.touch(state, rv);
+        let [a, b] = state
+            .routes
+            .get_disjoint_mut([ru, rv])
+            .expect("u and v are in different routes");
+        match exchange {
+            Some((x, i, _, j)) if x == ru => a.exchange_tails(b, m, i, j),
+            Some((_, i, _, j)) => b.exchange_tails(a, m, i, j),
+            None => {
+                a.substitute(m, iu, v);
+                b.substitute(m, iv, u);
+            }
+        }
+        Some([Some(ru), Some(rv)])
+    }
+
+    /// How many insertion points the recreate considers before it skips one: geometric
+    /// with success probability [`BLINK_RATE`].
+    fn points_until_blink(&mut self) -> usize {
+        let u = self.rng.random::<f64>().max(f64::MIN_POSITIVE);
+        (u.ln() / (1.0 - BLINK_RATE).ln())
+            .floor()
+            .min(usize::MAX as f64 / 2.0) as usize
+    }
+
     /// Reinserts customers one by one at their cheapest feasible point, in an order
     /// chosen at random among: random, largest demand, farthest from the depot, nearest.
     fn recreate(&mut self, state: &mut State, mut removed: Vec<usize>, journal: &mut Journal) {
@@ -322,20 +461,30 @@ impl<'a> Search<'a> {
             }
         }
         let mut used = state.routes.iter().filter(|r| !r.is_empty()).count();
+        // Insertion points left to consider before the next blink: drawn once a blink
+        // (geometric, the same law as a draw at every point) rather than at every point.
+        let mut until_blink = self.points_until_blink();
         for c in removed {
             let mut best: Option<(f64, usize, usize)> = None;
             for (r, route) in state.routes.iter().enumerate() {
-                if route.is_empty() {
-                    continue; // an empty route is the fresh one below
+                // An empty route is the fresh one below.
+                if route.is_empty() || route.load + p.demand[c] > p.capacity + EPS {
+                    continue;
                 }
                 for i in 0..route.nodes.len() - 1 {
-                    if self.rng.random::<f64>() < BLINK_RATE {
+                    if until_blink == 0 {
+                        until_blink = self.points_until_blink();
                         continue;
                     }
-                    if let Some(delta) = route.insertion(self.m, c, i).map(|add| add.cost)
-                        && best.is_none_or(|(b, _, _)| delta < b)
-                    {
-                        best = Some((delta, r, i));
+                    until_blink -= 1;
+                    match route.insertion(self.m, c, i) {
+                        Some(add) if best.is_none_or(|(b, _, _)| add.cost < b) => {
+                            best = Some((add.cost, r, i));
+                        }
+                        Some(_) => {}
+                        // Euclidean legs: too late from here is too late further on.
+                        None if route.late_after(self.m, c, i) => break,
+                        None => {}
                     }
                 }
             }
