@@ -191,6 +191,8 @@ pub fn all() -> Vec<(&'static str, Instance)> {
         ("follow_up_at_annual_cap", follow_up_at_annual_cap()),
         ("overdue_follow_ups_first", overdue_follow_ups_first()),
         ("officer_week_limits", officer_week_limits()),
+        ("every_expert_earns_a_seat", every_expert_earns_a_seat()),
+        ("major_chemical_team", major_chemical_team()),
         ("afternoon_opening_hours", afternoon_opening_hours()),
         ("random_draw", random_draw()),
         ("expert_days_run_out", expert_days_run_out()),
@@ -418,6 +420,51 @@ fn officer_week_limits() -> Instance {
             f
         })
         .collect();
+    i
+}
+
+/// F-FW (fireworks) needs a team of two: the two fireworks experts go, though making up
+/// the team with the cheaper equipment or construction expert would cost less; nobody
+/// sits in a crew without a specialty its visits require.
+fn every_expert_earns_a_seat() -> Instance {
+    let mut i = base("every-expert-earns-a-seat");
+    for (id, name) in [("E8", "吴刚"), ("E9", "郑丽")] {
+        i.experts.push(expert(
+            id,
+            name,
+            Tier::City,
+            Title::Senior,
+            &[Specialty::Fireworks],
+        ));
+    }
+    i.enterprises = vec![firm("F-FW", "D1", Sector::Fireworks, Risk::Yellow, 0.02)];
+    i
+}
+
+/// F-KP (chemicals, nitration) is a major chemical firm: it needs safety management
+/// besides process, equipment and electrical, and a team of four; E1 is the only safety
+/// management expert, so E1 goes. F-OWN (chemicals, a level-2 major hazard) gives its own
+/// specialties (process, equipment, safety management) and `team_size` of 3, which
+/// replace the policy's.
+fn major_chemical_team() -> Instance {
+    let mut i = base("major-chemical-team");
+    let mut kp = firm("F-KP", "D1", Sector::HazardousChemicals, Risk::Orange, 0.02);
+    kp.processes = vec![Process::Nitration];
+    let mut own = firm(
+        "F-OWN",
+        "D2",
+        Sector::HazardousChemicals,
+        Risk::Orange,
+        0.02,
+    );
+    own.major_hazard_level = 2;
+    own.required_specialties = Some(vec![
+        Specialty::Process,
+        Specialty::Equipment,
+        Specialty::SafetyManagement,
+    ]);
+    own.team_size = Some(3);
+    i.enterprises = vec![kp, own];
     i
 }
 

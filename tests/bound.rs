@@ -27,10 +27,12 @@ fn assert_closed(roster: &sweep_solver::model::Roster, seed: u64) {
 
 #[test]
 fn generated_tiny_months_are_proven_optimal() {
-    // Seeds 1 and 2 are the months the search alone left 0.8 and 2.6 points short of the
-    // crew-day bound; the integer master closes them (and seed 11, which the search
-    // reaches by itself).
-    for seed in [1, 2, 11] {
+    // Seed 2 is a month the search alone left 2.6 points short of the crew-day bound; the
+    // integer master closes it (and seed 11, which the search reaches by itself). Seed 17
+    // is closed by the integer master of the seated crew-days (teams that keep the seat
+    // rule), not by the relaxed one's. (Seed 1, closed before the seat rule, is left
+    // 1.5 points open by microlp's node budget under it.)
+    for seed in [2, 11, 17] {
         let instance = tiny(seed);
         let roster = solve_checked(&instance, 2);
         assert_closed(&roster, seed);
@@ -62,9 +64,10 @@ fn with_highs_the_months_microlps_budget_leaves_open_are_closed() {
 
 #[test]
 fn a_closed_month_ranks_mandatory_visits_before_weight() {
-    // Seed 2: the crew-day bound on weight alone is more than a point above the proven
-    // optimum in the objective's order (every mandatory visit first, then weight); the
-    // roster's bound is that optimum's coverage.
+    // Seed 2: the crew-day bound on weight alone is above the proven optimum in the
+    // objective's order (every mandatory visit first, then weight; a point above before
+    // the seat rule, a third of one under it); the roster's bound is that optimum's
+    // coverage.
     let instance = tiny(2);
     let ctx = Context::new(&instance).unwrap();
     let by_weight = coverage_bound(&ctx, &[], Effort::default()).unwrap();
@@ -72,7 +75,7 @@ fn a_closed_month_ranks_mandatory_visits_before_weight() {
     assert_eq!(roster.kpis.mandatory_scheduled, roster.kpis.mandatory_due);
     let bound = roster.kpis.bound.unwrap();
     assert!(
-        bound < by_weight - 0.005,
+        bound < by_weight - 0.003,
         "the roster's bound {bound}, weight alone {by_weight}"
     );
     assert!(bound - roster.kpis.weighted_coverage <= 1e-6);
@@ -131,7 +134,7 @@ fn a_month_closed_before_a_construction_the_clock_cut_short_keeps_its_optimum() 
     // The close runs on the solve's clock: with a limit it alone uses up, the construction
     // stops at once, and the roster is the optimum (a valid one with its proven bound),
     // not an empty month.
-    let instance = tiny(1);
+    let instance = tiny(2);
     let options = sweep_solver::SolveOptions {
         threads: 2,
         time_limit: Some(std::time::Duration::from_millis(1)),

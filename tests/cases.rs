@@ -224,6 +224,47 @@ fn an_officer_is_out_at_most_four_days_a_week_and_four_in_a_row() {
 }
 
 #[test]
+fn every_expert_in_a_crew_brings_a_specialty_its_visit_needs() {
+    let instance = case("every_expert_earns_a_seat");
+    let roster = solve_checked(&instance, 1);
+    let (crew, _) = visit(&roster, "F-FW").expect("F-FW visited");
+    let mut experts = crew.experts.clone();
+    experts.sort();
+    assert_eq!(experts, ["E8", "E9"], "the two fireworks experts go");
+    // With the rule switched off the team is made up with the cheapest expert on duty,
+    // who holds no fireworks: what the rule prevents.
+    let mut relaxed = instance.clone();
+    relaxed.policy.experts_cover_a_specialty = false;
+    let roster = solve_checked(&relaxed, 1);
+    let (crew, _) = visit(&roster, "F-FW").expect("F-FW visited");
+    assert!(
+        crew.experts.iter().any(|e| e != "E8" && e != "E9"),
+        "headcount from anyone: {:?}",
+        crew.experts
+    );
+}
+
+#[test]
+fn a_major_chemical_firm_gets_safety_management_and_four_experts() {
+    let roster = solve_checked(&case("major_chemical_team"), 1);
+    let (crew, _) = visit(&roster, "F-KP").expect("F-KP visited");
+    assert_eq!(crew.experts.len(), 4, "{:?}", crew.experts);
+    assert!(
+        crew.experts.iter().any(|e| e == "E1"),
+        "E1, the only safety management expert: {:?}",
+        crew.experts
+    );
+    let (crew, _) = visit(&roster, "F-OWN").expect("F-OWN visited");
+    assert_eq!(
+        crew.experts.len(),
+        3,
+        "the firm's own team_size: {:?}",
+        crew.experts
+    );
+    assert!(crew.experts.iter().any(|e| e == "E1"), "{:?}", crew.experts);
+}
+
+#[test]
 fn afternoon_opening_hours_are_kept() {
     let roster = solve_checked(&case("afternoon_opening_hours"), 1);
     let (_, v) = visit(&roster, "F-PM").expect("visited");

@@ -3,7 +3,8 @@
 //!
 //! The base roster is committed (tests/data/blackout_week.roster.json) so these tests do
 //! not move when the solver improves. It has two crews of officer O1:
-//! 2027-03-01 (E2, E3) visiting F-2, F-1, F-0, and 2027-03-02 (E3, E5) visiting F-3.
+//! 2027-03-01 (E3, E6) visiting F-2, F-1, F-0, and 2027-03-02 (E3, E6) visiting F-3 (crowded
+//! venues: fire safety and electrical, which E3 and E6 hold).
 
 mod common;
 
@@ -134,7 +135,7 @@ fn officer_unavailable() {
 #[test]
 fn expert_unavailable() {
     assert_only("crew.unavailable", |i, _| {
-        i.experts[4].unavailable.push(date("2027-03-02"))
+        i.experts[5].unavailable.push(date("2027-03-02"))
     });
 }
 
@@ -174,7 +175,7 @@ fn crew_with_no_visits() {
 #[test]
 fn expert_certification_expired() {
     assert_only("expert.certification", |i, _| {
-        i.experts[1].certified_until = date("2027-02-28")
+        i.experts[5].certified_until = date("2027-02-28")
     });
 }
 
@@ -202,7 +203,9 @@ fn district_officer_outside_district() {
 #[test]
 fn specialty_not_covered() {
     assert_only("visit.specialty_missing", |i, _| {
-        i.enterprises[3].required_specialties = Some(vec![Specialty::Mining]);
+        // Electrical, which E3 and E6 hold, keeps their seats; nobody holds mining.
+        i.enterprises[3].required_specialties =
+            Some(vec![Specialty::Mining, Specialty::Electrical]);
     });
 }
 
@@ -220,11 +223,30 @@ fn lead_tier_too_low() {
     });
 }
 
+// Every expert earns their seat.
+#[test]
+fn an_expert_who_holds_none_of_the_crews_specialties() {
+    // E2 holds only equipment; the crew visits crowded venues (fire safety, electrical).
+    assert_only("crew.expert_without_specialty", |i, r| {
+        r.crews[1].experts.push("E2".into());
+        refresh_kpis(i, r);
+    });
+}
+
+#[test]
+fn an_expert_without_the_crews_specialties_is_valid_when_the_policy_allows_it() {
+    let (mut instance, mut roster) = base();
+    roster.crews[1].experts.push("E2".into());
+    refresh_kpis(&instance, &mut roster);
+    instance.policy.experts_cover_a_specialty = false;
+    assert_eq!(check(&instance, &roster), vec![]);
+}
+
 // Hard rule 6: avoidance.
 #[test]
 fn expert_must_avoid_firm() {
     assert_only("visit.conflict_of_interest", |i, _| {
-        i.experts[4].avoid_enterprises.push("F-3".into())
+        i.experts[5].avoid_enterprises.push("F-3".into())
     });
 }
 
@@ -232,7 +254,7 @@ fn expert_must_avoid_firm() {
 fn expert_must_avoid_group() {
     assert_only("visit.conflict_of_interest", |i, _| {
         i.enterprises[3].group = Some("某集团".into());
-        i.experts[4].avoid_groups.push("某集团".into());
+        i.experts[5].avoid_groups.push("某集团".into());
     });
 }
 
@@ -414,10 +436,10 @@ fn crew_led_by_an_expert_outside_it() {
 
 #[test]
 fn crew_led_by_an_expert_below_the_tier_its_firm_needs() {
-    // F-3 needs a provincial lead; E4 (provincial) joins the crew, but E3 (city) leads.
+    // F-3 needs a provincial lead; E7 (national) joins the crew, but E3 (city) leads.
     assert_only("crew.lead_tier", |i, r| {
         i.enterprises[3].min_tier = Some(Tier::Provincial);
-        r.crews[1].experts = vec!["E3".into(), "E4".into()];
+        r.crews[1].experts = vec!["E3".into(), "E7".into()];
         r.crews[1].lead = Some("E3".into());
         refresh_kpis(i, r);
     });
@@ -615,30 +637,30 @@ fn firm_with_no_road_is_reported() {
 // The objective's breakdown (`kpis.objective`), recomputed by the checker.
 
 /// The base roster with its objective worked out by hand from docs/rules.md, for the base
-/// instance plus an enforcement visit by E2 to F-1 in 2026-09 (within the 12-month rotation
+/// instance plus an enforcement visit by E6 to F-1 in 2026-09 (within the 12-month rotation
 /// window; an enforcement visit leaves the due list as it is).
 fn with_objective() -> (Instance, Roster) {
     let (mut instance, mut roster) = base();
     instance.history.push(
         serde_json::from_value(serde_json::json!({
-            "enterprise": "F-1", "date": "2026-09-01", "experts": ["E2"], "kind": "enforcement"
+            "enterprise": "F-1", "date": "2026-09-01", "experts": ["E6"], "kind": "enforcement"
         }))
         .unwrap(),
     );
     let weight: f64 = roster.due.iter().map(|d| d.weight).sum();
-    // Day rates: E2 600 + E3 700 on 03-01, E3 700 + E5 600 on 03-02 (titles' rates).
-    // Distance: 20.63 km × 1.2 CNY. Rotation: E2 at F-1, 60. Tier: city experts, city
+    // Day rates: E3 700 + E6 700 on each of 03-01 and 03-02 (titles' rates).
+    // Distance: 20.63 km × 1.2 CNY. Rotation: E6 at F-1, 60. Tier: city experts, city
     // firms, 0. No findings, 0. Own officer: O1 leads all four of its firms, −4 × 25.
     let by_hand = [
         ("mandatory_visits", 4.0),
         ("priority_weight", weight),
-        ("day_rates", 2600.0),
+        ("day_rates", 2800.0),
         ("distance", 24.76),
         ("rotation", 60.0),
         ("tier_scarcity", 0.0),
         ("follow_up_timing", 0.0),
         ("own_officer", -100.0),
-        ("search_cost", 2600.0 + 24.76 + 60.0 - 100.0),
+        ("search_cost", 2800.0 + 24.76 + 60.0 - 100.0),
     ];
     roster.kpis.objective = Some(by_hand.iter().map(|(k, v)| (k.to_string(), *v)).collect());
     (instance, roster)

@@ -394,6 +394,19 @@ fn what_a_visit_needs_matches_the_rules_by_hand() {
             json!({ "processes": ["azo"] }),
         ),
         firm(
+            "CHEM-MH2",
+            "hazardous_chemicals",
+            "yellow",
+            json!({ "major_hazard_level": 2 }),
+        ),
+        firm(
+            "CHEM-OWN",
+            "hazardous_chemicals",
+            "yellow",
+            json!({ "processes": ["azo"], "team_size": 2,
+                    "required_specialties": ["process", "safety_management"] }),
+        ),
+        firm(
             "CHEM-MH4",
             "hazardous_chemicals",
             "blue",
@@ -445,7 +458,7 @@ fn what_a_visit_needs_matches_the_rules_by_hand() {
     let instance = week(firms, vec![], vec![]);
     // (firm, specialties, lead tier, team size, minutes on site, annual cap)
     type Needs<'a> = (&'a str, &'a [Specialty], Tier, u32, u32, u32);
-    let expected: [Needs; 14] = [
+    let expected: [Needs; 16] = [
         // Chemical: three specialties; city lead; team = 3 specialties; 240 min; ungraded 12.
         (
             "CHEM",
@@ -455,12 +468,31 @@ fn what_a_visit_needs_matches_the_rules_by_hand() {
             240,
             12,
         ),
-        // A key process: provincial lead, a full day.
+        // A key process: a major chemical firm, so safety management too and a team of 4
+        // (major_chemical_team); provincial lead, a full day.
         (
             "CHEM-PROC",
-            &[S::Process, S::Equipment, S::Electrical],
+            &[S::Process, S::Equipment, S::Electrical, S::SafetyManagement],
             Tier::Provincial,
-            3,
+            4,
+            420,
+            12,
+        ),
+        // A level-2 major hazard: the same.
+        (
+            "CHEM-MH2",
+            &[S::Process, S::Equipment, S::Electrical, S::SafetyManagement],
+            Tier::Provincial,
+            4,
+            420,
+            12,
+        ),
+        // The firm's own specialties and team size replace the major chemical defaults.
+        (
+            "CHEM-OWN",
+            &[S::Process, S::SafetyManagement],
+            Tier::Provincial,
+            2,
             420,
             12,
         ),
@@ -603,4 +635,36 @@ fn opening_hours_and_team_size_follow_the_firm_then_the_policy() {
     assert_eq!(need(&instance, "THREE-SPECS").team_size, 3);
     instance.policy.min_team = 4;
     assert_eq!(need(&instance, "THREE-SPECS").team_size, 4);
+}
+
+#[test]
+fn the_major_chemical_defaults_follow_the_policy() {
+    use Specialty as S;
+    let mut instance = week(
+        vec![firm(
+            "CHEM-PROC",
+            "hazardous_chemicals",
+            "yellow",
+            json!({ "processes": ["azo"] }),
+        )],
+        vec![],
+        vec![],
+    );
+    let need = |instance: &Instance| requirements::derive(instance, &instance.enterprises[0]);
+    // Without safety management: the sector's three, and still a team of 4.
+    instance.policy.major_chemical_safety_management = false;
+    assert_eq!(
+        need(&instance).specialties,
+        [S::Process, S::Equipment, S::Electrical]
+    );
+    assert_eq!(need(&instance).team_size, 4);
+    // A team of 5 asked for such firms; 0 leaves them to their specialties' count.
+    instance.policy.major_chemical_team = 5;
+    assert_eq!(need(&instance).team_size, 5);
+    instance.policy.major_chemical_team = 0;
+    assert_eq!(need(&instance).team_size, 3);
+    // Capped at max_team: a bureau of crews of three sends three.
+    instance.policy.major_chemical_team = 4;
+    instance.policy.max_team = 3;
+    assert_eq!(need(&instance).team_size, 3);
 }

@@ -442,9 +442,13 @@ fn verify(instance: &Instance) -> Result<Verdict, String> {
     }
     let enumeration = Enumeration::new(instance, &search);
     // 3. The rules' "no roster can visit it" (`rules::never`, which the bounds and the
-    // unscheduled reasons stand on) is exact: it holds of a firm exactly when no valid
-    // one-crew roster visits it alone (with legs that obey the triangle inequality, as
-    // here, a firm some crew can visit can also be visited alone).
+    // unscheduled reasons stand on) is sound: no valid crew visits a firm it rules out,
+    // alone or with others. Without the seat rule it is exact: it holds of a firm exactly
+    // when no valid one-crew roster visits it alone (with legs that obey the triangle
+    // inequality, as here, a firm some crew can visit can also be visited alone). The
+    // seat rule is the one `never` leaves open: an expert may earn their seat at a firm
+    // through another visit of the same day, so a firm no crew visits alone may still be
+    // visited with another.
     let ctx = Context::new(instance).map_err(|e| format!("context: {e}"))?;
     for (i, due) in search.due.iter().enumerate() {
         let d = ctx
@@ -457,10 +461,21 @@ fn verify(instance: &Instance) -> Result<Verdict, String> {
             .candidates
             .iter()
             .any(|slot| !slot[1 << i].is_empty());
+        let with_others = enumeration.candidates.iter().any(|slot| {
+            slot.iter()
+                .enumerate()
+                .any(|(mask, crews)| mask & (1 << i) != 0 && !crews.is_empty())
+        });
         let never = rules::never(&ctx, d);
-        if alone == never.is_some() {
+        let seat_rule = instance.policy.experts_cover_a_specialty;
+        let wrong = if never.is_some() {
+            with_others
+        } else {
+            !alone && !seat_rule
+        };
+        if wrong {
             return fail(format!(
-                "{}: a valid crew visits it alone: {alone}; the rules say {never:?}",
+                "{}: a valid crew visits it alone: {alone}, with others: {with_others}; the rules say {never:?}",
                 due.enterprise
             ));
         }
@@ -658,6 +673,8 @@ struct Settings {
     /// The officers' days out a week and in a row: the defaults (4, 4), which three days
     /// never reach, or limits that the horizon's days do.
     week_limits: (u32, u32),
+    /// `experts_cover_a_specialty`: every expert earns their seat.
+    seat_rule: bool,
 }
 
 fn arb_instance() -> impl Strategy<Value = Instance> {
@@ -672,6 +689,7 @@ fn arb_instance() -> impl Strategy<Value = Instance> {
         any::<u64>(),
         prop::bool::weighted(0.25),
         prop::sample::select(vec![(4, 4), (4, 4), (1, 4), (2, 1), (4, 2), (2, 2)]),
+        prop::bool::weighted(0.5),
     )
         .prop_flat_map(
             |(
@@ -685,6 +703,7 @@ fn arb_instance() -> impl Strategy<Value = Instance> {
                 seed,
                 short_day,
                 week_limits,
+                seat_rule,
             )| {
                 let settings = Settings {
                     days,
@@ -695,6 +714,7 @@ fn arb_instance() -> impl Strategy<Value = Instance> {
                     seed,
                     short_day,
                     week_limits,
+                    seat_rule,
                 };
                 (
                     Just(settings),
@@ -856,6 +876,7 @@ fn build(
             },
             officer_max_days_per_week: s.week_limits.0,
             officer_max_days_in_a_row: s.week_limits.1,
+            experts_cover_a_specialty: s.seat_rule,
             ..Policy::default()
         },
         districts: (0..districts)

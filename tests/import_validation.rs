@@ -395,6 +395,13 @@ fn e1510_policy_value_out_of_range() {
 }
 
 #[test]
+fn e1510_a_major_chemical_team_larger_than_any_policy_allows() {
+    let p = expect_code("E1510", |d| set_policy(d, "major_chemical_team = 13"));
+    assert_eq!(p.column.as_deref(), Some("major_chemical_team"));
+    assert!(p.message.contains("0–12"), "{}", p.message);
+}
+
+#[test]
 fn e1511_day_start_after_day_end() {
     expect_code("E1511", |d| set_policy(d, "day_start = \"19:00\""));
 }

@@ -1,7 +1,7 @@
 //! What a visit to a firm needs: specialties, lead tier, team size, time on site,
 //! and how often the firm may be inspected in a year (DOMAIN.md defaults, per-firm overrides).
 
-use crate::model::{Enterprise, Hours, Instance, Risk, Sector, Specialty, Tier};
+use crate::model::{Enterprise, Hours, Instance, Policy, Risk, Sector, Specialty, Tier};
 
 /// The derived needs of one firm's visit.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,11 +49,25 @@ pub fn primary_specialty(firm: &Enterprise) -> Option<Specialty> {
     }
 }
 
-/// The specialties a visit needs: the override if given, else the sector's.
-pub fn required_specialties(firm: &Enterprise) -> Vec<Specialty> {
+/// A hazardous-chemicals firm that runs a key process or has a major hazard source of
+/// level 1–2: it needs safety management and a larger team by default (DOMAIN.md).
+pub fn is_major_chemical(firm: &Enterprise) -> bool {
+    firm.sector == Sector::HazardousChemicals
+        && (!firm.processes.is_empty() || matches!(firm.major_hazard_level, 1 | 2))
+}
+
+/// The specialties a visit needs: the override if given, else the sector's, with safety
+/// management for a major chemical firm when the policy asks for it.
+pub fn required_specialties(policy: &Policy, firm: &Enterprise) -> Vec<Specialty> {
     let mut specs = match &firm.required_specialties {
         Some(list) => list.clone(),
-        None => sector_specialties(firm.sector).to_vec(),
+        None => {
+            let mut specs = sector_specialties(firm.sector).to_vec();
+            if policy.major_chemical_safety_management && is_major_chemical(firm) {
+                specs.push(Specialty::SafetyManagement);
+            }
+            specs
+        }
     };
     specs.sort();
     specs.dedup();
@@ -105,11 +119,17 @@ pub fn annual_cap(firm: &Enterprise) -> u32 {
 
 /// Everything a visit to `firm` needs under the instance's policy.
 pub fn derive(instance: &Instance, firm: &Enterprise) -> Requirement {
-    let specialties = required_specialties(firm);
     let policy = &instance.policy;
+    let specialties = required_specialties(policy, firm);
+    // Capped at max_team: a bureau whose crews are smaller sends its largest crew.
+    let default_team = if is_major_chemical(firm) {
+        policy.major_chemical_team.min(policy.max_team)
+    } else {
+        0
+    };
     let team_size = firm
         .team_size
-        .unwrap_or(0)
+        .unwrap_or(default_team)
         .max(specialties.len() as u32)
         .max(policy.min_team);
     Requirement {

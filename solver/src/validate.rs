@@ -314,6 +314,12 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         "max_team must be at most 12",
     );
     policy_range(
+        "major_chemical_team",
+        p.major_chemical_team.to_string(),
+        p.major_chemical_team <= 12,
+        "major_chemical_team must be 0–12 (it is capped at max_team)",
+    );
+    policy_range(
         "max_firms_per_officer",
         p.max_firms_per_officer.to_string(),
         (1..=limits::MAX_PORTFOLIO).contains(&p.max_firms_per_officer),

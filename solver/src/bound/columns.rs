@@ -173,6 +173,9 @@ pub(super) struct CrewDays<'a> {
     pub open_days: Vec<u64>,
     pub capacities: super::Capacities,
     reach: Vec<Reach>,
+    /// Whether a crew-day's team keeps the seat rule (`rules::seat`) in pricing and the
+    /// master; without, the bound is a relaxation that does not see the rule.
+    pub seated: bool,
 }
 
 /// What a crew-day is worth in the master: its firms' weights, or (closing a month) the
@@ -191,7 +194,7 @@ pub(super) enum Worth {
 pub(super) const MANDATORY_WORTH: f64 = 2.0;
 
 impl<'a> CrewDays<'a> {
-    pub(super) fn new(ctx: &'a Context<'a>, possible: &'a [usize]) -> CrewDays<'a> {
+    pub(super) fn new(ctx: &'a Context<'a>, possible: &'a [usize], seated: bool) -> CrewDays<'a> {
         let n = ctx.due_count();
         let total_weight: f64 = ctx.due.due.iter().map(|d| d.weight).sum();
         let days = ctx.days.len().min(MAX_DAYS);
@@ -225,6 +228,7 @@ impl<'a> CrewDays<'a> {
                 .map(|f| bits(&|t| rules::may_visit_on(ctx, f, t)))
                 .collect(),
             capacities: super::capacities(ctx),
+            seated,
             // Each officer's firms, and the shortest leg into each from its base or another.
             reach: (0..ctx.instance.officers.len())
                 .into_par_iter()
@@ -256,6 +260,7 @@ impl<'a> CrewDays<'a> {
             duty: self.officer_duty[o],
             gain,
             alpha,
+            seated: self.seated,
         }
     }
 
@@ -272,7 +277,7 @@ impl<'a> CrewDays<'a> {
                     .found
                     .iter()
                     .filter_map(|found| {
-                        teams.team(&found.need).map(|experts| Column {
+                        teams.team(&found.need, self.seated).map(|experts| Column {
                             officer: o,
                             firms: found.firms.clone(),
                             experts,

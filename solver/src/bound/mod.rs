@@ -105,27 +105,63 @@ fn bound_with(
     if ctx.days.len() > columns::MAX_DAYS {
         return Ok(just(patterns));
     }
-    let crew_days = columns::CrewDays::new(ctx, &possible);
-    let Ok(generated) = columns::generate(&crew_days, columns::Worth::Weight, seeds, effort) else {
+    // Two crew-day bounds under the seat rule, the lower one kept: teams priced without
+    // the rule (a relaxation; pricing stays small) and with it (tighter where the rule
+    // binds, but pricing explores firms without gain too, and where its node budget runs
+    // out the bound falls back towards the patterns'). Measured on generated tiny months,
+    // neither is the lower on every month, nor closes every month the other closes. The
+    // second is only for months small enough to close (on Cangzhou's month it doubled the
+    // bound's time and gave the same bound).
+    let small = ctx.due_count() <= CLOSE_UP_TO;
+    let variants: &[bool] = if ctx.instance.policy.experts_cover_a_specialty && small {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    let mut generated: Vec<(f64, columns::CrewDays<'_>)> = Vec::new();
+    for &seated in variants {
+        let crew_days = columns::CrewDays::new(ctx, &possible, seated);
+        if let Ok(g) = columns::generate(&crew_days, columns::Worth::Weight, seeds, effort) {
+            generated.push((g.bound, crew_days));
+        }
+    }
+    generated.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let Some(&(lowest, _)) = generated.first() else {
         return Ok(just(patterns));
     };
     // Sums of up to thousands of rounded prices: a margin for their rounding.
-    let bound = (generated.bound + 1e-9).min(patterns).clamp(0.0, 1.0);
+    let bound = (lowest + 1e-9).min(patterns).clamp(0.0, 1.0);
     if !close {
         return Ok(just(bound));
     }
     // The objective puts mandatory visits first: closing works on that order, from its own
-    // column generation, so that the optimum is the objective's.
-    let optimum = columns::generate(&crew_days, columns::Worth::MandatoryFirst, seeds, effort)
-        .ok()
-        .and_then(|generated| exact::close(&crew_days, &generated))
-        .and_then(|closed| {
-            Some(Optimum {
-                coverage: closed.coverage,
-                crews: closed.crews?,
-                proven: closed.proven,
-            })
-        });
+    // column generation, so that the optimum is the objective's. The tighter variant
+    // first; the other when it leaves the month open.
+    let mut optimum: Option<Optimum> = None;
+    for (_, crew_days) in &generated {
+        let closed = columns::generate(crew_days, columns::Worth::MandatoryFirst, seeds, effort)
+            .ok()
+            .and_then(|generated| exact::close(crew_days, &generated))
+            .and_then(|closed| {
+                Some(Optimum {
+                    coverage: closed.coverage,
+                    crews: closed.crews?,
+                    proven: closed.proven,
+                })
+            });
+        if let Some(closed) = closed {
+            let proven = closed.proven;
+            if optimum
+                .as_ref()
+                .is_none_or(|o| !o.proven && closed.coverage > o.coverage)
+            {
+                optimum = Some(closed);
+            }
+            if proven {
+                break;
+            }
+        }
+    }
     Ok(Proven { bound, optimum })
 }
 

@@ -6,8 +6,8 @@
 //! ([`Teams`]). Its value is the sum of its firms' gains (`w_f/W − σ_f`, at least 0) less its team's price.
 //!
 //! A depth-first search over routes of firms with a positive gain finds the best one exactly:
-//! adding a firm never makes the team cheaper, so a prefix's team price is a lower bound
-//! for every extension, and the firms that could still follow fit in the minutes left,
+//! adding a firm never makes the team cheaper (without the seat rule, [`Teams::price`]),
+//! so a prefix's team price is a lower bound for every extension's (seated or not), and the firms that could still follow fit in the minutes left,
 //! each taking at least its minutes on site plus half its shortest legs in and out, which
 //! bounds what they can add (a fractional knapsack). A prefix that reaches a (set, last firm) later
 //! than an earlier one is dominated. Firms without gain add nothing and only tighten a
@@ -80,6 +80,9 @@ pub(super) struct Officer<'a> {
     /// The master's price of one of this officer's days: a crew-day is worth adding only
     /// when its firms' prices less its team's exceed it.
     pub alpha: f64,
+    /// Whether crew-days are worth their seated team's price (`Teams::seated_price`), firms
+    /// without gain then explored too: one may let a cheaper expert earn a seat.
+    pub seated: bool,
 }
 
 struct Node {
@@ -269,8 +272,8 @@ impl<'a, 'b> Search<'a, 'b> {
             }
             let i = i as usize;
             let f = o.firms[i];
-            // Firms without gain only matter when every crew-day is wanted.
-            if o.gain[f] <= 0.0 && self.every_above.is_none() {
+            // Firms without gain only matter when every crew-day is wanted, or seated.
+            if o.gain[f] <= 0.0 && self.every_above.is_none() && !o.seated {
                 continue;
             }
             let days = node.need.days & o.open_days[f];
@@ -361,7 +364,14 @@ impl<'a, 'b> Search<'a, 'b> {
                 value: node.value + self.o.gain[f],
                 need,
             };
-            self.record(&child.route, set, &child.need, child.value - price);
+            let worth = if self.o.seated {
+                self.teams.seated_price(&child.need)
+            } else {
+                Some(price)
+            };
+            if let Some(team) = worth {
+                self.record(&child.route, set, &child.need, child.value - team);
+            }
             self.expand(&child, price);
         }
     }

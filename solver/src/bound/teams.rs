@@ -7,6 +7,16 @@
 //! `β_e ≥ 0`. Experts only matter through (which bits of `S` they hold, whether they reach
 //! `T`), so each such group keeps its `max_team` cheapest members and a dynamic programme
 //! over (covered bits, members, lead found) finds the exact cheapest team.
+//!
+//! The seat rule (`rules::seat`: every member holds a specialty some visit of the day
+//! requires) depends on the whole crew-day: with it a prefix's team can cost more than an
+//! extension's (an electrical expert may make up a fireworks visit's team once a crowded
+//! venue joins the day), while pricing prunes on the prefix's price. So there are two
+//! prices: [`Teams::price`] leaves the rule out (monotone in the route and never above
+//! the price of a team that keeps it: what pricing bounds and prunes with), and
+//! [`Teams::seated_price`] keeps it (what a crew-day is worth when the crew-day bound is
+//! asked to see the rule, `CrewDays::seated`). [`Teams::all`], asked for whole crew-days
+//! by the exact close, keeps it, so the integer master's crews are real ones.
 
 use std::collections::HashMap;
 
@@ -64,6 +74,7 @@ pub(super) struct Teams<'a> {
     /// Sweep days (bits) each expert is on duty.
     duty: &'a [u64],
     cache: HashMap<Need, Option<f64>>,
+    seated: HashMap<Need, Option<f64>>,
 }
 
 impl<'a> Teams<'a> {
@@ -73,27 +84,46 @@ impl<'a> Teams<'a> {
             price,
             duty,
             cache: HashMap::new(),
+            seated: HashMap::new(),
         }
     }
 
-    /// The price of the cheapest team for `need`, or `None` if no team exists.
+    /// The price of the cheapest team for `need` without the seat rule, or `None` if no
+    /// team exists: a lower bound on the seated price of `need` and of every extension.
     pub(super) fn price(&mut self, need: &Need) -> Option<f64> {
         if let Some(known) = self.cache.get(need) {
             return *known;
         }
-        let found = self.solve(need, false).map(|(cost, _)| cost);
+        let found = self.solve(need, false, false).map(|(cost, _)| cost);
         self.cache.insert(need.clone(), found);
         found
     }
 
-    /// The cheapest team itself (expert indices, sorted), or `None`.
-    pub(super) fn team(&mut self, need: &Need) -> Option<Vec<usize>> {
-        self.solve(need, true).map(|(_, team)| team)
+    /// The price of the cheapest team for `need` as a whole crew-day, every member
+    /// earning their seat (the same as [`Teams::price`] when the policy drops the rule).
+    pub(super) fn seated_price(&mut self, need: &Need) -> Option<f64> {
+        if !self.ctx.instance.policy.experts_cover_a_specialty {
+            return self.price(need);
+        }
+        if let Some(known) = self.seated.get(need) {
+            return *known;
+        }
+        let found = self.solve(need, false, true).map(|(cost, _)| cost);
+        self.seated.insert(need.clone(), found);
+        found
+    }
+
+    /// The cheapest team for `need` (expert indices, sorted), with `seated` every member
+    /// earning their seat at `need` as a whole crew-day; `None` if there is none.
+    pub(super) fn team(&mut self, need: &Need, seated: bool) -> Option<Vec<usize>> {
+        let seated = seated && self.ctx.instance.policy.experts_cover_a_specialty;
+        self.solve(need, true, seated).map(|(_, team)| team)
     }
 
     /// Every inclusion-minimal team for `need` (no member can leave and the rest still
-    /// serve it) whose members share a day of `need.days` and whose price is at most
-    /// `budget`, each sorted; `None` if there are more than `limit`.
+    /// serve it) whose members share a day of `need.days`, each of whom earns their seat
+    /// (`need` is a whole crew-day's), and whose price is at most `budget`, each sorted;
+    /// `None` if there are more than `limit`.
     ///
     /// A larger team is never needed where these are: it serves the same firms with more
     /// expert-days.
@@ -110,6 +140,7 @@ impl<'a> Teams<'a> {
                 crate::rules::people::expert_may_work(ctx, e)
                     && self.duty[e] & need.days != 0
                     && need.avoid.binary_search(&e).is_err()
+                    && crate::rules::seat::earns(ctx, e, need.mask)
                     && self.price[e] <= budget
             })
             .collect();
@@ -171,8 +202,9 @@ impl<'a> Teams<'a> {
         Some(found)
     }
 
-    /// The dynamic programme; with `keep`, also the members of the cheapest team.
-    fn solve(&self, need: &Need, keep: bool) -> Option<(f64, Vec<usize>)> {
+    /// The dynamic programme; with `keep`, also the members of the cheapest team; with
+    /// `seated`, only experts who earn their seat at `need` take part.
+    fn solve(&self, need: &Need, keep: bool, seated: bool) -> Option<(f64, Vec<usize>)> {
         let ctx = self.ctx;
         let policy = &ctx.instance.policy;
         let size = need.size.max(policy.min_team) as usize;
@@ -195,6 +227,7 @@ impl<'a> Teams<'a> {
             if !crate::rules::people::expert_may_work(ctx, e)
                 || self.duty[e] & need.days == 0
                 || need.avoid.binary_search(&e).is_ok()
+                || (seated && !crate::rules::seat::earns(ctx, e, need.mask))
             {
                 continue;
             }

@@ -20,6 +20,7 @@ mod kpis;
 mod objective;
 mod people;
 mod qualification;
+mod seat;
 mod timing;
 mod workload;
 
@@ -63,6 +64,7 @@ pub fn check(instance: &Instance, roster: &Roster) -> Vec<Violation> {
     calendar::check(&index, roster, &mut out);
     people::check(&index, roster, &mut out);
     qualification::check(&index, roster, &mut out);
+    seat::check(&index, roster, &mut out);
     avoidance::check(&index, roster, &mut out);
     timing::check(&index, roster, &mut out);
     frequency::check(&index, roster, &mut out);

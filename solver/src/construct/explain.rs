@@ -26,6 +26,17 @@ pub fn explain(ctx: &Context<'_>, state: &State, d: usize) -> (&'static str, Str
         .filter(|&day| complete_team(ctx, state, day, d, &[], &[d]).is_some())
         .collect();
     let needs = rules::qualification::needs(ctx, d);
+    // The seat rule is the one rule `rules::never` leaves open (a member may earn their
+    // seat through another visit of the day): a firm no team of its own specialists can
+    // visit on any day says so, rather than blaming the other crews.
+    if team_days.is_empty()
+        && ctx.instance.policy.experts_cover_a_specialty
+        && !open_days
+            .iter()
+            .any(|&day| rules::qualification::seated_team_exists_on(ctx, d, day))
+    {
+        return ("no_qualified_team", rules::qualification::unseated(ctx, d));
+    }
     if officer_days.is_empty() {
         (
             "officer_capacity",

@@ -382,7 +382,10 @@ fn reteam(
     members: &[usize],
     route: &[usize],
 ) -> Option<(Vec<usize>, Vec<usize>)> {
-    let may_join = |e: usize| rules::avoidance::may_join(ctx, e, route);
+    let required = rules::seat::route_mask(ctx, route);
+    let may_join = |e: usize| {
+        rules::avoidance::may_join(ctx, e, route) && rules::seat::earns(ctx, e, required)
+    };
     let mut free: Vec<usize> = (0..ctx.instance.experts.len())
         .filter(|&e| !members.contains(&e) && state.expert_free(ctx, e, day) && may_join(e))
         .collect();
@@ -453,10 +456,13 @@ pub fn complete_team(
         return Some(Vec::new());
     }
 
+    // Every expert earns their seat: the day's specialties are the route's and `d`'s.
+    let required = rules::seat::route_mask(ctx, route_firms) | ctx.req_masks[d];
     let eligible = |e: &usize| {
         state.expert_free(ctx, *e, day)
             && !current.contains(e)
             && rules::avoidance::may_join(ctx, *e, route_firms)
+            && rules::seat::earns(ctx, *e, required)
     };
     let mut candidates: Vec<usize> = (0..ctx.instance.experts.len()).filter(eligible).collect();
     let key = |e: usize| {

@@ -238,7 +238,8 @@ fn state_of(ctx: &Context<'_>, crews: &[crate::bound::ExactCrew]) -> Option<gree
         let qualified = crew
             .route
             .iter()
-            .all(|&d| rules::qualification::team_qualifies(ctx, &crew.experts, d));
+            .all(|&d| rules::qualification::team_qualifies(ctx, &crew.experts, d))
+            && rules::seat::all_earn(ctx, &crew.experts, &crew.route);
         if !(officer_may && experts_may && qualified) {
             return None;
         }

@@ -186,6 +186,15 @@ pub struct Policy {
     pub officer_max_days_per_week: u32,
     /// Most sweep days in a row an officer goes out.
     pub officer_max_days_in_a_row: u32,
+    /// Every expert in a crew holds at least one specialty some visit of the crew-day
+    /// requires (every expert earns their seat); `false` lets headcount come from anyone.
+    pub experts_cover_a_specialty: bool,
+    /// Least team for a hazardous-chemicals firm with a key process or a level-1/2 major
+    /// hazard source, unless the firm gives its own `team_size`.
+    pub major_chemical_team: u32,
+    /// Such a firm needs safety management besides the sector's specialties, unless the
+    /// firm gives its own `required_specialties`.
+    pub major_chemical_safety_management: bool,
 }
 
 impl Default for Policy {
@@ -217,6 +226,9 @@ struct PolicyInput {
     cap_spares_major_follow_ups: Option<bool>,
     officer_max_days_per_week: Option<u32>,
     officer_max_days_in_a_row: Option<u32>,
+    experts_cover_a_specialty: Option<bool>,
+    major_chemical_team: Option<u32>,
+    major_chemical_safety_management: Option<bool>,
 }
 
 impl From<PolicyInput> for Policy {
@@ -256,6 +268,9 @@ impl From<PolicyInput> for Policy {
             cap_spares_major_follow_ups: p.cap_spares_major_follow_ups.unwrap_or(true),
             officer_max_days_per_week: p.officer_max_days_per_week.unwrap_or(4),
             officer_max_days_in_a_row: p.officer_max_days_in_a_row.unwrap_or(4),
+            experts_cover_a_specialty: p.experts_cover_a_specialty.unwrap_or(true),
+            major_chemical_team: p.major_chemical_team.unwrap_or(4),
+            major_chemical_safety_management: p.major_chemical_safety_management.unwrap_or(true),
         }
     }
 }

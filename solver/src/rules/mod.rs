@@ -17,6 +17,7 @@
 //! | [`crew`] | one officer, a team of at least the firm's size and at most `max_team` (rule 2) |
 //! | [`people`] | nobody works when unavailable or uncertified, nor past `max_days` (rules 3, 4) |
 //! | [`qualification`] | the team covers the specialties and one reaches the lead tier (rule 5) |
+//! | [`seat`] | every expert holds a specialty some visit of the crew-day requires |
 //! | [`avoidance`] | no expert checks a firm they must avoid (rule 6) |
 //! | [`timing`] | the day fits opening hours and the policy's day, base to base (rule 7) |
 //! | [`frequency`] | room under the annual cap (rule 8) |
@@ -32,6 +33,7 @@ pub mod frequency;
 pub mod people;
 pub mod qualification;
 pub mod scope;
+pub mod seat;
 pub mod timing;
 pub mod workload;
 

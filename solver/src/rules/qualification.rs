@@ -116,9 +116,23 @@ pub fn pool_on(ctx: &Context<'_>, d: usize, day: usize) -> Vec<usize> {
 }
 
 /// Whether a qualified team for due firm `d` exists on sweep day `day` if every expert
-/// on duty were free (exact).
+/// on duty were free (exact). The seat rule (`rules::seat`) is not asked: whether a
+/// member earns their seat depends on the other visits of the crew's day, so a firm that
+/// passes here may still find no team, but one that fails here never has one.
 pub fn team_exists_on(ctx: &Context<'_>, d: usize, day: usize) -> bool {
-    let pool = pool_on(ctx, d, day);
+    team_of(ctx, d, pool_on(ctx, d, day))
+}
+
+/// Whether a qualified team for due firm `d` alone exists on sweep day `day` in which
+/// every expert earns their seat at `d` (`rules::seat`), if every expert on duty were free.
+pub fn seated_team_exists_on(ctx: &Context<'_>, d: usize, day: usize) -> bool {
+    let mut pool = pool_on(ctx, d, day);
+    pool.retain(|&e| super::seat::earns(ctx, e, ctx.req_masks[d]));
+    team_of(ctx, d, pool)
+}
+
+/// Whether `pool` holds a qualified team for due firm `d` within `max_team`.
+fn team_of(ctx: &Context<'_>, d: usize, pool: Vec<usize>) -> bool {
     let size = ctx.reqs[d].team_size as usize;
     pool.len() >= size
         && smallest_cover(ctx, d, &[], &pool)
@@ -177,15 +191,51 @@ pub fn never_team(ctx: &Context<'_>, d: usize, days: &[usize]) -> Never {
     }
 }
 
+/// The sentence of a firm for which no team of experts who each hold one of its
+/// specialties can be formed on any of its sweep days (the seat rule), though one could
+/// with headcount from anyone: who holds its specialties, and how to unblock it.
+pub fn unseated(ctx: &Context<'_>, d: usize) -> String {
+    let req = &ctx.reqs[d];
+    let holders = ctx
+        .instance
+        .experts
+        .iter()
+        .enumerate()
+        .filter(|&(e, _)| {
+            ctx.expert_masks[e] & ctx.req_masks[d] != 0
+                && people::expert_may_work(ctx, e)
+                && !avoidance::avoids(ctx, e, d)
+        })
+        .count();
+    format!(
+        "{} needs a team of {} and every expert must hold one of its specialties ({}); only {holders} certified, available experts who may check it do, never {} on one of its sweep days. It can go with a visit of another specialty on the same day; or add such an expert, or set experts_cover_a_specialty = false",
+        ctx.firm(d).id,
+        req.team_size,
+        specs(ctx, d),
+        req.team_size
+    )
+}
+
+/// The firm's required specialties, joined by "+".
+fn specs(ctx: &Context<'_>, d: usize) -> String {
+    let specs: Vec<&str> = ctx.reqs[d].specialties.iter().map(|s| s.as_str()).collect();
+    specs.join("+")
+}
+
 /// What a team for due firm `d` needs, as a phrase: "3 experts covering process+equipment
-/// with a provincial-tier lead".
+/// with a provincial-tier lead", and with the seat rule (`rules::seat`) ", each holding
+/// one of them (or a specialty of another visit of the day)".
 pub fn needs(ctx: &Context<'_>, d: usize) -> String {
     let req = &ctx.reqs[d];
-    let specs: Vec<&str> = req.specialties.iter().map(|s| s.as_str()).collect();
+    let each = if ctx.instance.policy.experts_cover_a_specialty {
+        ", each holding one of them (or a specialty of another visit of the crew's day)"
+    } else {
+        ""
+    };
     format!(
-        "{} experts covering {} with a {}-tier lead",
+        "{} experts covering {} with a {}-tier lead{each}",
         req.team_size,
-        specs.join("+"),
+        specs(ctx, d),
         req.min_tier
     )
 }
