@@ -663,8 +663,16 @@ fn the_major_chemical_defaults_follow_the_policy() {
     assert_eq!(need(&instance).team_size, 5);
     instance.policy.major_chemical_team = 0;
     assert_eq!(need(&instance).team_size, 3);
-    // Capped at max_team: a bureau of crews of three sends three.
+    // Capped at max_team: a bureau of crews of three sends three, and keeps the sector's
+    // three specialties (no room for a fourth), so its instances stay valid.
     instance.policy.major_chemical_team = 4;
     instance.policy.max_team = 3;
     assert_eq!(need(&instance).team_size, 3);
+    instance.policy.major_chemical_safety_management = true;
+    assert_eq!(
+        need(&instance).specialties,
+        [S::Process, S::Equipment, S::Electrical]
+    );
+    let problems = sweep_solver::validate(&instance);
+    assert!(!sweep_solver::has_errors(&problems), "{problems:#?}");
 }

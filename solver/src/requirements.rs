@@ -57,13 +57,20 @@ pub fn is_major_chemical(firm: &Enterprise) -> bool {
 }
 
 /// The specialties a visit needs: the override if given, else the sector's, with safety
-/// management for a major chemical firm when the policy asks for it.
+/// management for a major chemical firm when the policy asks for it and `max_team` has
+/// room for it.
 pub fn required_specialties(policy: &Policy, firm: &Enterprise) -> Vec<Specialty> {
     let mut specs = match &firm.required_specialties {
         Some(list) => list.clone(),
         None => {
             let mut specs = sector_specialties(firm.sector).to_vec();
-            if policy.major_chemical_safety_management && is_major_chemical(firm) {
+            // Only where a crew can hold one expert a specialty: a bureau whose crews
+            // have at most three experts keeps the sector's three (a team is at least as
+            // large as its specialties, E1507).
+            if policy.major_chemical_safety_management
+                && is_major_chemical(firm)
+                && specs.len() < policy.max_team as usize
+            {
                 specs.push(Specialty::SafetyManagement);
             }
             specs

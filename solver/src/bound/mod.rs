@@ -149,12 +149,10 @@ fn bound_with(
                     proven: closed.proven,
                 })
             });
+        // A proven optimum is kept whatever came before; of unproven ones, the first.
         if let Some(closed) = closed {
             let proven = closed.proven;
-            if optimum
-                .as_ref()
-                .is_none_or(|o| !o.proven && closed.coverage > o.coverage)
-            {
+            if proven || optimum.is_none() {
                 optimum = Some(closed);
             }
             if proven {

@@ -12,7 +12,10 @@
 //! bounds what they can add (a fractional knapsack). A prefix that reaches a (set, last firm) later
 //! than an earlier one is dominated. Firms without gain add nothing and only tighten a
 //! route's needs and time, so leaving them out is exact when legs obey the triangle
-//! inequality (road networks and great-circle distances do).
+//! inequality (road networks and great-circle distances do). Seated ([`Officer::seated`]:
+//! crew-days worth their value less a team that keeps the seat rule) they are searched
+//! too, since one may let a cheaper expert earn a seat; pruning stays on the unseated
+//! price, which is never above the seated price of any extension.
 //!
 //! A node budget keeps the search bounded; when it runs out, the bounds of the prefixes
 //! left unexplored still give a valid upper bound on the best reduced cost.

@@ -202,7 +202,7 @@ pub fn unseated(ctx: &Context<'_>, d: usize) -> String {
         .iter()
         .enumerate()
         .filter(|&(e, _)| {
-            ctx.expert_masks[e] & ctx.req_masks[d] != 0
+            super::seat::earns(ctx, e, ctx.req_masks[d])
                 && people::expert_may_work(ctx, e)
                 && !avoidance::avoids(ctx, e, d)
         })

@@ -217,20 +217,24 @@ impl Route {
         if self.load + m.demand(c) > m.capacity() + EPS {
             return None;
         }
-        let (a, b) = (self.nodes[i], self.nodes[i + 1]);
+        Some(Insertion {
+            cost: self.between(m, i, c, i + 1)? - self.cost[i + 1],
+        })
+    }
+
+    /// The cost of the legs from position `p` to `c` and from `c` to position `q`, when `c`
+    /// can be served in between on time and position `q` still reached by its latest time.
+    #[inline]
+    fn between(&self, m: &impl Stops, p: usize, c: usize, q: usize) -> Option<f64> {
+        let (a, b) = (self.nodes[p], self.nodes[q]);
         let (to_time, to_cost) = m.leg(a, c)?;
-        let start = (self.earliest[i] + m.service(a) + to_time).max(m.ready(c));
+        let start = (self.earliest[p] + m.service(a) + to_time).max(m.ready(c));
         if start > m.latest_start(c) + EPS {
             return None;
         }
         let (from_time, from_cost) = m.leg(c, b)?;
         let next = (start + m.service(c) + from_time).max(m.ready(b));
-        if next > self.latest[i + 1] + EPS {
-            return None;
-        }
-        Some(Insertion {
-            cost: to_cost + from_cost - self.cost[i + 1],
-        })
+        (next <= self.latest[q] + EPS).then_some(to_cost + from_cost)
     }
 
     /// Whether `c`, reached straight from position `i`, would start its service too late.
@@ -283,18 +287,7 @@ impl Route {
         if self.load - m.demand(self.nodes[i]) + m.demand(c) > m.capacity() + EPS {
             return None;
         }
-        let (a, b) = (self.nodes[i - 1], self.nodes[i + 1]);
-        let (to_time, to_cost) = m.leg(a, c)?;
-        let start = (self.earliest[i - 1] + m.service(a) + to_time).max(m.ready(c));
-        if start > m.latest_start(c) + EPS {
-            return None;
-        }
-        let (from_time, from_cost) = m.leg(c, b)?;
-        let next = (start + m.service(c) + from_time).max(m.ready(b));
-        if next > self.latest[i + 1] + EPS {
-            return None;
-        }
-        Some(to_cost + from_cost - self.cost[i] - self.cost[i + 1])
+        Some(self.between(m, i - 1, c, i + 1)? - self.cost[i] - self.cost[i + 1])
     }
 
     /// Puts `c` in place of the customer at position `i` (a feasible substitution).
