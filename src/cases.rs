@@ -193,6 +193,7 @@ pub fn all() -> Vec<(&'static str, Instance)> {
         ("officer_week_limits", officer_week_limits()),
         ("every_expert_earns_a_seat", every_expert_earns_a_seat()),
         ("major_chemical_team", major_chemical_team()),
+        ("budget_limits_the_month", budget_limits_the_month()),
         ("afternoon_opening_hours", afternoon_opening_hours()),
         ("random_draw", random_draw()),
         ("expert_days_run_out", expert_days_run_out()),
@@ -465,6 +466,41 @@ fn major_chemical_team() -> Instance {
     ]);
     own.team_size = Some(3);
     i.enterprises = vec![kp, own];
+    i
+}
+
+/// Twelve construction sites in D1, a day's work each for a crew of two, and a budget of
+/// 20 expert-days: ten are visited, the two lightest wait (`budget`), and ten per cent
+/// more budget (22 days) would buy one of them.
+fn budget_limits_the_month() -> Instance {
+    let mut i = base("budget-limits-the-month");
+    for (id, name) in [("E8", "冯军"), ("E9", "许静")] {
+        i.experts.push(expert(
+            id,
+            name,
+            Tier::City,
+            Title::Intermediate,
+            &[Specialty::Construction],
+        ));
+    }
+    i.policy.budget = Some(Budget {
+        cny: None,
+        expert_days: Some(20),
+    });
+    i.enterprises = (0..12)
+        .map(|k| {
+            let risk = if k < 6 { Risk::Orange } else { Risk::Yellow };
+            let mut f = firm(
+                &format!("F-{k:02}"),
+                "D1",
+                Sector::Construction,
+                risk,
+                0.002 * k as f64,
+            );
+            f.duration_min = Some(420);
+            f
+        })
+        .collect();
     i
 }
 

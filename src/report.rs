@@ -77,6 +77,34 @@ pub fn summary(roster: &Roster) -> String {
             ),
         ),
     ];
+    let mut rows = rows;
+    if let Some(b) = &k.budget {
+        let mut limits = Vec::new();
+        if let Some(cny) = b.cny {
+            limits.push(format!("{:.0} of {cny:.0} CNY", b.used_cny));
+        }
+        if let Some(days) = b.expert_days {
+            limits.push(format!("{} of {days} expert-days", b.used_expert_days));
+        }
+        let next = &b.next_10_percent;
+        rows.push(("budget used", limits.join(", ")));
+        rows.push((
+            "10 % more budget",
+            format!(
+                "+{} {} ({} mandatory), coverage {:.2} %, +{:.0} CNY, +{} expert-days",
+                next.enterprises.len(),
+                if next.enterprises.len() == 1 {
+                    "firm"
+                } else {
+                    "firms"
+                },
+                next.mandatory,
+                100.0 * next.weighted_coverage,
+                next.cny,
+                next.expert_days
+            ),
+        ));
+    }
     for (name, value) in rows {
         let _ = writeln!(out, "  {name:<21} {value}");
     }

@@ -265,6 +265,44 @@ fn a_major_chemical_firm_gets_safety_management_and_four_experts() {
 }
 
 #[test]
+fn a_budget_caps_the_month_and_says_what_ten_per_cent_more_buys() {
+    let instance = case("budget_limits_the_month");
+    let roster = solve_checked(&instance, 1);
+    assert_eq!(roster.kpis.scheduled, 10);
+    assert_eq!(roster.kpis.expert_days, 20);
+    let waiting: Vec<&str> = roster.unscheduled.iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(waiting, ["budget", "budget"]);
+    let message = &roster.unscheduled[0].message;
+    assert!(
+        message.contains("0 expert-days") && message.contains("budget"),
+        "the sentence says what is left: {message}"
+    );
+    let used = roster.kpis.budget.as_ref().expect("the budget is reported");
+    assert_eq!((used.expert_days, used.used_expert_days), (Some(20), 20));
+    assert_eq!(used.next_10_percent.enterprises.len(), 1, "{used:?}");
+    assert_eq!(used.next_10_percent.expert_days, 2);
+    assert!(used.next_10_percent.weighted_coverage > roster.kpis.weighted_coverage);
+    // Without a budget every site is visited; with a CNY budget the cost stays within it.
+    let mut free = instance.clone();
+    free.policy.budget = None;
+    let all = solve_checked(&free, 1);
+    assert_eq!(all.kpis.scheduled, 12);
+    assert!(all.kpis.budget.is_none());
+    let mut cny = instance.clone();
+    cny.policy.budget = Some(sweep_solver::model::Budget {
+        cny: Some(all.kpis.cost_cny / 2.0),
+        expert_days: None,
+    });
+    let half = solve_checked(&cny, 1);
+    assert!(half.kpis.cost_cny <= all.kpis.cost_cny / 2.0 + 0.01);
+    assert!(
+        half.kpis.scheduled < 12 && half.kpis.scheduled >= 5,
+        "{:?}",
+        half.kpis
+    );
+}
+
+#[test]
 fn afternoon_opening_hours_are_kept() {
     let roster = solve_checked(&case("afternoon_opening_hours"), 1);
     let (_, v) = visit(&roster, "F-PM").expect("visited");

@@ -242,6 +242,37 @@ fn an_expert_without_the_crews_specialties_is_valid_when_the_policy_allows_it() 
     assert_eq!(check(&instance, &roster), vec![]);
 }
 
+// The budget: the base roster uses 4 expert-days and 2,824.76 CNY.
+#[test]
+fn a_roster_over_its_expert_day_budget() {
+    assert_only("plan.over_budget", |i, _| {
+        i.policy.budget = Some(Budget {
+            cny: None,
+            expert_days: Some(3),
+        })
+    });
+}
+
+#[test]
+fn a_roster_over_its_cny_budget() {
+    assert_only("plan.over_budget", |i, _| {
+        i.policy.budget = Some(Budget {
+            cny: Some(2800.0),
+            expert_days: Some(4),
+        })
+    });
+}
+
+#[test]
+fn a_roster_at_its_budget_is_valid() {
+    let (mut instance, roster) = base();
+    instance.policy.budget = Some(Budget {
+        cny: Some(2824.76),
+        expert_days: Some(4),
+    });
+    assert_eq!(check(&instance, &roster), vec![]);
+}
+
 // Hard rule 6: avoidance.
 #[test]
 fn expert_must_avoid_firm() {

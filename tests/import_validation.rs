@@ -402,6 +402,14 @@ fn e1510_a_major_chemical_team_larger_than_any_policy_allows() {
 }
 
 #[test]
+fn e1510_a_negative_budget() {
+    let p = expect_code("E1510", |d| {
+        append_text(d, "policy.toml", "\n[budget]\ncny = -5.0\n")
+    });
+    assert_eq!(p.column.as_deref(), Some("budget.cny"));
+}
+
+#[test]
 fn e1511_day_start_after_day_end() {
     expect_code("E1511", |d| set_policy(d, "day_start = \"19:00\""));
 }

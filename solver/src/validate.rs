@@ -319,6 +319,33 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         p.major_chemical_team <= 12,
         "major_chemical_team must be 0–12 (it is capped at max_team)",
     );
+    if let Some(b) = p.budget {
+        policy_range(
+            "budget.cny",
+            format!("{:?}", b.cny),
+            b.cny
+                .is_none_or(|cny| (0.0..=limits::MAX_BUDGET_CNY).contains(&cny)),
+            &format!(
+                "budget.cny must be a number from 0 to {} CNY",
+                limits::MAX_BUDGET_CNY
+            ),
+        );
+        policy_range(
+            "budget.expert_days",
+            format!("{:?}", b.expert_days),
+            b.expert_days
+                .is_none_or(|days| days <= limits::MAX_BUDGET_DAYS),
+            &format!("budget.expert_days must be 0–{}", limits::MAX_BUDGET_DAYS),
+        );
+        // Each city of a province or nation instance is planned on its own; a budget
+        // would have to be shared between them, which is not decided here.
+        policy_range(
+            "budget",
+            "set".into(),
+            instance.districts.iter().all(|d| d.city.is_none()),
+            "a budget is for a one-city plan; plan each city with its own budget",
+        );
+    }
     policy_range(
         "max_firms_per_officer",
         p.max_firms_per_officer.to_string(),

@@ -12,6 +12,7 @@
 
 mod accounting;
 mod avoidance;
+mod budget;
 mod calendar;
 mod crews;
 mod follow_up;
@@ -70,6 +71,7 @@ pub fn check(instance: &Instance, roster: &Roster) -> Vec<Violation> {
     frequency::check(&index, roster, &mut out);
     follow_up::check(&index, roster, &mut out);
     workload::check(&index, roster, &mut out);
+    budget::check(&index, roster, &mut out);
     accounting::check(&index, roster, &mut out);
     kpis::check(&index, roster, &mut out);
     objective::check(&index, roster, &mut out);

@@ -529,6 +529,8 @@ fn merge(instance: &Instance, whole: DueList, plans: Vec<CityPlan>) -> Roster {
             }
             .to_map(),
         ),
+        // A budget is refused with cities (validation).
+        budget: None,
     };
     let template = first.expect("at least one city");
     Roster {

@@ -13,6 +13,14 @@ pub fn explain(ctx: &Context<'_>, state: &State, d: usize) -> (&'static str, Str
         return (never.code, never.message);
     }
     let firm = ctx.firm(d);
+    if ctx.instance.policy.budget.is_some() {
+        // A way in that only the budget stands in the way of: the budget is the reason.
+        let mut unlimited = state.clone();
+        unlimited.budget_scale = 1e12;
+        if let Some(mv) = super::greedy::best_move(ctx, &unlimited, d) {
+            return ("budget", over_budget(ctx, state, d, &mv));
+        }
+    }
     let open_days = rules::visit_days(ctx, d);
     let serving = rules::scope::serving(ctx, d);
     let officer_days: Vec<usize> = open_days
@@ -65,4 +73,26 @@ pub fn explain(ctx: &Context<'_>, state: &State, d: usize) -> (&'static str, Str
             ),
         )
     }
+}
+
+/// The sentence of a firm the budget left out: what its cheapest way in would add, and
+/// what is left.
+fn over_budget(ctx: &Context<'_>, state: &State, d: usize, mv: &super::greedy::Move) -> String {
+    let budget = ctx.instance.policy.budget.unwrap_or_default();
+    let (cny, days) = mv.spending();
+    let mut left = Vec::new();
+    if let Some(limit) = budget.cny {
+        left.push(format!("{:.0} CNY", (limit - state.spent.cny).max(0.0)));
+    }
+    if let Some(limit) = budget.expert_days {
+        left.push(format!(
+            "{} expert-days",
+            limit.saturating_sub(state.spent.expert_days)
+        ));
+    }
+    format!(
+        "the budget is spent: visiting {} would cost a further {cny:.0} CNY and {days} expert-days, and {} of the budget are left; raise policy.budget to schedule it",
+        ctx.firm(d).id,
+        left.join(" and ")
+    )
 }

@@ -14,6 +14,7 @@ use crate::context::{Context, SpecialtyMask};
 use crate::objective::{self, CrewView, rotation, tier_scarcity};
 use crate::route::{DayTimes, best_insertion, schedule};
 use crate::rules;
+use crate::rules::budget::Spend;
 
 /// One crew on one day.
 #[derive(Debug, Clone)]
@@ -64,6 +65,11 @@ pub struct State {
     pub officer_busy: Vec<Vec<bool>>,
     /// For each due firm, the crew it is in.
     pub placed: Vec<Option<usize>>,
+    /// What the crews spend (`rules::budget`).
+    pub spent: Spend,
+    /// The share of the policy's budget moves may spend up to: 1, or 1.1 when asking what
+    /// ten per cent more would buy.
+    pub budget_scale: f64,
 }
 
 /// A way to place one firm.
@@ -76,6 +82,9 @@ pub struct Move {
     day: usize,
     kind: MoveKind,
     times: DayTimes,
+    /// What the move adds to the roster's spending: CNY and expert-days.
+    money: f64,
+    expert_days: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +102,13 @@ enum MoveKind {
     },
 }
 
+impl Move {
+    /// What the move adds to the roster's spending: CNY and expert-days.
+    pub fn spending(&self) -> (f64, i64) {
+        (self.money, self.expert_days)
+    }
+}
+
 impl State {
     /// An empty roster for the context.
     pub fn new(ctx: &Context<'_>) -> State {
@@ -105,6 +121,8 @@ impl State {
             expert_busy: vec![vec![false; ctx.instance.experts.len()]; days],
             officer_busy: vec![vec![false; ctx.instance.officers.len()]; days],
             placed: vec![None; ctx.due_count()],
+            spent: Spend::default(),
+            budget_scale: 1.0,
         }
     }
 
@@ -120,6 +138,10 @@ impl State {
             for &e in &crew.experts {
                 state.book_expert(e, crew.day);
             }
+            state.spent = state.spent.plus(
+                objective::money(ctx, &crew.view()),
+                crew.experts.len() as i64,
+            );
             state.officer_busy[crew.day][crew.officer] = true;
             state.officer_used[crew.officer] += 1;
             let index = state.crews.len();
@@ -130,6 +152,12 @@ impl State {
             state.crews.push(crew);
         }
         state
+    }
+
+    /// Whether a move that adds `money` CNY and `expert_days` keeps the budget (at
+    /// [`State::budget_scale`]).
+    pub fn may_spend(&self, ctx: &Context<'_>, money: f64, expert_days: i64) -> bool {
+        rules::budget::within(ctx, self.spent.plus(money, expert_days), self.budget_scale)
     }
 
     /// Whether expert `e` can join a crew on `day`.
@@ -154,6 +182,7 @@ impl State {
 
     /// Places due firm `d` as the move says.
     pub fn apply(&mut self, d: usize, mv: Move) {
+        self.spent = self.spent.plus(mv.money, mv.expert_days);
         let crew_index = match mv.kind {
             MoveKind::Insert {
                 crew,
@@ -288,16 +317,19 @@ fn moves_on_day(
             .filter(|e| !removed.contains(e))
             .collect();
         experts.extend_from_slice(&added);
-        let crew_cost = objective::crew_cost(
-            ctx,
-            &CrewView {
-                day,
-                officer: crew.officer,
-                experts: &experts,
-                route: &route,
-                km: times.km,
-            },
-        );
+        let view = CrewView {
+            day,
+            officer: crew.officer,
+            experts: &experts,
+            route: &route,
+            km: times.km,
+        };
+        let money = objective::money(ctx, &view) - objective::money(ctx, &crew.view());
+        let expert_days = added.len() as i64 - removed.len() as i64;
+        if !state.may_spend(ctx, money, expert_days) {
+            continue;
+        }
+        let crew_cost = objective::crew_cost(ctx, &view);
         consider(Move {
             cost: crew_cost - crew.cost,
             crew_cost,
@@ -308,6 +340,8 @@ fn moves_on_day(
                 removed,
             },
             times,
+            money,
+            expert_days,
         });
     }
 
@@ -330,16 +364,19 @@ fn moves_on_day(
         else {
             break;
         };
-        let crew_cost = objective::crew_cost(
-            ctx,
-            &CrewView {
-                day,
-                officer: o,
-                experts: &experts,
-                route: &[d],
-                km: times.km,
-            },
-        );
+        let view = CrewView {
+            day,
+            officer: o,
+            experts: &experts,
+            route: &[d],
+            km: times.km,
+        };
+        let money = objective::money(ctx, &view);
+        let expert_days = experts.len() as i64;
+        if !state.may_spend(ctx, money, expert_days) {
+            continue;
+        }
+        let crew_cost = objective::crew_cost(ctx, &view);
         consider(Move {
             cost: crew_cost,
             crew_cost,
@@ -349,6 +386,8 @@ fn moves_on_day(
                 experts,
             },
             times,
+            money,
+            expert_days,
         });
     }
 }

@@ -276,7 +276,9 @@ fn state_of(ctx: &Context<'_>, crews: &[crate::bound::ExactCrew]) -> Option<gree
             rules::people::within_max_days(state.officer_used[o], ctx.officer_max[o])
                 && rules::workload::officer_days_allowed(ctx, |t| state.officer_busy[t][o])
         });
-    (booked_once && within_days && placed_once).then_some(state)
+    // The integer master knows no budget: an optimum over it is no roster.
+    let within_budget = rules::budget::within(ctx, state.spent, 1.0);
+    (booked_once && within_days && placed_once && within_budget).then_some(state)
 }
 
 /// Whether no item comes twice.
@@ -428,5 +430,48 @@ fn kpis(ctx: &Context<'_>, state: &greedy::State) -> Kpis {
         bound: None,
         gap: None,
         objective: Some(breakdown.to_map()),
+        budget: budget_use(ctx, state, expert_days, breakdown.cost_cny()),
     }
+}
+
+/// The roster against the policy's budget: what it used, and what ten per cent more buys
+/// (the firms left out placed into the roster, most important first, each by its cheapest
+/// move within 110 % of the budget).
+fn budget_use(
+    ctx: &Context<'_>,
+    state: &greedy::State,
+    expert_days: u32,
+    cny: f64,
+) -> Option<crate::model::BudgetUse> {
+    let budget = ctx.instance.policy.budget?;
+    let mut more = state.clone();
+    more.budget_scale = 1.1;
+    let mut added = Vec::new();
+    for d in 0..ctx.due_count() {
+        if more.placed[d].is_none()
+            && let Some(mv) = greedy::best_move(ctx, &more, d)
+        {
+            more.apply(d, mv);
+            added.push(d);
+        }
+    }
+    let due = &ctx.due.due;
+    let total: f64 = due.iter().map(|d| d.weight).sum();
+    let placed: f64 = (0..due.len())
+        .filter(|&d| more.placed[d].is_some())
+        .map(|d| due[d].weight)
+        .sum();
+    Some(crate::model::BudgetUse {
+        cny: budget.cny,
+        expert_days: budget.expert_days,
+        used_cny: (cny * 100.0).round() / 100.0,
+        used_expert_days: expert_days,
+        next_10_percent: crate::model::NextTenPercent {
+            enterprises: added.iter().map(|&d| due[d].enterprise.clone()).collect(),
+            mandatory: added.iter().filter(|&&d| due[d].mandatory).count() as u32,
+            weighted_coverage: if total > 0.0 { placed / total } else { 1.0 },
+            cny: ((more.spent.cny - state.spent.cny) * 100.0).round() / 100.0,
+            expert_days: more.spent.expert_days - state.spent.expert_days,
+        },
+    })
 }

@@ -111,6 +111,18 @@ pub struct TierDays {
     pub city: u32,
 }
 
+/// What a plan may spend in its horizon: expert fees and vehicle km in CNY (the reported
+/// `cost_cny`), and expert person-days; either, both or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Budget {
+    /// Most CNY: day rates plus km × `cost_per_km`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cny: Option<f64>,
+    /// Most expert person-days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expert_days: Option<u32>,
+}
+
 /// Day rates by title, CNY per person-day.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TitleRates {
@@ -195,6 +207,9 @@ pub struct Policy {
     /// Such a firm needs safety management besides the sector's specialties, unless the
     /// firm gives its own `required_specialties`.
     pub major_chemical_safety_management: bool,
+    /// What the plan may spend (none: no limit); the roster maximises coverage within it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Budget>,
 }
 
 impl Default for Policy {
@@ -229,6 +244,7 @@ struct PolicyInput {
     experts_cover_a_specialty: Option<bool>,
     major_chemical_team: Option<u32>,
     major_chemical_safety_management: Option<bool>,
+    budget: Option<Budget>,
 }
 
 impl From<PolicyInput> for Policy {
@@ -271,6 +287,9 @@ impl From<PolicyInput> for Policy {
             experts_cover_a_specialty: p.experts_cover_a_specialty.unwrap_or(true),
             major_chemical_team: p.major_chemical_team.unwrap_or(4),
             major_chemical_safety_management: p.major_chemical_safety_management.unwrap_or(true),
+            budget: p
+                .budget
+                .filter(|b| b.cny.is_some() || b.expert_days.is_some()),
         }
     }
 }

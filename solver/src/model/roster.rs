@@ -162,6 +162,43 @@ pub struct Kpis {
     /// sum `search_cost`, where the solver gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objective: Option<BTreeMap<String, f64>>,
+    /// The plan's budget, what the roster used of it and what ten per cent more would
+    /// buy, when the policy sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<BudgetUse>,
+}
+
+/// A roster against its policy's budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BudgetUse {
+    /// The budget, CNY (none: no CNY limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cny: Option<f64>,
+    /// The budget, expert person-days (none: no limit on them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expert_days: Option<u32>,
+    /// CNY used (`kpis.cost_cny`).
+    pub used_cny: f64,
+    /// Expert person-days used (`kpis.expert_days`).
+    pub used_expert_days: u32,
+    /// What a budget ten per cent larger would buy, found by placing the firms left out
+    /// into this roster, most important first, within it: a floor on what it buys.
+    pub next_10_percent: NextTenPercent,
+}
+
+/// What ten per cent more budget would buy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NextTenPercent {
+    /// Due firms it would add, in the order placed.
+    pub enterprises: Vec<String>,
+    /// Mandatory visits among them.
+    pub mandatory: u32,
+    /// Weighted coverage with them (0–1).
+    pub weighted_coverage: f64,
+    /// What it would add, CNY.
+    pub cny: f64,
+    /// What it would add, expert person-days.
+    pub expert_days: u32,
 }
 
 /// How the roster was made.

@@ -77,6 +77,11 @@ pub const SOFT_TERMS: [SoftTerm; 6] = [
 /// Name of the sum of the soft terms in `kpis.objective`.
 pub const SEARCH_COST: &str = "search_cost";
 
+/// What a crew-day spends in CNY (the reported `cost_cny`): day rates and km.
+pub fn money(ctx: &Context<'_>, crew: &CrewView<'_>) -> f64 {
+    day_rates::price(ctx, crew) + distance::price(ctx, crew)
+}
+
 /// The search cost of one crew-day: the sum of every soft term's price.
 pub fn crew_cost(ctx: &Context<'_>, crew: &CrewView<'_>) -> f64 {
     SOFT_TERMS.iter().map(|t| (t.price)(ctx, crew)).sum()

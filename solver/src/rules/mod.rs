@@ -24,8 +24,10 @@
 //! | [`follow_up`] | a re-check on or after its rectification deadline |
 //! | [`scope`] | an officer accompanies visits in their own district, or anywhere if city-level |
 //! | [`workload`] | an officer out at most so many sweep days a week and in a row |
+//! | [`budget`] | the roster's CNY and expert-days within the policy's budget |
 
 pub mod avoidance;
+pub mod budget;
 pub mod calendar;
 pub mod crew;
 pub mod follow_up;
