@@ -9,20 +9,9 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     let Some(budget) = instance.policy.budget else {
         return;
     };
-    let mut rates = 0.0;
-    let mut person_days = 0u32;
-    for crew in &roster.crews {
-        for expert in ix.crew_experts(crew) {
-            person_days += 1;
-            rates += instance.expert_day_rate(expert);
-        }
-    }
-    let km: f64 = roster
-        .crews
-        .iter()
-        .enumerate()
-        .map(|(i, crew)| ix.tour_km(i, crew))
-        .sum();
+    let (days, rates) = ix.expert_days_and_rates(roster);
+    let person_days: u32 = days.values().sum();
+    let km = ix.road_km(roster);
     let cny = rates + km * instance.policy.cost_per_km;
     // A fen of rounding, as the reported cost is rounded to it.
     if let Some(limit) = budget.cny

@@ -29,22 +29,8 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
     let due_weight: f64 = derived.due.iter().map(|d| d.weight).sum();
     let done_weight: f64 = scheduled.iter().map(|id| weights[id].0).sum();
 
-    let mut days: HashMap<&str, u32> = HashMap::new();
-    let mut rates = 0.0;
-    for crew in &roster.crews {
-        for expert in ix.crew_experts(crew) {
-            *days.entry(expert.id.as_str()).or_default() += 1;
-            rates += instance.expert_day_rate(expert);
-        }
-    }
-    // Road km from the travel model; where it cannot follow a crew (reported elsewhere),
-    // the crew's own figure.
-    let km: f64 = roster
-        .crews
-        .iter()
-        .enumerate()
-        .map(|(i, crew)| ix.tour_km(i, crew))
-        .sum();
+    let (days, rates) = ix.expert_days_and_rates(roster);
+    let km = ix.road_km(roster);
     let utilisation: Vec<f64> = instance
         .experts
         .iter()

@@ -180,6 +180,30 @@ impl<'a> Index<'a> {
         requirements::derive(self.instance, firm)
     }
 
+    /// Each expert's crew-days in the roster, and the day rates they earn together.
+    fn expert_days_and_rates(&self, roster: &Roster) -> (HashMap<&'a str, u32>, f64) {
+        let mut days: HashMap<&'a str, u32> = HashMap::new();
+        let mut rates = 0.0;
+        for crew in &roster.crews {
+            for expert in self.crew_experts(crew) {
+                *days.entry(expert.id.as_str()).or_default() += 1;
+                rates += self.instance.expert_day_rate(expert);
+            }
+        }
+        (days, rates)
+    }
+
+    /// The roster's road km by the travel model; where it cannot follow a crew (reported
+    /// elsewhere), the crew's own figure.
+    fn road_km(&self, roster: &Roster) -> f64 {
+        roster
+            .crews
+            .iter()
+            .enumerate()
+            .map(|(i, crew)| self.tour_km(i, crew))
+            .sum()
+    }
+
     /// The crew's known experts, each once (unknown and repeated ids are reported by `crews`).
     fn crew_experts(&self, crew: &Crew) -> Vec<&'a Expert> {
         let mut experts: Vec<&'a Expert> = Vec::with_capacity(crew.experts.len());
