@@ -136,13 +136,7 @@ impl<'a> Teams<'a> {
             return Some(Vec::new());
         }
         let mut pool: Vec<usize> = (0..ctx.instance.experts.len())
-            .filter(|&e| {
-                crate::rules::people::expert_may_work(ctx, e)
-                    && self.duty[e] & need.days != 0
-                    && need.avoid.binary_search(&e).is_err()
-                    && crate::rules::seat::earns(ctx, e, need.mask)
-                    && self.price[e] <= budget
-            })
+            .filter(|&e| self.may_serve(e, need, true) && self.price[e] <= budget)
             .collect();
         pool.sort_by(|a, b| self.price[*a].total_cmp(&self.price[*b]).then(a.cmp(b)));
         let serves = |team: &[usize]| -> bool {
@@ -202,6 +196,17 @@ impl<'a> Teams<'a> {
         Some(found)
     }
 
+    /// Whether expert `e` may be a member of a team for `need`: may work at all, is on
+    /// duty on one of its days, is not to be avoided there, and (with `seated`) holds a
+    /// specialty the crew-day requires.
+    fn may_serve(&self, e: usize, need: &Need, seated: bool) -> bool {
+        let ctx = self.ctx;
+        crate::rules::people::expert_may_work(ctx, e)
+            && self.duty[e] & need.days != 0
+            && need.avoid.binary_search(&e).is_err()
+            && (!seated || crate::rules::seat::earns(ctx, e, need.mask))
+    }
+
     /// The dynamic programme; with `keep`, also the members of the cheapest team; with
     /// `seated`, only experts who earn their seat at `need` take part.
     fn solve(&self, need: &Need, keep: bool, seated: bool) -> Option<(f64, Vec<usize>)> {
@@ -224,11 +229,7 @@ impl<'a> Teams<'a> {
         // The max_team cheapest members of each (bits held, reaches the tier) group.
         let mut groups: HashMap<(usize, bool), Vec<usize>> = HashMap::new();
         for e in 0..ctx.instance.experts.len() {
-            if !crate::rules::people::expert_may_work(ctx, e)
-                || self.duty[e] & need.days == 0
-                || need.avoid.binary_search(&e).is_ok()
-                || (seated && !crate::rules::seat::earns(ctx, e, need.mask))
-            {
+            if !self.may_serve(e, need, seated) {
                 continue;
             }
             let key = (local(ctx.expert_masks[e]), ctx.tier(e) >= need.tier);

@@ -7,19 +7,31 @@ use super::greedy::{State, complete_team};
 use crate::context::Context;
 use crate::rules;
 
-/// A reason code and a sentence naming the constraint.
-pub fn explain(ctx: &Context<'_>, state: &State, d: usize) -> (&'static str, String) {
+/// The roster's state with the budget lifted, when the policy has a budget: what
+/// [`explain`] asks whether only the budget kept a firm out. Made once per roster.
+pub fn unlimited(ctx: &Context<'_>, state: &State) -> Option<State> {
+    ctx.instance.policy.budget.is_some().then(|| {
+        let mut unlimited = state.clone();
+        unlimited.budget_scale = 1e12;
+        unlimited
+    })
+}
+
+/// A reason code and a sentence naming the constraint; `unlimited` is the state from
+/// [`unlimited`].
+pub fn explain(
+    ctx: &Context<'_>,
+    state: &State,
+    unlimited: Option<&State>,
+    d: usize,
+) -> (&'static str, String) {
     if let Some(never) = rules::never(ctx, d) {
         return (never.code, never.message);
     }
     let firm = ctx.firm(d);
-    if ctx.instance.policy.budget.is_some() {
-        // A way in that only the budget stands in the way of: the budget is the reason.
-        let mut unlimited = state.clone();
-        unlimited.budget_scale = 1e12;
-        if let Some(mv) = super::greedy::best_move(ctx, &unlimited, d) {
-            return ("budget", over_budget(ctx, state, d, &mv));
-        }
+    // A way in that only the budget stands in the way of: the budget is the reason.
+    if let Some(mv) = unlimited.and_then(|u| super::greedy::best_move(ctx, u, d)) {
+        return ("budget", over_budget(ctx, state, d, &mv));
     }
     let open_days = rules::visit_days(ctx, d);
     let serving = rules::scope::serving(ctx, d);

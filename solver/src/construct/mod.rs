@@ -351,6 +351,7 @@ fn assemble(
         .collect();
     crews.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.officer.cmp(&b.officer)));
 
+    let unlimited = explain::unlimited(ctx, state);
     let unscheduled = (0..ctx.due_count())
         .filter(|&d| state.placed[d].is_none())
         .map(|d| {
@@ -360,7 +361,7 @@ fn assemble(
                     "the time limit ran out before this firm was considered".to_string(),
                 )
             } else {
-                explain::explain(ctx, state, d)
+                explain::explain(ctx, state, unlimited.as_ref(), d)
             };
             Unscheduled {
                 enterprise: firm_id(d),
