@@ -191,6 +191,7 @@ pub fn all() -> Vec<(&'static str, Instance)> {
         ("follow_up_at_annual_cap", follow_up_at_annual_cap()),
         ("overdue_follow_ups_first", overdue_follow_ups_first()),
         ("officer_week_limits", officer_week_limits()),
+        ("lunch_break", lunch_break()),
         ("every_expert_earns_a_seat", every_expert_earns_a_seat()),
         ("major_chemical_team", major_chemical_team()),
         ("budget_limits_the_month", budget_limits_the_month()),
@@ -418,6 +419,33 @@ fn officer_week_limits() -> Instance {
                 0.002 * k as f64,
             );
             f.duration_min = Some(420);
+            f
+        })
+        .collect();
+    i
+}
+
+/// F-A and F-B (construction, 240 minutes on site each, open 08:30–17:30) lie a few
+/// minutes apart in D1, and O1, the only officer who may go, is free on 03-01 alone. One
+/// crew-day held both before the lunch break (08:30–12:30 and 12:35–16:35); with the
+/// hour inside 11:30–13:30 the second check would end after 17:30, so one firm is
+/// visited, with its break, and the other waits (`officer_capacity`).
+fn lunch_break() -> Instance {
+    let mut i = base("lunch-break");
+    i.officers[2].unavailable = i.horizon.days().collect();
+    i.officers[0].unavailable = i.horizon.days().skip(1).collect();
+    i.enterprises = ["F-A", "F-B"]
+        .iter()
+        .enumerate()
+        .map(|(k, id)| {
+            let mut f = firm(
+                id,
+                "D1",
+                Sector::Construction,
+                Risk::Yellow,
+                0.02 + 0.002 * k as f64,
+            );
+            f.duration_min = Some(240);
             f
         })
         .collect();

@@ -563,3 +563,24 @@ fn a_firm_capped_in_one_year_and_closed_in_the_next_has_no_sweep_day() {
         f0.message
     );
 }
+
+#[test]
+fn a_crew_out_over_noon_takes_its_lunch_break_and_a_day_holds_less() {
+    let instance = case("lunch_break");
+    let roster = solve_checked(&instance, 1);
+    assert_eq!(roster.crews.len(), 1);
+    let crew = &roster.crews[0];
+    assert_eq!(crew.visits.len(), 1);
+    let lunch = crew.breaks.first().expect("out over noon: a break");
+    assert!(lunch.start >= "11:30".parse().unwrap() && lunch.end <= "13:30".parse().unwrap());
+    assert_eq!(lunch.end.minutes() - lunch.start.minutes(), 60);
+    let waiting: Vec<&str> = roster.unscheduled.iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(waiting, ["officer_capacity"]);
+    // Without a break both checks fit the one day.
+    let mut no_lunch = instance.clone();
+    no_lunch.policy.lunch_break.minutes = 0;
+    let roster = solve_checked(&no_lunch, 1);
+    assert_eq!(roster.crews.len(), 1);
+    assert_eq!(roster.crews[0].visits.len(), 2);
+    assert!(roster.crews[0].breaks.is_empty());
+}

@@ -326,6 +326,59 @@ fn arrives_before_it_could() {
     });
 }
 
+// The lunch break: the base roster's first crew is out 08:25–17:06 and breaks 11:30–12:30
+// during its check at F-1 (11:03–14:33: 150 minutes on site and the hour of rest); the
+// second is back at 11:08, in time to eat at the base.
+#[test]
+fn a_crew_out_over_noon_without_a_break() {
+    assert_only("time.no_lunch_break", |_, r| r.crews[0].breaks.clear());
+}
+
+#[test]
+fn a_break_shorter_than_the_policys() {
+    assert_only("time.no_lunch_break", |_, r| {
+        r.crews[0].breaks[0].end = clock("12:29");
+    });
+}
+
+#[test]
+fn a_break_taken_while_driving() {
+    // 11:00–12:00 covers the drive from F-2 into F-1 (11:00–11:03); the window opens at
+    // 10:30 here, so it is a lunch break, and F-1's check still holds its 150 minutes.
+    assert_only("time.break_while_driving", |i, r| {
+        i.policy.lunch_break.from = clock("10:30");
+        r.crews[0].breaks[0] = Break {
+            start: clock("11:00"),
+            end: clock("12:00"),
+        };
+    });
+}
+
+#[test]
+fn a_break_outside_the_crews_day() {
+    assert_only("time.break_outside_day", |_, r| {
+        r.crews[1].breaks.push(Break {
+            start: clock("11:10"),
+            end: clock("11:20"),
+        });
+    });
+}
+
+#[test]
+fn a_check_that_does_not_make_up_for_the_break_in_it() {
+    assert_only("time.too_short", |_, r| {
+        r.crews[0].visits[1].end = clock("14:32");
+    });
+}
+
+#[test]
+fn a_crew_without_a_break_is_valid_when_the_policy_has_none() {
+    let (mut instance, mut roster) = base();
+    roster.crews[0].breaks.clear();
+    instance.policy.lunch_break.minutes = 0;
+    assert_eq!(check(&instance, &roster), vec![]);
+}
+
 #[test]
 fn starts_before_arrival() {
     assert_only("time.start_before_arrival", |_, r| {

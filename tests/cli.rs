@@ -198,8 +198,10 @@ fn solve_on_cangzhou_is_valid_schedules_every_feasible_mandatory_visit_and_repea
         a.kpis.due
     );
     let bound = a.kpis.bound.expect("every roster carries a bound");
+    // 88.7 % after 300 iterations under the lunch break (bound 95.4 %; 96.1 % before it,
+    // bound 98.3 %).
     assert!(
-        bound >= a.kpis.weighted_coverage && a.kpis.weighted_coverage > 0.9,
+        bound >= a.kpis.weighted_coverage && a.kpis.weighted_coverage > 0.85,
         "{:?}",
         a.kpis
     );

@@ -202,6 +202,7 @@ impl<'a> Enumeration<'a> {
             depart: Clock(0),
             return_: Clock(0),
             distance_km: 0.0,
+            breaks: Vec::new(),
             visits: order
                 .iter()
                 .map(|&i| Visit {
@@ -675,6 +676,8 @@ struct Settings {
     week_limits: (u32, u32),
     /// `experts_cover_a_specialty`: every expert earns their seat.
     seat_rule: bool,
+    /// The default lunch break, or none.
+    lunch: bool,
 }
 
 fn arb_instance() -> impl Strategy<Value = Instance> {
@@ -690,6 +693,7 @@ fn arb_instance() -> impl Strategy<Value = Instance> {
         prop::bool::weighted(0.25),
         prop::sample::select(vec![(4, 4), (4, 4), (1, 4), (2, 1), (4, 2), (2, 2)]),
         prop::bool::weighted(0.5),
+        prop::bool::weighted(0.5),
     )
         .prop_flat_map(
             |(
@@ -704,6 +708,7 @@ fn arb_instance() -> impl Strategy<Value = Instance> {
                 short_day,
                 week_limits,
                 seat_rule,
+                lunch,
             )| {
                 let settings = Settings {
                     days,
@@ -715,6 +720,7 @@ fn arb_instance() -> impl Strategy<Value = Instance> {
                     short_day,
                     week_limits,
                     seat_rule,
+                    lunch,
                 };
                 (
                     Just(settings),
@@ -877,6 +883,10 @@ fn build(
             officer_max_days_per_week: s.week_limits.0,
             officer_max_days_in_a_row: s.week_limits.1,
             experts_cover_a_specialty: s.seat_rule,
+            lunch_break: LunchBreak {
+                minutes: if s.lunch { 60 } else { 0 },
+                ..LunchBreak::default()
+            },
             ..Policy::default()
         },
         districts: (0..districts)
@@ -1008,6 +1018,11 @@ fn hand_made(
             random_share: 0.0,
             min_team: 1,
             max_team: 2,
+            // Days made to hold just so many checks; the break has the random instances.
+            lunch_break: LunchBreak {
+                minutes: 0,
+                ..LunchBreak::default()
+            },
             ..Policy::default()
         },
         districts: vec![District {

@@ -402,6 +402,18 @@ fn e1510_a_major_chemical_team_larger_than_any_policy_allows() {
 }
 
 #[test]
+fn e1510_a_lunch_break_longer_than_its_window() {
+    // The generated policy gives `[lunch_break]` from 11:30 until 13:30.
+    let p = expect_code("E1510", |d| set_policy(d, "minutes = 150"));
+    assert_eq!(p.column.as_deref(), Some("lunch_break"));
+    assert!(
+        p.message.contains("minutes 0 means no break"),
+        "{}",
+        p.message
+    );
+}
+
+#[test]
 fn e1510_a_negative_budget() {
     let p = expect_code("E1510", |d| {
         append_text(d, "policy.toml", "\n[budget]\ncny = -5.0\n")

@@ -346,7 +346,11 @@ async fn registries_by_csv_to_a_published_plan_and_the_experts_view() {
         instance == cli,
         "the service's instance differs from the command line's import"
     );
-    assert_eq!(roster.kpis.mandatory_scheduled, roster.kpis.mandatory_due);
+    // Every mandatory visit a day can hold is made (a 420-minute check far from its
+    // officer's base may not fit a day with its lunch break).
+    for u in roster.unscheduled.iter().filter(|u| u.mandatory) {
+        assert_eq!(u.code, "unreachable_in_day", "{u:?}");
+    }
 
     // Exports: CSV with Chinese headers by default, English on request; XLSX opened and read.
     let csv = server

@@ -1,7 +1,8 @@
 //! Timing of one crew's day: leave the base, visit the firms in order, come back.
 //!
 //! Crews drive straight from stop to stop and wait on site for opening time; departure
-//! is pushed as late as the first visit allows, so nobody waits at the first gate. The
+//! is pushed as late as the first visit allows, so nobody waits at the first gate; the
+//! lunch break goes where the day needs it ([`crate::rules::lunch`]). The
 //! timing is the routing engine's ([`crate::vrptw::Route`], whose timing and insertion
 //! scoring `bench solomon` also runs) over the crew-day's stops ([`CrewDayStops`]).
 
@@ -36,6 +37,8 @@ pub struct DayTimes {
     pub km: f64,
     /// One entry per visit, in route order.
     pub visits: Vec<TimedVisit>,
+    /// The lunch break (start, end) when the crew takes it on the road.
+    pub lunch: Option<(u32, u32)>,
     /// The routing engine's route of the day (stops as [`CrewDayStops`]), which scores
     /// the next insertion in O(1).
     pub path: Route,
@@ -124,50 +127,55 @@ pub fn schedule(ctx: &Context<'_>, base: usize, due_firms: &[usize]) -> Option<D
         .map(|&d| CrewDayStops::of_firm(d))
         .collect();
     let path = Route::new(&stops, &nodes)?;
-    Some(times_of(ctx, path))
+    times_of(ctx, path)
 }
 
-/// The clock times of a feasible engine route (whole minutes: every leg, window and
-/// duration is a whole number of minutes, so the engine's sums are exact).
-fn times_of(ctx: &Context<'_>, path: Route) -> DayTimes {
-    let firms = path.customers();
-    let mut visits = Vec::with_capacity(firms.len());
-    let mut free_at = timing::day_start(ctx);
-    for (k, &s) in firms.iter().enumerate() {
-        let (travel, km) = path.leg_into(k + 1);
-        let travel_min = travel as u32;
-        let start = path.start(k + 1) as u32;
-        let end = start + ctx.reqs[CrewDayStops::firm_of(s)].duration_min;
-        visits.push(TimedVisit {
-            arrive: free_at + travel_min,
-            start,
-            end,
-            travel_min,
+/// The clock times of an engine route that keeps every window ([`timing::time_day`]:
+/// with the lunch break where the day needs one), or `None` when the break does not fit.
+/// Whole minutes: every leg, window and duration is a whole number of minutes.
+fn times_of(ctx: &Context<'_>, path: Route) -> Option<DayTimes> {
+    let firms: Vec<usize> = path
+        .customers()
+        .iter()
+        .map(|&s| CrewDayStops::firm_of(s))
+        .collect();
+    let legs: Vec<(f64, f64)> = (1..=firms.len() + 1).map(|i| path.leg_into(i)).collect();
+    let travel: Vec<u32> = legs.iter().map(|&(minutes, _)| minutes as u32).collect();
+    let day = timing::time_day(ctx, &firms, &travel)?;
+    let visits = day
+        .steps
+        .iter()
+        .zip(&legs)
+        .map(|(step, &(minutes, km))| TimedVisit {
+            arrive: step.arrive,
+            start: step.start,
+            end: step.end,
+            travel_min: minutes as u32,
             km,
-        });
-        free_at = end;
-    }
-    let ret = path.start(firms.len() + 1) as u32;
+        })
+        .collect();
+    let mut visits: Vec<TimedVisit> = visits;
     // Leave as late as the first visit allows: no waiting at the first firm's gate.
-    let depart = match visits.first_mut() {
-        Some(first) => {
-            first.arrive = first.start;
-            first.start - first.travel_min
-        }
-        None => timing::day_start(ctx),
-    };
-    DayTimes {
-        depart,
-        ret,
+    if let Some(first) = visits.first_mut() {
+        first.arrive = day.depart + first.travel_min;
+    }
+    Some(DayTimes {
+        depart: day.depart,
+        ret: day.ret,
         km: round_km(path.distance),
         visits,
+        lunch: day.lunch,
         path,
-    }
+    })
 }
 
 /// The crew's day with due firm `d` added where it costs the fewest km (then where the
 /// crew is back soonest), scored in O(1) per position from the day's engine route, and the visits
 /// then reordered by the engine's intra-route improvement; `None` if it fits nowhere.
+///
+/// The engine scores without the lunch break: when the best position's day has no room
+/// for it, the order before the improvement, then the other positions by what they add,
+/// are tried.
 pub fn best_insertion(
     ctx: &Context<'_>,
     base: usize,
@@ -175,11 +183,28 @@ pub fn best_insertion(
     d: usize,
 ) -> Option<DayTimes> {
     let stops = CrewDayStops::new(ctx, base);
-    let (position, _) = day.path.best_insertion(&stops, CrewDayStops::of_firm(d))?;
+    let c = CrewDayStops::of_firm(d);
+    let (position, _) = day.path.best_insertion(&stops, c)?;
     let mut path = day.path.clone();
-    path.insert(&stops, CrewDayStops::of_firm(d), position);
+    path.insert(&stops, c, position);
+    let unimproved = path.clone();
     path.improve(&stops);
-    Some(times_of(ctx, path))
+    if let Some(times) = times_of(ctx, path) {
+        return Some(times);
+    }
+    if let Some(times) = times_of(ctx, unimproved) {
+        return Some(times);
+    }
+    let mut others: Vec<(f64, usize)> = (0..day.path.customers().len() + 1)
+        .filter(|&i| i != position)
+        .filter_map(|i| day.path.insertion(&stops, c, i).map(|add| (add.cost, i)))
+        .collect();
+    others.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    others.into_iter().find_map(|(_, i)| {
+        let mut path = day.path.clone();
+        path.insert(&stops, c, i);
+        times_of(ctx, path)
+    })
 }
 
 #[cfg(test)]
@@ -196,9 +221,16 @@ mod tests {
         ctx.due_index(id).unwrap()
     }
 
+    /// The example without a lunch break (its own test below).
+    fn two_firms_no_lunch() -> Instance {
+        let mut instance = two_firms();
+        instance.policy.lunch_break.minutes = 0;
+        instance
+    }
+
     #[test]
     fn a_day_is_timed_leg_by_leg_with_waiting_for_opening_and_a_late_departure() {
-        let mut instance = two_firms();
+        let mut instance = two_firms_no_lunch();
         // F1 opens at 10:00; both checks take 150 minutes (not chemical, not mining).
         instance.enterprises[0].hours = Some(crate::model::Hours {
             open: Clock(600),
@@ -238,12 +270,47 @@ mod tests {
         let ctx = Context::new(&instance).unwrap();
         assert!(schedule(&ctx, base, &[f1, f2]).is_none());
         assert!(schedule(&ctx, base, &[f2, f1]).is_some());
-        let mut short_day = two_firms();
+        let mut short_day = two_firms_no_lunch();
         short_day.policy.day_end = Clock(arrive + 150 + l2.minutes - 1);
         short_day.enterprises[0].hours = instance.enterprises[0].hours;
         let ctx = Context::new(&short_day).unwrap();
         assert!(schedule(&ctx, base, &[f1, f2]).is_none());
         assert!(schedule(&ctx, base, &[f1]).is_some());
+    }
+
+    #[test]
+    fn the_lunch_break_goes_where_the_crew_is_back_soonest() {
+        // Two 150-minute checks from 08:30 with no waiting: the break costs an hour.
+        let instance = two_firms();
+        let ctx = Context::new(&instance).unwrap();
+        let base = ctx.officer_loc[0].unwrap();
+        let (f1, f2) = (due(&ctx, "F1"), due(&ctx, "F2"));
+        let plain = {
+            let no_lunch = two_firms_no_lunch();
+            let ctx = Context::new(&no_lunch).unwrap();
+            schedule(&ctx, base, &[f1, f2]).unwrap()
+        };
+        let day = schedule(&ctx, base, &[f1, f2]).expect("fits with the break");
+        let (start, end) = day.lunch.expect("out over noon: a break on the road");
+        assert_eq!(end - start, 60);
+        assert!(start >= 690 && end <= 810, "{start}–{end}");
+        // An hour later back than without it, and never while driving.
+        assert_eq!(day.ret, plain.ret + 60);
+        for v in &day.visits {
+            let drive = (v.arrive - v.travel_min, v.arrive);
+            assert!(end <= drive.0 || start >= drive.1, "{drive:?}");
+        }
+        // Back by 12:30 (one short check): no break; a day that cannot also hold the
+        // hour does not fit.
+        let alone = schedule(&ctx, base, &[f1]).unwrap();
+        assert!(alone.ret <= 750 && alone.lunch.is_none(), "{alone:?}");
+        let mut tight = two_firms();
+        tight.policy.day_end = Clock(plain.ret + 59);
+        let ctx = Context::new(&tight).unwrap();
+        assert!(schedule(&ctx, base, &[f1, f2]).is_none());
+        tight.policy.day_end = Clock(plain.ret + 60);
+        let ctx = Context::new(&tight).unwrap();
+        assert!(schedule(&ctx, base, &[f1, f2]).is_some());
     }
 
     #[test]

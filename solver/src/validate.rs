@@ -442,6 +442,19 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         p.default_hours.open < p.default_hours.close,
         "default opening must be before closing",
     );
+    let lunch = p.lunch_break;
+    policy_range(
+        "lunch_break",
+        format!("{}-{} {} min", lunch.from, lunch.until, lunch.minutes),
+        lunch.minutes == 0
+            || (lunch.from < lunch.until
+                && lunch.minutes <= lunch.until.minutes() - lunch.from.minutes()
+                && lunch.minutes <= limits::MAX_LUNCH_MINUTES),
+        &format!(
+            "lunch_break must have from before until and minutes that fit between them (at most {}); minutes 0 means no break",
+            limits::MAX_LUNCH_MINUTES
+        ),
+    );
 
     // Calendar.
     for (i, day) in instance.calendar.holidays.iter().enumerate() {

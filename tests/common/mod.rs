@@ -73,7 +73,11 @@ pub fn write_tiny(dir: &Path, seed: u64) {
 }
 
 /// Re-times a crew's visits in their current order with the travel model, as a planner's
-/// tool would after editing a roster by hand.
+/// tool would after editing a roster by hand: leaving at the day's start, each check as
+/// soon as the crew is there and the firm open, and the lunch break (when the policy has
+/// one) at each place it could go, keeping the timing that is back soonest among those
+/// that keep the windows and the break rule (the first tried when none does). Written
+/// here from the rules' wording, not from the solver.
 pub fn retime(instance: &Instance, crew: &mut Crew) {
     let officer = instance
         .officers
@@ -95,23 +99,112 @@ pub fn retime(instance: &Instance, crew: &mut Crew) {
     let mut places = vec![base];
     places.extend(firms.iter().map(|f| f.location));
     let legs = TravelModel::new(instance).unwrap().matrix(&places);
-    let mut clock = instance.policy.day_start.minutes();
-    let mut km = 0.0;
-    for (k, (visit, firm)) in crew.visits.iter_mut().zip(&firms).enumerate() {
-        let leg = legs.get(k, k + 1).expect("road");
-        let req = requirements::derive(instance, firm);
-        visit.travel_min = leg.minutes;
-        visit.distance_km = leg.km;
-        visit.arrive = Clock(clock + leg.minutes);
-        visit.start = Clock(visit.arrive.minutes().max(req.hours.open.minutes()));
-        visit.end = Clock(visit.start.minutes() + req.duration_min);
-        clock = visit.end.minutes();
-        km += leg.km;
+    let n = firms.len();
+    let leg = |k: usize| legs.get(k, (k + 1) % (n + 1)).expect("road");
+    let reqs: Vec<_> = firms
+        .iter()
+        .map(|f| requirements::derive(instance, f))
+        .collect();
+    let policy = &instance.policy;
+    let lunch = policy.lunch_break;
+    let (from, until, rest) = (lunch.from.minutes(), lunch.until.minutes(), lunch.minutes);
+    // Where the break goes: nowhere, at the base before leaving, at firm k before driving
+    // on (k = n: before driving home), on arriving at firm k, or during its check.
+    #[derive(Clone, Copy, PartialEq)]
+    enum At {
+        Nowhere,
+        Base,
+        Before(usize),
+        Arriving(usize),
+        During(usize),
     }
-    let back = legs.get(firms.len(), 0).expect("road");
-    crew.depart = instance.policy.day_start;
-    crew.return_ = Clock(clock + back.minutes);
-    crew.distance_km = km + back.km;
+    let mut places_to_break = vec![At::Nowhere];
+    if rest > 0 {
+        places_to_break.push(At::Base);
+        for k in 0..=n {
+            places_to_break.push(At::Before(k));
+        }
+        for k in 0..n {
+            places_to_break.push(At::Arriving(k));
+            places_to_break.push(At::During(k));
+        }
+    }
+    let mut best: Option<(u32, Crew)> = None;
+    let mut first: Option<Crew> = None;
+    for at in places_to_break {
+        let mut timed = crew.clone();
+        let mut ok = true;
+        let mut taken: Option<u32> = None;
+        let mut take = |ready: u32, ok: &mut bool| {
+            let b = ready.max(from);
+            *ok &= b + rest <= until;
+            taken = Some(b);
+            b + rest
+        };
+        let day_start = policy.day_start.minutes();
+        let mut clock = if at == At::Base {
+            day_start.max(from + rest)
+        } else {
+            day_start
+        };
+        let depart = clock;
+        let mut km = 0.0;
+        for (k, visit) in timed.visits.iter_mut().enumerate() {
+            if at == At::Before(k) && k > 0 {
+                clock = take(clock, &mut ok);
+            }
+            let l = leg(k);
+            visit.travel_min = l.minutes;
+            visit.distance_km = l.km;
+            visit.arrive = Clock(clock + l.minutes);
+            let mut ready = visit.arrive.minutes();
+            if at == At::Arriving(k) {
+                ready = take(ready, &mut ok);
+            }
+            let req = &reqs[k];
+            let start = ready.max(req.hours.open.minutes());
+            let mut end = start + req.duration_min;
+            if at == At::During(k) {
+                let b = start.max(from);
+                ok &= b < end;
+                take(start, &mut ok);
+                end += rest;
+            }
+            ok &= end <= req.hours.close.minutes();
+            visit.start = Clock(start);
+            visit.end = Clock(end);
+            clock = end;
+            km += l.km;
+        }
+        if at == At::Before(n) && n > 0 {
+            clock = take(clock, &mut ok);
+        }
+        if at == At::Before(0) {
+            ok = false; // That is leaving after a meal at the base.
+        }
+        let back = leg(n);
+        timed.depart = Clock(depart);
+        timed.return_ = Clock(clock + back.minutes);
+        timed.distance_km = km + back.km;
+        timed.breaks = taken
+            .map(|b| {
+                vec![sweep_solver::model::Break {
+                    start: Clock(b),
+                    end: Clock(b + rest),
+                }]
+            })
+            .unwrap_or_default();
+        let ret = timed.return_.minutes();
+        let needs_break = rest > 0 && depart < from + rest && ret + rest > until;
+        ok &= ret <= policy.day_end.minutes() && (taken.is_some() || !needs_break);
+        if first.is_none() {
+            first = Some(timed.clone());
+        }
+        if ok && best.as_ref().is_none_or(|(r, _)| ret < *r) {
+            best = Some((ret, timed));
+        }
+    }
+    *crew = best.map(|(_, c)| c).or(first).expect("one timing tried");
 }
 
 /// Recomputes the roster's KPIs from its crews (after a deliberate edit elsewhere).

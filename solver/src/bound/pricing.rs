@@ -17,6 +17,12 @@
 //! too, since one may let a cheaper expert earn a seat; pruning stays on the unseated
 //! price, which is never above the seated price of any extension.
 //!
+//! The lunch break (`rules::lunch`) is timed as `route::schedule` times it: a prefix is
+//! fed (the break taken on the way, or a meal at the base before leaving) or not yet, a
+//! firm may come next either way, and a fed prefix serves everything a later or equal
+//! unfed one with the same firms and last firm does; a crew-day counts only if the crew
+//! may then drive home ([`Search::may_go_home`]).
+//!
 //! A node budget keeps the search bounded; when it runs out, the bounds of the prefixes
 //! left unexplored still give a valid upper bound on the best reduced cost.
 //!
@@ -29,7 +35,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::teams::{Need, Teams};
 use crate::context::Context;
-use crate::rules::timing::{self, visit_at};
+use crate::rules::lunch::{self, Lunch};
+use crate::rules::timing::{self, reach, reach_with_break};
 
 /// A crew-day found by pricing.
 #[derive(Debug, Clone)]
@@ -93,6 +100,10 @@ struct Node {
     /// Where the crew is: 0 the base, `i + 1` the officer's firm `i`.
     from: usize,
     clock: u32,
+    /// Whether the crew has had its lunch break (or ate at the base before leaving).
+    fed: bool,
+    /// The latest departure from the base for the route so far.
+    depart: u32,
     value: f64,
     need: Need,
 }
@@ -100,7 +111,10 @@ struct Node {
 struct Search<'a, 'b> {
     o: &'b Officer<'a>,
     teams: &'b mut Teams<'a>,
-    seen: HashMap<(Vec<usize>, usize), u32>,
+    lunch: Option<Lunch>,
+    /// Per (set of firms, last firm): the soonest end of its check without the break so
+    /// far, and with it (which serves every extension the first does).
+    seen: HashMap<(Vec<usize>, usize), (u32, u32)>,
     nodes: usize,
     budget: usize,
     found: Vec<Found>,
@@ -113,12 +127,15 @@ struct Search<'a, 'b> {
     cut_short: bool,
 }
 
-/// A firm that can be the next stop: due index, end of its visit, days left.
+/// A firm that can be the next stop: due index, end of its visit, days left, whether the
+/// crew has had its break by then, and its latest departure.
 struct Next {
     firm: usize,
     position: usize,
     end: u32,
     days: u64,
+    fed: bool,
+    depart: u32,
 }
 
 /// A fractional knapsack over the next stops: what they could add within some minutes,
@@ -199,6 +216,7 @@ impl<'a, 'b> Search<'a, 'b> {
         Search {
             o,
             teams,
+            lunch: lunch::of(o.ctx),
             seen: HashMap::new(),
             nodes: 0,
             budget,
@@ -211,14 +229,39 @@ impl<'a, 'b> Search<'a, 'b> {
     }
 
     fn run(&mut self) {
+        let day_start = timing::day_start(self.o.ctx);
         let root = Node {
             route: Vec::new(),
             from: 0,
-            clock: timing::day_start(self.o.ctx),
+            clock: day_start,
+            fed: self.lunch.is_none(),
+            depart: day_start,
             value: 0.0,
             need: Need::on(self.o.duty),
         };
         self.expand(&root, 0.0);
+        // Days that leave after a meal at the base.
+        if let Some(lunch) = self.lunch {
+            let root = Node {
+                clock: lunch.after_eating_at_base(day_start),
+                fed: true,
+                ..root
+            };
+            self.expand(&root, 0.0);
+        }
+    }
+
+    /// Whether a crew at `node` may drive home now: fed, or able to eat at the base, or
+    /// to take its break at the last firm and still be back by the day's end.
+    fn may_go_home(&self, node: &Node) -> bool {
+        let Some(lunch) = self.lunch.filter(|_| !node.fed) else {
+            return true;
+        };
+        let home = self.o.home[node.from - 1];
+        !lunch.needed(node.depart, node.clock + home)
+            || lunch
+                .earliest(node.clock)
+                .is_some_and(|b| b + lunch.minutes + home <= timing::back_by(self.o.ctx))
     }
 
     fn best_so_far(&self) -> f64 {
@@ -283,16 +326,40 @@ impl<'a, 'b> Search<'a, 'b> {
             if days == 0 || node.route.contains(&f) {
                 continue;
             }
-            let Some((_, end)) = visit_at(ctx, f, node.clock + minutes) else {
-                continue;
+            let mut push = |step: timing::Step, fed: bool| {
+                if step.end.saturating_add(o.home[i]) <= day_end {
+                    next.push(Next {
+                        firm: f,
+                        position: i,
+                        end: step.end,
+                        days,
+                        fed,
+                        depart: if node.route.is_empty() {
+                            timing::departure(&step, minutes)
+                        } else {
+                            node.depart
+                        },
+                    });
+                }
             };
-            if end.saturating_add(o.home[i]) <= day_end {
-                next.push(Next {
-                    firm: f,
-                    position: i,
-                    end,
-                    days,
-                });
+            let plain = reach(ctx, node.clock, minutes, f);
+            let with_break = match self.lunch {
+                Some(lunch) if !node.fed => {
+                    reach_with_break(ctx, &lunch, node.clock, minutes, f, node.route.is_empty())
+                }
+                _ => None,
+            };
+            match (plain, with_break) {
+                // Fed as soon: the break costs nothing here.
+                (Some(p), Some(b)) if b.end <= p.end => push(b, true),
+                (p, b) => {
+                    if let Some(p) = p {
+                        push(p, node.fed);
+                    }
+                    if let Some(b) = b {
+                        push(b, true);
+                    }
+                }
             }
         }
         // By price per least minute, best first: the order the search tries them in, and
@@ -311,10 +378,18 @@ impl<'a, 'b> Search<'a, 'b> {
         let ctx = self.o.ctx;
         let day_end = timing::back_by(ctx);
         let next = self.next_stops(node);
-        let knapsack = Knapsack::new(next.iter().map(|n| {
+        // Each firm once, though it may come next with or without the break, in the
+        // order of `next` (best value per minute first, as the knapsack takes them).
+        let mut positions: Vec<usize> = Vec::with_capacity(next.len());
+        for n in &next {
+            if !positions.contains(&n.position) {
+                positions.push(n.position);
+            }
+        }
+        let knapsack = Knapsack::new(positions.iter().map(|&i| {
             (
-                self.o.least_minutes[n.position].max(1.0),
-                self.o.gain[n.firm].max(0.0),
+                self.o.least_minutes[i].max(1.0),
+                self.o.gain[self.o.firms[i]].max(0.0),
             )
         }));
         let could_add = |clock: u32| knapsack.value(day_end.saturating_sub(clock) as f64);
@@ -347,12 +422,23 @@ impl<'a, 'b> Search<'a, 'b> {
             let mut set = route.clone();
             set.sort_unstable();
             match self.seen.entry((set.clone(), f)) {
-                Entry::Occupied(seen) if *seen.get() <= stop.end => continue,
                 Entry::Occupied(mut seen) => {
-                    seen.insert(stop.end);
+                    let (plain, fed) = seen.get_mut();
+                    if *fed <= stop.end || (!stop.fed && *plain <= stop.end) {
+                        continue;
+                    }
+                    if stop.fed {
+                        *fed = stop.end;
+                    } else {
+                        *plain = stop.end;
+                    }
                 }
                 Entry::Vacant(slot) => {
-                    slot.insert(stop.end);
+                    slot.insert(if stop.fed {
+                        (u32::MAX, stop.end)
+                    } else {
+                        (stop.end, u32::MAX)
+                    });
                 }
             }
             let need = node.need.with(ctx, f, stop.days);
@@ -364,6 +450,8 @@ impl<'a, 'b> Search<'a, 'b> {
                 route,
                 from: stop.position + 1,
                 clock: stop.end,
+                fed: stop.fed,
+                depart: stop.depart,
                 value: node.value + self.o.gain[f],
                 need,
             };
@@ -372,7 +460,9 @@ impl<'a, 'b> Search<'a, 'b> {
             } else {
                 Some(price)
             };
-            if let Some(team) = worth {
+            if let Some(team) = worth
+                && self.may_go_home(&child)
+            {
                 self.record(&child.route, set, &child.need, child.value - team);
             }
             self.expand(&child, price);

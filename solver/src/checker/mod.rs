@@ -18,6 +18,7 @@ mod crews;
 mod follow_up;
 mod frequency;
 mod kpis;
+mod lunch;
 mod objective;
 mod people;
 mod qualification;
@@ -68,6 +69,7 @@ pub fn check(instance: &Instance, roster: &Roster) -> Vec<Violation> {
     seat::check(&index, roster, &mut out);
     avoidance::check(&index, roster, &mut out);
     timing::check(&index, roster, &mut out);
+    lunch::check(&index, roster, &mut out);
     frequency::check(&index, roster, &mut out);
     follow_up::check(&index, roster, &mut out);
     workload::check(&index, roster, &mut out);

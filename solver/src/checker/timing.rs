@@ -99,14 +99,34 @@ pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
                     ),
                 );
             }
-            if visit.end.minutes() < visit.start.minutes() + req.duration_min {
+            // A break during the check stops the work: the check lasts that much longer.
+            let rest: u32 = crew
+                .breaks
+                .iter()
+                .map(|b| {
+                    let (from, to) = (
+                        b.start.minutes().max(visit.start.minutes()),
+                        b.end.minutes().min(visit.end.minutes()),
+                    );
+                    to.saturating_sub(from)
+                })
+                .sum();
+            if visit.end.minutes() < visit.start.minutes() + req.duration_min + rest {
                 out.visit(
                     "time.too_short",
                     crew,
                     &visit.enterprise,
                     format!(
-                        "{}–{} is shorter than the {} minutes {} needs on site",
-                        visit.start, visit.end, req.duration_min, firm.id
+                        "{}–{} is shorter than the {} minutes {} needs on site{}",
+                        visit.start,
+                        visit.end,
+                        req.duration_min,
+                        firm.id,
+                        if rest > 0 {
+                            format!(" and the {rest} minutes of rest in it")
+                        } else {
+                            String::new()
+                        }
                     ),
                 );
             }

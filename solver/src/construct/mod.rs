@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crate::bound::{Column, Effort};
 
 use crate::context::Context;
-use crate::model::{Clock, Crew, Kpis, Roster, SolverInfo, Unscheduled, Visit};
+use crate::model::{Break, Clock, Crew, Kpis, Roster, SolverInfo, Unscheduled, Visit};
 use crate::objective;
 use crate::options::{Progress, SolveOptions, Until};
 use crate::rules;
@@ -332,6 +332,15 @@ fn assemble(
                 depart: Clock(c.times.depart),
                 return_: Clock(c.times.ret),
                 distance_km: c.times.km,
+                breaks: c
+                    .times
+                    .lunch
+                    .map(|(start, end)| Break {
+                        start: Clock(start),
+                        end: Clock(end),
+                    })
+                    .into_iter()
+                    .collect(),
                 visits: c
                     .route
                     .iter()

@@ -210,6 +210,32 @@ pub struct Policy {
     /// What the plan may spend (none: no limit); the roster maximises coverage within it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<Budget>,
+    /// The crews' lunch break (`minutes` 0: none).
+    pub lunch_break: LunchBreak,
+}
+
+/// A crew whose day spans the lunch window takes `minutes` of rest inside it, unless it
+/// can eat at its base: it leaves `minutes` after the window opens or later, or is back
+/// `minutes` before it closes or sooner. The break is never taken while driving; taken
+/// during a check, the check ends that much later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LunchBreak {
+    /// The window opens (default 11:30).
+    pub from: Clock,
+    /// The window closes (default 13:30).
+    pub until: Clock,
+    /// Minutes of rest (default 60; 0: no break).
+    pub minutes: u32,
+}
+
+impl Default for LunchBreak {
+    fn default() -> LunchBreak {
+        LunchBreak {
+            from: Clock::hm(11, 30),
+            until: Clock::hm(13, 30),
+            minutes: 60,
+        }
+    }
 }
 
 impl Default for Policy {
@@ -245,6 +271,7 @@ struct PolicyInput {
     major_chemical_team: Option<u32>,
     major_chemical_safety_management: Option<bool>,
     budget: Option<Budget>,
+    lunch_break: Option<LunchBreak>,
 }
 
 impl From<PolicyInput> for Policy {
@@ -290,6 +317,7 @@ impl From<PolicyInput> for Policy {
             budget: p
                 .budget
                 .filter(|b| b.cny.is_some() || b.expert_days.is_some()),
+            lunch_break: p.lunch_break.unwrap_or_default(),
         }
     }
 }

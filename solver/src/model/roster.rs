@@ -55,8 +55,21 @@ pub struct Crew {
     pub return_: Clock,
     /// Road km of the whole tour, base to base.
     pub distance_km: f64,
+    /// The crew's rest times (its lunch break, `policy.lunch_break`): inside the day and
+    /// never while driving; a break during a check makes the check end that much later.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<Break>,
     /// Visits in order.
     pub visits: Vec<Visit>,
+}
+
+/// A rest time of a crew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Break {
+    /// Start of the break.
+    pub start: Clock,
+    /// End of the break.
+    pub end: Clock,
 }
 
 /// One firm checked by a crew.

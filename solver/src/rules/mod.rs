@@ -20,6 +20,7 @@
 //! | [`seat`] | every expert holds a specialty some visit of the crew-day requires |
 //! | [`avoidance`] | no expert checks a firm they must avoid (rule 6) |
 //! | [`timing`] | the day fits opening hours and the policy's day, base to base (rule 7) |
+//! | [`lunch`] | a day that spans the lunch window has its break inside it |
 //! | [`frequency`] | room under the annual cap (rule 8) |
 //! | [`follow_up`] | a re-check on or after its rectification deadline |
 //! | [`scope`] | an officer accompanies visits in their own district, or anywhere if city-level |
@@ -32,6 +33,7 @@ pub mod calendar;
 pub mod crew;
 pub mod follow_up;
 pub mod frequency;
+pub mod lunch;
 pub mod people;
 pub mod qualification;
 pub mod scope;
