@@ -192,6 +192,7 @@ pub fn all() -> Vec<(&'static str, Instance)> {
         ("overdue_follow_ups_first", overdue_follow_ups_first()),
         ("officer_week_limits", officer_week_limits()),
         ("lunch_break", lunch_break()),
+        ("daily_load_spread", daily_load_spread()),
         ("every_expert_earns_a_seat", every_expert_earns_a_seat()),
         ("major_chemical_team", major_chemical_team()),
         ("budget_limits_the_month", budget_limits_the_month()),
@@ -449,6 +450,38 @@ fn lunch_break() -> Instance {
             f
         })
         .collect();
+    i
+}
+
+/// F-A (construction, O1's) and F-B (fireworks, the city officer O3's) each take a day's
+/// work (420 minutes on site) in D1, and their teams share nobody (E5 and E6 hold
+/// construction, E8 and E9 fireworks). Both could go on 03-01 at the same cost as on two
+/// days; the daily load (crews² per sweep day) puts them on two days, so no day is
+/// crowded while another is empty.
+fn daily_load_spread() -> Instance {
+    let mut i = base("daily-load-spread");
+    for (id, name) in [("E8", "吴刚"), ("E9", "郑丽")] {
+        i.experts.push(expert(
+            id,
+            name,
+            Tier::City,
+            Title::Senior,
+            &[Specialty::Fireworks],
+        ));
+    }
+    i.enterprises = [
+        ("F-A", Sector::Construction, "O1"),
+        ("F-B", Sector::Fireworks, "O3"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(k, (id, sector, officer))| {
+        let mut f = firm(id, "D1", *sector, Risk::Yellow, 0.01 + 0.03 * k as f64);
+        f.duration_min = Some(420);
+        f.officer = (*officer).into();
+        f
+    })
+    .collect();
     i
 }
 

@@ -584,3 +584,14 @@ fn a_crew_out_over_noon_takes_its_lunch_break_and_a_day_holds_less() {
     assert_eq!(roster.crews[0].visits.len(), 2);
     assert!(roster.crews[0].breaks.is_empty());
 }
+
+#[test]
+fn crews_spread_over_the_days_rather_than_crowd_one() {
+    let roster = solve_checked(&case("daily_load_spread"), 1);
+    let mut dates: Vec<_> = roster.crews.iter().map(|c| c.date).collect();
+    assert_eq!(dates.len(), 2, "{:?}", roster.unscheduled);
+    dates.dedup();
+    assert_eq!(dates.len(), 2, "both crews on one day: {:?}", roster.crews);
+    let terms = roster.kpis.objective.as_ref().unwrap();
+    assert_eq!(terms["daily_load"], 20.0);
+}

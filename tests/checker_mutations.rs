@@ -735,6 +735,7 @@ fn with_objective() -> (Instance, Roster) {
     // Day rates: E3 700 + E6 700 on each of 03-01 and 03-02 (titles' rates).
     // Distance: 20.63 km × 1.2 CNY. Rotation: E6 at F-1, 60. Tier: city experts, city
     // firms, 0. No findings, 0. Own officer: O1 leads all four of its firms, −4 × 25.
+    // Daily load: one crew on each of two days, 2 × 10 × 1².
     let by_hand = [
         ("mandatory_visits", 4.0),
         ("priority_weight", weight),
@@ -744,7 +745,8 @@ fn with_objective() -> (Instance, Roster) {
         ("tier_scarcity", 0.0),
         ("follow_up_timing", 0.0),
         ("own_officer", -100.0),
-        ("search_cost", 2800.0 + 24.76 + 60.0 - 100.0),
+        ("daily_load", 20.0),
+        ("search_cost", 2800.0 + 24.76 + 60.0 - 100.0 + 20.0),
     ];
     roster.kpis.objective = Some(by_hand.iter().map(|(k, v)| (k.to_string(), *v)).collect());
     (instance, roster)
@@ -761,7 +763,7 @@ fn the_objective_worked_out_by_hand_passes() {
         .objective
         .as_ref()
         .expect("the solver gives the breakdown");
-    assert_eq!(terms.len(), 9, "{terms:?}");
+    assert_eq!(terms.len(), 10, "{terms:?}");
     assert_eq!(check(&instance, &solved), vec![]);
 }
 

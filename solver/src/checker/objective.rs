@@ -10,8 +10,8 @@ use chrono::{Months, NaiveDate};
 use super::{Index, Violations};
 use crate::model::{Roster, Tier};
 use crate::objective::{
-    SEARCH_COST, day_rates, distance, follow_up_timing, own_officer, priority, rotation,
-    tier_scarcity,
+    SEARCH_COST, daily_load, day_rates, distance, follow_up_timing, own_officer, priority,
+    rotation, tier_scarcity,
 };
 
 pub(super) fn check(ix: &Index<'_>, roster: &Roster, out: &mut Violations) {
@@ -151,6 +151,33 @@ fn recompute(ix: &Index<'_>, roster: &Roster) -> BTreeMap<String, f64> {
             }
         }
     }
+    // Daily load: crews² per sweep day of each city (an officer's own city, or their
+    // district's).
+    let district_city: HashMap<&str, &str> = instance
+        .districts
+        .iter()
+        .filter_map(|d| Some((d.id.as_str(), d.city.as_deref()?)))
+        .collect();
+    let mut per_day: HashMap<(Option<&str>, NaiveDate), u64> = HashMap::new();
+    for crew in &roster.crews {
+        let city = instance
+            .officers
+            .iter()
+            .find(|o| o.id == crew.officer)
+            .and_then(|o| {
+                o.city
+                    .as_deref()
+                    .or_else(|| district_city.get(o.district.as_str()).copied())
+            });
+        *per_day.entry((city, crew.date)).or_default() += 1;
+    }
+    terms.insert(
+        daily_load::NAME,
+        per_day
+            .values()
+            .map(|&c| daily_load::CNY_PER_CREW_SQUARED * (c * c) as f64)
+            .sum(),
+    );
     let total: f64 = terms.values().sum();
     let mut map: BTreeMap<String, f64> =
         terms.into_iter().map(|(k, v)| (k.to_string(), v)).collect();

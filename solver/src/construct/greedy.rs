@@ -378,7 +378,8 @@ fn moves_on_day(
         }
         let crew_cost = objective::crew_cost(ctx, &view);
         consider(Move {
-            cost: crew_cost,
+            // A new crew also crowds its day.
+            cost: crew_cost + objective::daily_load::added(state.by_day[day].len()),
             crew_cost,
             day,
             kind: MoveKind::Open {

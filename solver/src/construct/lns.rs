@@ -248,7 +248,10 @@ pub(super) fn score(ctx: &Context<'_>, state: &State) -> crate::objective::Score
 /// The objective of a state from its crews' cached costs (each crew's cost is priced when
 /// the crew changes), term by term only for the priority levels.
 fn quick_breakdown(ctx: &Context<'_>, state: &State) -> Breakdown {
-    let mut b = Breakdown::default();
+    let mut b = Breakdown {
+        daily_load: crate::objective::daily_load::price(state.crews.iter().map(|c| c.day)),
+        ..Breakdown::default()
+    };
     for crew in &state.crews {
         let (mandatory, weight) = crate::objective::priority::value(ctx, &crew.route);
         b.mandatory += mandatory;

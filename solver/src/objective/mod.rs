@@ -7,8 +7,11 @@
 //! CNY-equivalents. Each soft term is one module that prices one crew-day; a crew's price
 //! does not depend on the other crews, so the objective of a roster is the sum over its
 //! crews and a move is priced by the change of the crews it touches. Adding a soft term
-//! means adding one module and one row of [`SOFT_TERMS`].
+//! means adding one module and one row of [`SOFT_TERMS`]. One term is the roster's, not a
+//! crew-day's: [`daily_load`] prices how crowded each sweep day is
+//! ([`Breakdown::daily_load`]).
 
+pub mod daily_load;
 pub mod day_rates;
 pub mod distance;
 pub mod follow_up_timing;
@@ -96,6 +99,8 @@ pub struct Breakdown {
     pub weight: f64,
     /// Each soft term's value, in [`SOFT_TERMS`] order.
     pub soft: [f64; SOFT_TERMS.len()],
+    /// The roster's [`daily_load`] term (0 for one crew-day's breakdown).
+    pub daily_load: f64,
 }
 
 impl Breakdown {
@@ -110,6 +115,7 @@ impl Breakdown {
             mandatory,
             weight,
             soft,
+            daily_load: 0.0,
         }
     }
 
@@ -119,15 +125,18 @@ impl Breakdown {
         crews: impl IntoIterator<Item = CrewView<'s>>,
     ) -> Breakdown {
         let mut total = Breakdown::default();
+        let mut days = Vec::new();
         for crew in crews {
             total += Breakdown::of_crew(ctx, &crew);
+            days.push(crew.day);
         }
+        total.daily_load = daily_load::price(days);
         total
     }
 
     /// The sum of the soft terms: what the search minimises after coverage.
     pub fn search_cost(&self) -> f64 {
-        self.soft.iter().sum()
+        self.soft.iter().sum::<f64>() + self.daily_load
     }
 
     /// The reported cost, `kpis.cost_cny` before rounding: day rates and km.
@@ -152,6 +161,7 @@ impl Breakdown {
         for (term, value) in SOFT_TERMS.iter().zip(&self.soft) {
             map.insert(term.name.to_string(), round2(*value));
         }
+        map.insert(daily_load::NAME.to_string(), round2(self.daily_load));
         map.insert(SEARCH_COST.to_string(), round2(self.search_cost()));
         map
     }
@@ -167,6 +177,7 @@ impl Breakdown {
             mandatory: get(priority::MANDATORY).round() as u32,
             weight: get(priority::WEIGHT),
             soft,
+            daily_load: get(daily_load::NAME),
         }
     }
 }
@@ -178,6 +189,7 @@ impl AddAssign for Breakdown {
         for (a, b) in self.soft.iter_mut().zip(other.soft) {
             *a += b;
         }
+        self.daily_load += other.daily_load;
     }
 }
 
