@@ -193,6 +193,7 @@ pub fn all() -> Vec<(&'static str, Instance)> {
         ("officer_week_limits", officer_week_limits()),
         ("lunch_break", lunch_break()),
         ("daily_load_spread", daily_load_spread()),
+        ("last_week_reserve", last_week_reserve()),
         ("every_expert_earns_a_seat", every_expert_earns_a_seat()),
         ("major_chemical_team", major_chemical_team()),
         ("budget_limits_the_month", budget_limits_the_month()),
@@ -482,6 +483,40 @@ fn daily_load_spread() -> Instance {
         f
     })
     .collect();
+    i
+}
+
+/// Sixteen firms of a day's work each (420 minutes on site) in D1, which O1 and the city
+/// officer O3 serve, and four construction experts: two crews a day. Each officer goes
+/// out four days a week, so the first week (03-01–03-05) takes eight; the policy keeps
+/// half the officers on duty (three, O2 included) in reserve in the horizon's last week
+/// (03-06–03-12, sweep days 03-08–03-12), one crew a day: five more, and three firms
+/// wait (`last_week_reserve`), though without the reserve all sixteen would go.
+fn last_week_reserve() -> Instance {
+    let mut i = base("last-week-reserve");
+    i.policy.last_week_reserve = 0.5;
+    for (id, name) in [("E8", "吴刚"), ("E9", "郑丽")] {
+        i.experts.push(expert(
+            id,
+            name,
+            Tier::City,
+            Title::Senior,
+            &[Specialty::Construction],
+        ));
+    }
+    i.enterprises = (0..16)
+        .map(|k| {
+            let mut f = firm(
+                &format!("F-{k:02}"),
+                "D1",
+                Sector::Construction,
+                Risk::Yellow,
+                0.002 * k as f64,
+            );
+            f.duration_min = Some(420);
+            f
+        })
+        .collect();
     i
 }
 

@@ -595,3 +595,25 @@ fn crews_spread_over_the_days_rather_than_crowd_one() {
     let terms = roster.kpis.objective.as_ref().unwrap();
     assert_eq!(terms["daily_load"], 20.0);
 }
+
+#[test]
+fn the_last_week_keeps_its_reserve_of_officers_free() {
+    let instance = case("last_week_reserve");
+    let roster = solve_checked(&instance, 1);
+    let last_week: Vec<_> = roster
+        .crews
+        .iter()
+        .filter(|c| c.date >= "2027-03-06".parse().unwrap())
+        .map(|c| c.date)
+        .collect();
+    let mut days = last_week.clone();
+    days.dedup();
+    assert_eq!(last_week.len(), days.len(), "one crew a day: {last_week:?}");
+    assert_eq!(roster.crews.len(), 13);
+    let waiting: Vec<&str> = roster.unscheduled.iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(waiting, ["last_week_reserve"; 3]);
+    // Without the reserve every firm goes.
+    let mut no_reserve = instance.clone();
+    no_reserve.policy.last_week_reserve = 0.0;
+    assert_eq!(solve_checked(&no_reserve, 1).crews.len(), 16);
+}

@@ -380,6 +380,19 @@ fn a_crew_without_a_break_is_valid_when_the_policy_has_none() {
 }
 
 #[test]
+fn a_last_week_without_its_reserve() {
+    // The horizon's last week (03-06–03-12) is the blackout here: without it, the crew of
+    // 03-02 moved to 03-08 goes out where keeping 90 % of the three officers on duty in
+    // reserve leaves no crew.
+    assert_only("plan.reserve_used", |i, r| {
+        i.calendar.periods.clear();
+        i.policy.last_week_reserve = 0.9;
+        r.crews[1].date = date("2027-03-08");
+        r.crews[1].id = "2027-03-08/O1".into();
+    });
+}
+
+#[test]
 fn starts_before_arrival() {
     assert_only("time.start_before_arrival", |_, r| {
         let v = &mut r.crews[0].visits[1];

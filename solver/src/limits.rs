@@ -9,6 +9,8 @@ pub const MAX_COST_PER_KM: f64 = 100.0;
 pub const MAX_BUDGET_CNY: f64 = 1e9;
 /// Most expert-days a budget may give (`policy.budget.expert_days`).
 pub const MAX_BUDGET_DAYS: u32 = 1_000_000;
+/// Largest share of the last week's officers kept in reserve (`policy.last_week_reserve`).
+pub const MAX_RESERVE: f64 = 0.9;
 /// Longest lunch break, minutes (`policy.lunch_break.minutes`).
 pub const MAX_LUNCH_MINUTES: u32 = 180;
 /// Most CNY per person-day (`policy.day_rates.*`, `experts[].day_rate`).

@@ -442,6 +442,15 @@ pub fn validate(instance: &Instance) -> Vec<Problem> {
         p.default_hours.open < p.default_hours.close,
         "default opening must be before closing",
     );
+    policy_range(
+        "last_week_reserve",
+        p.last_week_reserve.to_string(),
+        (0.0..=limits::MAX_RESERVE).contains(&p.last_week_reserve),
+        &format!(
+            "last_week_reserve must be a share from 0 to {}",
+            limits::MAX_RESERVE
+        ),
+    );
     let lunch = p.lunch_break;
     policy_range(
         "lunch_break",

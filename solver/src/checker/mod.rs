@@ -22,6 +22,7 @@ mod lunch;
 mod objective;
 mod people;
 mod qualification;
+mod reserve;
 mod seat;
 mod timing;
 mod workload;
@@ -74,6 +75,7 @@ pub fn check(instance: &Instance, roster: &Roster) -> Vec<Violation> {
     follow_up::check(&index, roster, &mut out);
     workload::check(&index, roster, &mut out);
     budget::check(&index, roster, &mut out);
+    reserve::check(&index, roster, &mut out);
     accounting::check(&index, roster, &mut out);
     kpis::check(&index, roster, &mut out);
     objective::check(&index, roster, &mut out);

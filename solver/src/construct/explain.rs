@@ -35,11 +35,28 @@ pub fn explain(
     }
     let open_days = rules::visit_days(ctx, d);
     let serving = rules::scope::serving(ctx, d);
-    let officer_days: Vec<usize> = open_days
+    let free_days: Vec<usize> = open_days
         .iter()
         .copied()
         .filter(|&day| serving.iter().any(|&o| state.officer_free(ctx, o, day)))
         .collect();
+    // Days a free officer could still open a crew on, past the last week's reserve.
+    let officer_days: Vec<usize> = free_days
+        .iter()
+        .copied()
+        .filter(|&day| state.by_day[day].len() < rules::reserve::most_crews(ctx, day))
+        .collect();
+    if !free_days.is_empty() && officer_days.is_empty() {
+        return (
+            "last_week_reserve",
+            format!(
+                "an officer who may visit {} was free only on {} sweep days of the horizon's last week, whose crews are at what keeping {:.0} % of the officers in reserve (policy.last_week_reserve) leaves",
+                firm.id,
+                free_days.len(),
+                ctx.instance.policy.last_week_reserve * 100.0
+            ),
+        );
+    }
     let team_days: Vec<usize> = open_days
         .iter()
         .copied()

@@ -345,8 +345,12 @@ fn moves_on_day(
         });
     }
 
-    // A new crew led by a free officer who serves the firm's district. The team does not
-    // depend on the officer, so it is chosen once for the day.
+    // A new crew led by a free officer who serves the firm's district, unless the day's
+    // crews are at what the last week's reserve leaves. The team does not depend on the
+    // officer, so it is chosen once for the day.
+    if state.by_day[day].len() >= rules::reserve::most_crews(ctx, day) {
+        return;
+    }
     let mut team: Option<Option<Vec<usize>>> = None;
     for o in 0..ctx.instance.officers.len() {
         if !rules::scope::serves(ctx, o, d) || !state.officer_free(ctx, o, day) {

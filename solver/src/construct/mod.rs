@@ -278,7 +278,10 @@ fn state_of(ctx: &Context<'_>, crews: &[crate::bound::ExactCrew]) -> Option<gree
         });
     // The integer master knows no budget: an optimum over it is no roster.
     let within_budget = rules::budget::within(ctx, state.spent, 1.0);
-    (booked_once && within_days && placed_once && within_budget).then_some(state)
+    // Nor the last week's reserve.
+    let within_reserve =
+        (0..ctx.days.len()).all(|t| state.by_day[t].len() <= rules::reserve::most_crews(ctx, t));
+    (booked_once && within_days && placed_once && within_budget && within_reserve).then_some(state)
 }
 
 /// Whether no item comes twice.

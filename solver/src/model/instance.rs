@@ -212,6 +212,9 @@ pub struct Policy {
     pub budget: Option<Budget>,
     /// The crews' lunch break (`minutes` 0: none).
     pub lunch_break: LunchBreak,
+    /// Share (0–0.9) of the officers on duty kept free on each sweep day of the horizon's
+    /// last seven days, for re-planning (0: none).
+    pub last_week_reserve: f64,
 }
 
 /// A crew whose day spans the lunch window takes `minutes` of rest inside it, unless it
@@ -272,6 +275,7 @@ struct PolicyInput {
     major_chemical_safety_management: Option<bool>,
     budget: Option<Budget>,
     lunch_break: Option<LunchBreak>,
+    last_week_reserve: Option<f64>,
 }
 
 impl From<PolicyInput> for Policy {
@@ -318,6 +322,7 @@ impl From<PolicyInput> for Policy {
                 .budget
                 .filter(|b| b.cny.is_some() || b.expert_days.is_some()),
             lunch_break: p.lunch_break.unwrap_or_default(),
+            last_week_reserve: p.last_week_reserve.unwrap_or(0.0),
         }
     }
 }

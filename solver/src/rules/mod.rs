@@ -25,6 +25,7 @@
 //! | [`follow_up`] | a re-check on or after its rectification deadline |
 //! | [`scope`] | an officer accompanies visits in their own district, or anywhere if city-level |
 //! | [`workload`] | an officer out at most so many sweep days a week and in a row |
+//! | [`reserve`] | a share of the last week's officers kept free for re-planning |
 //! | [`budget`] | the roster's CNY and expert-days within the policy's budget |
 
 pub mod avoidance;
@@ -36,6 +37,7 @@ pub mod frequency;
 pub mod lunch;
 pub mod people;
 pub mod qualification;
+pub mod reserve;
 pub mod scope;
 pub mod seat;
 pub mod timing;
